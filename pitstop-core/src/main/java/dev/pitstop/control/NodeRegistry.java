@@ -1,0 +1,47 @@
+package dev.pitstop.control;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The nodes of the cluster, as they registered themselves; changes are announced on {@link #CHANNEL}. */
+public final class NodeRegistry {
+
+    public static final String CHANNEL = "pitstop_nodes";
+
+    private final DataSource dataSource;
+
+    public NodeRegistry(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void register(String id, String url, String version, NodeState state) {
+        Sql.updateAndNotify(dataSource, CHANNEL, """
+                INSERT INTO pitstop.nodes (id, url, version, state, message, started_at, heartbeat_at)
+                VALUES (?, ?, ?, ?, NULL, now(), now())
+                ON CONFLICT (id) DO UPDATE SET url = excluded.url, version = excluded.version,
+                    state = excluded.state, message = NULL, started_at = now(), heartbeat_at = now()
+                """, id, url, version, state.label());
+    }
+
+    public void setState(String id, NodeState state, String message) {
+        Sql.updateAndNotify(dataSource, CHANNEL,
+                "UPDATE pitstop.nodes SET state = ?, message = ?, heartbeat_at = now() WHERE id = ?",
+                state.label(), message, id);
+    }
+
+    public void heartbeat(String id) {
+        Sql.update(dataSource, "UPDATE pitstop.nodes SET heartbeat_at = now() WHERE id = ?", id);
+    }
+
+    public List<NodeRecord> list() {
+        return Sql.list(dataSource, "SELECT id, url, version, state, message, started_at, heartbeat_at"
+                + " FROM pitstop.nodes ORDER BY id", NodeRegistry::map);
+    }
+
+    private static NodeRecord map(ResultSet rs) throws SQLException {
+        return new NodeRecord(rs.getString(1), rs.getString(2), rs.getString(3), NodeState.of(rs.getString(4)),
+                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant());
+    }
+}

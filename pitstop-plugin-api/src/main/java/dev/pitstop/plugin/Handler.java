@@ -1,0 +1,7 @@
+package dev.pitstop.plugin;
+
+@FunctionalInterface
+public interface Handler {
+
+    Response handle(Request request) throws Exception;
+}
