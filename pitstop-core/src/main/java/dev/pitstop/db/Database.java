@@ -10,6 +10,9 @@ import java.util.Properties;
 /** Connections to the cluster's PostgreSQL, named after the process that holds them. */
 public final class Database {
 
+    /** The schema the application's own tables live in; everything but the control schema's. */
+    public static final String APP_SCHEMA = "app";
+
     private Database() {
     }
 
@@ -18,7 +21,13 @@ public final class Database {
      * how a waiting node learns which node holds a lock.
      */
     public static HikariDataSource pool(DbSettings db, String applicationName, int size) {
+        return pool(db, applicationName, size, null);
+    }
+
+    /** A pool whose connections resolve unqualified names in {@code schema} first. */
+    public static HikariDataSource pool(DbSettings db, String applicationName, int size, String schema) {
         HikariConfig config = new HikariConfig();
+        config.setSchema(schema);
         config.setJdbcUrl(db.url());
         config.setUsername(db.user());
         config.setPassword(db.password());

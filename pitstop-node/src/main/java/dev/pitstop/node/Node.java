@@ -1,0 +1,254 @@
+package dev.pitstop.node;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.control.ChangeListener;
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.ClusterMode;
+import dev.pitstop.control.ControlSchema;
+import dev.pitstop.control.NodeRegistry;
+import dev.pitstop.control.NodeState;
+import dev.pitstop.db.Database;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.node.http.HttpServer;
+import dev.pitstop.node.http.NodeHandler;
+import dev.pitstop.node.http.NodeView;
+import dev.pitstop.node.install.Installer;
+import dev.pitstop.node.install.Migrations;
+import dev.pitstop.node.plugin.PluginHost;
+import dev.pitstop.node.plugin.PluginStates;
+import dev.pitstop.node.plugin.RouteTable;
+import dev.pitstop.release.Release;
+import dev.pitstop.release.Versions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.pf4j.PluginWrapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node: registers itself, installs the release if the cluster has none (one node only), loads
+ * the enabled plugins and serves. It follows the cluster mode through LISTEN/NOTIFY, with a
+ * periodic re-read as the safety net.
+ */
+public final class Node implements NodeView {
+
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final Duration MODE_RECHECK = Duration.ofSeconds(5);
+    /** How long a stopping node keeps serving after it announced it is leaving, so balancers can react. */
+    private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
+
+    private final NodeConfig config;
+    private final RouteTable routes = new RouteTable();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private volatile NodeState state = NodeState.STARTING;
+    private volatile String message;
+    private volatile ClusterMode mode = new ClusterMode(false, null, 30);
+    private volatile Cluster.TokenHashes tokens = new Cluster.TokenHashes(null, null);
+    private volatile List<PluginInfo> plugins = List.of();
+
+    private Release release;
+    private HikariDataSource pool;
+    private NodeRegistry registry;
+    private Cluster cluster;
+    private ChangeListener listener;
+    private HttpServer http;
+    private PluginHost pluginHost;
+    private ScheduledExecutorService timer;
+
+    public Node(NodeConfig config) {
+        this.config = config;
+    }
+
+    /** Starts serving; returns once the node is ready, incompatible or failed (see {@link #state()}). */
+    public void start() {
+        release = Release.open(Path.of(config.release()));
+        DbSettings db = config.dbSettings();
+        pool = Database.pool(db, id(), 8, Database.APP_SCHEMA);
+        ControlSchema.migrate(pool);
+        registry = new NodeRegistry(pool);
+        cluster = new Cluster(pool);
+        registry.register(id(), config.advertisedUrl(), version(), NodeState.STARTING);
+        refreshClusterState();
+        listener = new ChangeListener(db, id() + " (listener)", List.of(Cluster.CHANNEL), c -> refreshClusterState()).start();
+        try {
+            http = HttpServer.start(config.http().host(), config.http().port(), new NodeHandler(this, routes),
+                    Duration.ofSeconds(config.shutdownTimeoutSeconds()));
+        } catch (Exception e) {
+            setState(NodeState.FAILED, "cannot listen on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage());
+            throw new IllegalStateException(message, e);
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "heartbeat"));
+        timer.scheduleAtFixedRate(this::heartbeat, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::refreshClusterState, MODE_RECHECK.toSeconds(), MODE_RECHECK.toSeconds(), TimeUnit.SECONDS);
+        log.info("Node {} ({} {}) listening at {}", id(), release.name(), version(), config.advertisedUrl());
+        try {
+            bringUp(db);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.error("Node {} failed: {}", id(), e.getMessage(), e);
+            setState(NodeState.FAILED, e.getMessage());
+        }
+    }
+
+    private void bringUp(DbSettings db) throws Exception {
+        pluginHost = new PluginHost(release.pluginsDir(), version(), pool, routes);
+        List<PluginWrapper> bundled = pluginHost.load(release.plugins());
+        PluginStates states = new PluginStates(pool);
+        Installer installer = new Installer(db, pool, id(), version(), s -> setState(s, null));
+        String installed = installer.ensureInstalled(() -> install(bundled, states));
+        if (!installed.equals(version())) {
+            setState(NodeState.INCOMPATIBLE, incompatibility(installed));
+            log.warn("Node {} does not serve: {}", id(), message);
+            return;
+        }
+        Map<String, PluginStates.State> saved = states.all();
+        for (PluginWrapper plugin : bundled) {
+            PluginStates.State s = saved.get(plugin.getPluginId());
+            if (s != null && s.enabled()) {
+                pluginHost.start(plugin.getPluginId());
+            }
+        }
+        plugins = saved.values().stream()
+                .map(s -> new PluginInfo(s.id(), s.version(), s.enabled() && pluginHost.isStarted(s.id())))
+                .toList();
+        setState(NodeState.READY, null);
+        log.info("Node {} is ready", id());
+    }
+
+    private void install(List<PluginWrapper> bundled, PluginStates states) {
+        Migrations.migrateCore(pool);
+        for (PluginWrapper plugin : bundled) {
+            pluginHost.migrate(plugin);
+            states.save(new PluginStates.State(plugin.getPluginId(), plugin.getDescriptor().getVersion(), true));
+        }
+    }
+
+    private String incompatibility(String installed) {
+        if (Versions.compare(version(), installed) > 0) {
+            return "this node runs release " + version() + " but the cluster is installed at " + installed
+                    + ": run 'pitstop upgrade --to " + release.dir() + "' to upgrade the cluster";
+        }
+        return "this node runs release " + version() + ", older than the installed " + installed
+                + ": run nodes of release " + installed + " (upgrades go forward only; use 'pitstop upgrade' to change releases)";
+    }
+
+    /** Leaves the rotation, lets in-flight requests finish, then deregisters. */
+    public void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("Node {} stopping", id());
+        try {
+            if (registry != null) {
+                setState(NodeState.STOPPED, "shutting down");
+                Thread.sleep(LEAVE_GRACE.toMillis());
+            }
+            if (http != null) {
+                http.close();
+            }
+        } catch (Exception e) {
+            log.warn("Node {} did not drain cleanly: {}", id(), e.getMessage());
+        } finally {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            if (listener != null) {
+                listener.close();
+            }
+            if (pluginHost != null) {
+                pluginHost.close();
+            }
+            if (registry != null) {
+                setState(NodeState.STOPPED, null);
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            log.info("Node {} stopped", id());
+            stopped.countDown();
+        }
+    }
+
+    public void awaitStop() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void setState(NodeState state, String message) {
+        this.message = message;
+        this.state = state;
+        try {
+            registry.setState(id(), state, message);
+        } catch (RuntimeException e) {
+            log.warn("Could not record state {} of node {}: {}", state.label(), id(), e.getMessage());
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            registry.heartbeat(id());
+        } catch (RuntimeException e) {
+            log.warn("Heartbeat of node {} failed: {}", id(), e.getMessage());
+        }
+    }
+
+    private void refreshClusterState() {
+        try {
+            mode = cluster.mode();
+            tokens = cluster.tokenHashes();
+        } catch (RuntimeException e) {
+            log.warn("Could not read the cluster mode: {}", e.getMessage());
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public String id() {
+        return config.node().id();
+    }
+
+    @Override
+    public String version() {
+        return release.version();
+    }
+
+    @Override
+    public NodeState state() {
+        return state;
+    }
+
+    @Override
+    public String message() {
+        return message;
+    }
+
+    @Override
+    public ClusterMode mode() {
+        return mode;
+    }
+
+    @Override
+    public Cluster.TokenHashes tokens() {
+        return tokens;
+    }
+
+    @Override
+    public List<PluginInfo> plugins() {
+        return plugins;
+    }
+}

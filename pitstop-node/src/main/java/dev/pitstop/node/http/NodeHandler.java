@@ -1,0 +1,124 @@
+package dev.pitstop.node.http;
+
+import dev.pitstop.control.ClusterMode;
+import dev.pitstop.control.NodeState;
+import dev.pitstop.control.StatusPage;
+import dev.pitstop.control.Tokens;
+import dev.pitstop.node.plugin.RouteTable;
+import dev.pitstop.plugin.BadRequestException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's endpoints: health and info, always answered; the admin API behind the bearer token;
+ * and the plugins' routes, answered only while the node is ready and the cluster serving (or the
+ * request carries the operators' bypass token).
+ */
+public final class NodeHandler extends Handler.Abstract {
+
+    public static final String BYPASS_HEADER = "X-Pitstop-Bypass";
+
+    private static final Logger log = LoggerFactory.getLogger(NodeHandler.class);
+
+    private final NodeView node;
+    private final RouteTable routes;
+
+    public NodeHandler(NodeView node, RouteTable routes) {
+        this.node = node;
+        this.routes = routes;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        switch (path) {
+            case "/health/live" -> Json.write(response, callback, 200, Map.of("status", "live", "node", node.id()));
+            case "/health/ready" -> ready(response, callback);
+            case "/api/info" -> Json.write(response, callback, 200,
+                    Map.of("version", node.version(), "node", node.id(), "plugins", node.plugins()));
+            default -> {
+                if (path.startsWith("/admin/")) {
+                    admin(request, path, response, callback);
+                } else {
+                    application(request, path, response, callback);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void ready(Response response, Callback callback) {
+        NodeState state = node.state();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("node", node.id());
+        body.put("version", node.version());
+        body.put("state", state.label());
+        body.put("mode", node.mode().maintenance() ? "maintenance" : "serving");
+        if (node.message() != null) {
+            body.put("message", node.message());
+        }
+        Json.write(response, callback, state == NodeState.READY ? 200 : 503, body);
+    }
+
+    private void admin(Request request, String path, Response response, Callback callback) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        if (!Tokens.matches(token, node.tokens().admin())) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            Json.write(response, callback, 401, Map.of("error",
+                    "the admin API needs 'Authorization: Bearer <token>' with the token from the cluster's token file"));
+            return;
+        }
+        if (path.equals("/admin/node") && request.getMethod().equals("GET")) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("id", node.id());
+            body.put("version", node.version());
+            body.put("state", node.state().label());
+            body.put("message", node.message());
+            body.put("mode", node.mode().maintenance() ? "maintenance" : "serving");
+            body.put("plugins", node.plugins());
+            Json.write(response, callback, 200, body);
+        } else {
+            Json.write(response, callback, 404, Map.of("error", "no admin endpoint " + request.getMethod() + " " + path));
+        }
+    }
+
+    private void application(Request request, String path, Response response, Callback callback) {
+        NodeState state = node.state();
+        if (state != NodeState.READY) {
+            String reason = node.message() == null ? "" : ": " + node.message();
+            Json.write(response, callback, 503, Map.of("error", "node " + node.id() + " is " + state.label() + reason));
+            return;
+        }
+        ClusterMode mode = node.mode();
+        if (mode.maintenance() && !Tokens.matches(request.getHeaders().get(BYPASS_HEADER), node.tokens().bypass())) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(mode.retryAfterSeconds()));
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            Json.html(response, callback, 503, StatusPage.html(mode));
+            return;
+        }
+        RouteTable.Match match = routes.find(request.getMethod(), path);
+        if (match == null) {
+            int status = routes.hasPath(path) ? 405 : 404;
+            Json.write(response, callback, status, Map.of("error", "no route " + request.getMethod() + " " + path));
+            return;
+        }
+        dev.pitstop.plugin.Response result;
+        try {
+            result = match.handler().handle(new PluginRequest(request, path, match.pathParams()));
+        } catch (BadRequestException e) {
+            result = dev.pitstop.plugin.Response.badRequest(e.getMessage());
+        } catch (Exception e) {
+            log.error("Plugin {} failed on {} {}", match.pluginId(), request.getMethod(), path, e);
+            result = new dev.pitstop.plugin.Response(500, Map.of("error", "internal error in plugin " + match.pluginId()));
+        }
+        Json.write(response, callback, result.status(), result.body());
+    }
+}

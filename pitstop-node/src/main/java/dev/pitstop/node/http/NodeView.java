@@ -1,0 +1,28 @@
+package dev.pitstop.node.http;
+
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.ClusterMode;
+import dev.pitstop.control.NodeState;
+import java.util.List;
+
+/** What the HTTP layer reads of its node; every call is cheap and lock-free. */
+public interface NodeView {
+
+    String id();
+
+    String version();
+
+    NodeState state();
+
+    /** Why the node is in its state, when it is not plainly ready; else null. */
+    String message();
+
+    ClusterMode mode();
+
+    Cluster.TokenHashes tokens();
+
+    List<PluginInfo> plugins();
+
+    record PluginInfo(String id, String version, boolean enabled) {
+    }
+}
