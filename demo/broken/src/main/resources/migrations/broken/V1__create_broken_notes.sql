@@ -1,0 +1,4 @@
+CREATE TABLE broken_notes (
+    id   bigserial PRIMARY KEY,
+    note text      NOT NULL
+);
