@@ -1,0 +1,35 @@
+package dev.pitstop.driver;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Where the cluster's nodes run: local processes under a supervisor, a Kubernetes Deployment, ...
+ * Procedures see nodes only through this interface, so every procedure works with every driver.
+ */
+public interface NodeDriver {
+
+    /** The ids of the nodes this driver runs, in the order they are started. */
+    List<String> nodeIds();
+
+    /** Starts the node and returns without waiting for it to be ready; a running node is left alone. */
+    void start(String nodeId);
+
+    /**
+     * Stops the node gracefully: it drains its requests and exits, and is killed only if it has not
+     * exited within its shutdown timeout. Returns once it has stopped; a stopped node is left alone.
+     */
+    void stop(String nodeId);
+
+    /** Every node of this driver with its current state. */
+    List<NodeStatus> nodes();
+
+    /**
+     * Waits until the node answers ready.
+     *
+     * @throws NodeFailedException when it exits, reports a state it cannot leave on its own
+     *                             ({@code failed}, {@code incompatible}), or is not ready in time;
+     *                             the message says which, with the node's last message and its log
+     */
+    void awaitReady(String nodeId, Duration timeout);
+}

@@ -1,0 +1,72 @@
+package dev.pitstop.home;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A Pitstop home directory: how to reach the cluster ({@code cluster.json}), its tokens, the
+ * embedded database, logs, node configurations and shared storage. One home holds one cluster.
+ */
+public record Home(Path dir) {
+
+    public static final String ENV = "PITSTOP_HOME";
+    public static final Path DEFAULT = Path.of(".pitstop");
+
+    public Home {
+        dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** The home given by option, else by {@value #ENV}, else {@code ./.pitstop}. */
+    public static Home resolve(Path option, Map<String, String> env) {
+        if (option != null) {
+            return new Home(option);
+        }
+        String fromEnv = env.get(ENV);
+        return new Home(fromEnv == null || fromEnv.isBlank() ? DEFAULT : Path.of(fromEnv));
+    }
+
+    public Path clusterFile() {
+        return dir.resolve("cluster.json");
+    }
+
+    public Path adminTokenFile() {
+        return dir.resolve("admin.token");
+    }
+
+    public Path bypassTokenFile() {
+        return dir.resolve("bypass.token");
+    }
+
+    public Path databaseDir() {
+        return dir.resolve("db");
+    }
+
+    public Path storageDir() {
+        return dir.resolve("storage");
+    }
+
+    public Path logsDir() {
+        return dir.resolve("logs");
+    }
+
+    public Path supervisorLog() {
+        return logsDir().resolve("supervisor.log");
+    }
+
+    public Path databaseLog() {
+        return logsDir().resolve("postgres.log");
+    }
+
+    public Path nodeLog(String nodeId) {
+        return logsDir().resolve(nodeId + ".log");
+    }
+
+    public Path nodeConfig(String nodeId) {
+        return dir.resolve("nodes").resolve(nodeId + ".yaml");
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.pitstop.supervisor;
+
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.procedure.OperationException;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * PostgreSQL run by the supervisor from the binaries shipped as a Maven artifact. Its data directory
+ * is kept under the home directory: the first start initialises it, later starts find the same data.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    static final String DATABASE = "pitstop";
+    static final String USER = "postgres";
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /**
+     * Starts PostgreSQL on a free port with its data in {@code dataDir} and its server log in {@code log}.
+     *
+     * @throws OperationException (refused) when a PostgreSQL left over from an earlier run still uses the directory
+     */
+    public static EmbeddedDatabase start(Path dataDir, Path log) throws IOException {
+        Optional<ProcessHandle> leftOver = leftOverServer(dataDir);
+        if (leftOver.isPresent()) {
+            throw OperationException.refused("the embedded database in " + dataDir + " is still running (pid "
+                    + leftOver.get().pid() + ") from a supervisor that did not stop it; run: pitstop down");
+        }
+        Files.createDirectories(dataDir);
+        Files.createDirectories(log.getParent());
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(Ports.free())
+                // The supervisor stops the database itself, after the nodes: a hook of its own
+                // would run concurrently with the supervisor's and pull it away from draining nodes.
+                .setRegisterShutdownHook(false)
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres);
+        try {
+            database.createDatabaseIfAbsent();
+        } catch (SQLException e) {
+            database.close();
+            throw new IOException("cannot create database '" + DATABASE + "': " + e.getMessage(), e);
+        }
+        return database;
+    }
+
+    /**
+     * The PostgreSQL server still running on {@code dataDir}, per its {@code postmaster.pid}. It
+     * runs detached from the supervisor, so a supervisor killed with SIGKILL leaves it behind.
+     */
+    public static Optional<ProcessHandle> leftOverServer(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            String firstLine = Files.readAllLines(pidFile).get(0).strip();
+            return ProcessHandle.of(Long.parseLong(firstLine)).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    public DbSettings settings() {
+        return new DbSettings("jdbc:postgresql://" + Ports.HOST + ":" + postgres.getPort() + "/" + DATABASE, USER, null);
+    }
+
+    private void createDatabaseIfAbsent() throws SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            st.execute("CREATE DATABASE " + DATABASE);
+        }
+    }
+
+    /** Stops PostgreSQL with a fast shutdown: open sessions are ended, committed data is kept. */
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

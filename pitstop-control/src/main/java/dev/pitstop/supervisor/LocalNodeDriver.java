@@ -1,0 +1,245 @@
+package dev.pitstop.supervisor;
+
+import dev.pitstop.control.NodeRecord;
+import dev.pitstop.control.NodeRegistry;
+import dev.pitstop.control.NodeState;
+import dev.pitstop.driver.NodeDriver;
+import dev.pitstop.driver.NodeFailedException;
+import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.home.ClusterFile;
+import dev.pitstop.home.Home;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.release.Release;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the nodes as child processes of this JVM, on free loopback ports, and restarts a node that
+ * crashes after it had been ready, with exponential backoff. A node that dies before it was ever
+ * ready is not restarted: that is a failed start, reported to whoever waits for it.
+ */
+public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalNodeDriver.class);
+
+    /** The node runtime's default {@code shutdown-timeout-seconds}. */
+    private static final int NODE_SHUTDOWN_TIMEOUT_SECONDS = 30;
+    /** How long past its shutdown timeout a node may take to exit before it is killed. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
+
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final int LOG_LINES_ON_FAILURE = 15;
+    /** What the node runtime exits with when its configuration is wrong. */
+    private static final int CONFIG_ERROR_EXIT = 2;
+
+    private final Map<String, NodeProcess> nodes;
+    private final NodeRegistry registry;
+    private final Duration stopTimeout;
+    private final HealthProbe probe = new HealthProbe();
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "node-restarts");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean closed;
+
+    private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Duration stopTimeout) {
+        this.nodes = nodes;
+        this.registry = registry;
+        this.stopTimeout = stopTimeout;
+    }
+
+    /**
+     * Prepares {@code count} nodes {@code node-1} ... {@code node-N} of the release: a free port and
+     * a configuration file each. Nothing is started yet.
+     *
+     * @param settings extra node configuration ({@code key=value}) given to every node as flags
+     */
+    public static LocalNodeDriver create(Home home, Release release, int count, ClusterFile.Db db,
+                                         Map<String, String> settings, NodeRegistry registry) {
+        Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+        for (int i = 1; i <= count; i++) {
+            String id = "node-" + i;
+            int port = Ports.free();
+            String url = "http://" + Ports.HOST + ":" + port;
+            Path config = NodeConfigFile.write(home, id, url, port, release, db);
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", release.lib().resolve("*").toString(),
+                    "dev.pitstop.node.NodeMain", "--config", config.toString()));
+            settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+            nodes.put(id, new NodeProcess(id, url, command, home.nodeLog(id)));
+        }
+        return new LocalNodeDriver(nodes, registry, shutdownTimeout(settings).plus(EXIT_GRACE));
+    }
+
+    /** The nodes' shutdown timeout; an invalid value is the node's to reject, with a clear message. */
+    private static Duration shutdownTimeout(Map<String, String> settings) {
+        try {
+            return Duration.ofSeconds(Integer.parseInt(settings.getOrDefault("shutdown-timeout-seconds",
+                    String.valueOf(NODE_SHUTDOWN_TIMEOUT_SECONDS))));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(NODE_SHUTDOWN_TIMEOUT_SECONDS);
+        }
+    }
+
+    @Override
+    public List<String> nodeIds() {
+        return List.copyOf(nodes.keySet());
+    }
+
+    public String url(String nodeId) {
+        return node(nodeId).url();
+    }
+
+    @Override
+    public void start(String nodeId) {
+        if (closed) {
+            throw OperationException.failed("the supervisor is stopping; " + nodeId + " was not started");
+        }
+        NodeProcess node = node(nodeId);
+        node.start(process -> exited(node, process));
+    }
+
+    @Override
+    public void stop(String nodeId) {
+        NodeProcess node = node(nodeId);
+        try {
+            node.stop(stopTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OperationException.failed("interrupted while stopping " + nodeId + "; it may still be running");
+        }
+    }
+
+    @Override
+    public List<NodeStatus> nodes() {
+        Map<String, NodeRecord> registered = registry.list().stream()
+                .collect(Collectors.toMap(NodeRecord::id, Function.identity()));
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (NodeProcess node : nodes.values()) {
+            NodeRecord record = registered.get(node.id());
+            Process process = node.process().filter(Process::isAlive).orElse(null);
+            if (process == null) {
+                statuses.add(new NodeStatus(node.id(), node.url(), NodeState.STOPPED, null));
+            } else if (record == null) {
+                statuses.add(new NodeStatus(node.id(), node.url(), NodeState.STARTING, "not registered yet"));
+            } else {
+                statuses.add(new NodeStatus(node.id(), node.url(), record.state(), record.message()));
+            }
+        }
+        return statuses;
+    }
+
+    @Override
+    public void awaitReady(String nodeId, Duration timeout) {
+        NodeProcess node = node(nodeId);
+        Instant deadline = Instant.now().plus(timeout);
+        try {
+            while (true) {
+                Process process = node.process().orElseThrow(
+                        () -> new NodeFailedException(nodeId, nodeId + " was never started", false));
+                if (!process.isAlive()) {
+                    throw exitedBeforeReady(node, process.exitValue());
+                }
+                HealthProbe.Answer answer = probe.check(node.url());
+                if (answer.ready()) {
+                    node.markReady();
+                    return;
+                }
+                if (answer.stuck()) {
+                    throw new NodeFailedException(nodeId, nodeId + " reports " + answer.state().label()
+                            + (answer.message() == null ? "" : ": " + answer.message()) + "; log: " + node.log(), false);
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new NodeFailedException(nodeId, nodeId + " was not ready within " + timeout.toSeconds()
+                            + " s (" + answer.describe() + "); log: " + node.log(), false);
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeFailedException(nodeId, "interrupted while waiting for " + nodeId + " to be ready", false);
+        }
+    }
+
+    private static NodeFailedException exitedBeforeReady(NodeProcess node, int exitCode) {
+        List<String> tail = node.logTail(LOG_LINES_ON_FAILURE);
+        if (exitCode == CONFIG_ERROR_EXIT && !tail.isEmpty()) {
+            return new NodeFailedException(node.id(), node.id() + " rejected its configuration: "
+                    + tail.get(tail.size() - 1), true);
+        }
+        return new NodeFailedException(node.id(), node.id() + " exited with code " + exitCode
+                + " before it was ready; last lines of " + node.log() + ":\n    " + String.join("\n    ", tail), false);
+    }
+
+    /** Restarts a node that crashed after it had been ready; other exits are someone else's business. */
+    private void exited(NodeProcess node, Process process) {
+        if (closed || node.stopRequested() || !node.hasBeenReady()) {
+            return;
+        }
+        int exitCode = process.exitValue();
+        if (exitCode == CONFIG_ERROR_EXIT) {
+            log.error("{} exited because of a configuration error; not restarting it (see {})", node.id(), node.log());
+            return;
+        }
+        Duration delay = node.backoff().next(node.uptime());
+        log.warn("{} exited unexpectedly with code {}; restarting it in {} s (log: {})",
+                node.id(), exitCode, delay.toSeconds(), node.log());
+        restarts.schedule(() -> restart(node), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void restart(NodeProcess node) {
+        if (closed || node.stopRequested()) {
+            return;
+        }
+        try {
+            start(node.id());
+            log.info("{} restarted", node.id());
+        } catch (RuntimeException e) {
+            log.error("Restarting {} failed: {}", node.id(), e.getMessage());
+        }
+    }
+
+    private NodeProcess node(String nodeId) {
+        NodeProcess node = nodes.get(nodeId);
+        if (node == null) {
+            throw new IllegalArgumentException("no node '" + nodeId + "'; nodes are " + String.join(", ", nodes.keySet()));
+        }
+        return node;
+    }
+
+    /** Stops every node at once, so stopping the cluster takes one shutdown timeout, not N. */
+    @Override
+    public void close() {
+        closed = true;
+        restarts.shutdownNow();
+        List<Thread> stops = new ArrayList<>();
+        for (String id : nodes.keySet()) {
+            Thread thread = new Thread(() -> stop(id), "stop-" + id);
+            thread.start();
+            stops.add(thread);
+        }
+        for (Thread thread : stops) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.warn("Interrupted while stopping the nodes; they exit with this process");
+                return;
+            }
+        }
+    }
+}

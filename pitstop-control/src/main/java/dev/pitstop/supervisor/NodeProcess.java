@@ -1,0 +1,140 @@
+package dev.pitstop.supervisor;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One node as a local process: launched from its command, its output appended to its log file,
+ * stopped with SIGTERM (the node drains and exits) and killed only when it overruns its timeout.
+ */
+final class NodeProcess {
+
+    /** Bytes read from the end of the log to find the last lines of a failed run. */
+    private static final int TAIL_BYTES = 16 * 1024;
+
+    private final String id;
+    private final String url;
+    private final List<String> command;
+    private final Path log;
+    private final Backoff backoff = new Backoff();
+
+    private Process process;
+    private Instant startedAt;
+    private long logOffset;
+    private boolean stopRequested;
+    private volatile boolean hasBeenReady;
+
+    NodeProcess(String id, String url, List<String> command, Path log) {
+        this.id = id;
+        this.url = url;
+        this.command = List.copyOf(command);
+        this.log = log;
+    }
+
+    String id() {
+        return id;
+    }
+
+    String url() {
+        return url;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    Backoff backoff() {
+        return backoff;
+    }
+
+    /** Launches the process unless it runs; {@code onExit} is called when this launch exits. */
+    synchronized void start(Consumer<Process> onExit) {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            Files.createDirectories(log.getParent());
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // The node's configuration is its file and flags; settings meant for the CLI (or a
+            // stray PITSTOP_DB_URL) in the supervisor's environment must not override them.
+            Map<String, String> env = builder.environment();
+            env.keySet().removeIf(name -> name.startsWith("PITSTOP_"));
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + id + ": " + e.getMessage(), e);
+        }
+        startedAt = Instant.now();
+        stopRequested = false;
+        process.onExit().thenAccept(onExit);
+    }
+
+    synchronized Optional<Process> process() {
+        return Optional.ofNullable(process);
+    }
+
+    synchronized boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** How long the current (or last) run lasted. */
+    synchronized Duration uptime() {
+        return startedAt == null ? Duration.ZERO : Duration.between(startedAt, Instant.now());
+    }
+
+    void markReady() {
+        hasBeenReady = true;
+    }
+
+    /** Whether the node was ready at least once: a later exit is a crash, an earlier one a failed start. */
+    boolean hasBeenReady() {
+        return hasBeenReady;
+    }
+
+    /** Stops the node gracefully, killing it if it has not exited within {@code timeout}. */
+    void stop(Duration timeout) throws InterruptedException {
+        Process running;
+        synchronized (this) {
+            stopRequested = true;
+            running = process;
+        }
+        if (running == null || !running.isAlive()) {
+            return;
+        }
+        running.destroy();
+        if (!running.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            running.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The last {@code count} lines this run wrote to the log. */
+    synchronized List<String> logTail(int count) {
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long from = Math.max(logOffset, file.length() - TAIL_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - from)];
+            file.seek(from);
+            file.readFully(bytes);
+            List<String> lines = Arrays.stream(new String(bytes, StandardCharsets.UTF_8).split("\n"))
+                    .filter(line -> !line.isBlank()).toList();
+            return lines.subList(Math.max(0, lines.size() - count), lines.size());
+        } catch (IOException e) {
+            return List.of("(cannot read " + log + ": " + e.getMessage() + ")");
+        }
+    }
+}

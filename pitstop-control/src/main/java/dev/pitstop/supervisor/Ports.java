@@ -1,0 +1,36 @@
+package dev.pitstop.supervisor;
+
+import dev.pitstop.procedure.OperationException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** TCP ports on the loopback interface, where the local cluster listens. */
+final class Ports {
+
+    static final String HOST = "127.0.0.1";
+
+    private Ports() {
+    }
+
+    /** A port that was free a moment ago, chosen by the system. */
+    static int free() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on " + HOST + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses, naming the port and its use, when something else already listens on it. */
+    static void requireFree(int port, String usedFor) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+        } catch (IOException e) {
+            throw OperationException.refused("port " + port + " (" + usedFor + ") is already in use on " + HOST
+                    + "; stop what uses it or choose another port; nothing was started");
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.pitstop.supervisor;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.ControlSchema;
+import dev.pitstop.control.NodeRegistry;
+import dev.pitstop.control.Tokens;
+import dev.pitstop.db.Database;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.driver.NodeFailedException;
+import dev.pitstop.gateway.Gateway;
+import dev.pitstop.gateway.GatewayConfig;
+import dev.pitstop.home.ClusterFile;
+import dev.pitstop.home.Home;
+import dev.pitstop.procedure.FirstStart;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.StepList;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a cluster on this machine: the database (embedded unless one is given), the gateway and the
+ * nodes, started with the first-start procedure. It stops them in the reverse order — nodes drain
+ * first, the database goes last — when asked to, or when starting fails part-way, so a failed
+ * start leaves nothing running.
+ *
+ * <p>{@link #close()} may be called from another thread (a shutdown hook on SIGTERM) while
+ * {@link #start()} is still running; the start is then abandoned and what it started is stopped.
+ */
+public final class Supervisor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
+
+    /** Something started, and how to stop it. */
+    private record Started(String stopDescription, AutoCloseable resource) {
+    }
+
+    private final SupervisorSettings settings;
+    private final Home home;
+    private final StepList steps;
+    private final PrintStream out;
+    private final Deque<Started> started = new ArrayDeque<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Thread starter;
+    private HomeLock lock;
+    private boolean stopping;
+    private ClusterFile clusterFile;
+
+    public Supervisor(SupervisorSettings settings, PrintStream out) {
+        this.settings = settings;
+        this.home = settings.home();
+        this.out = out;
+        this.steps = new StepList(out);
+    }
+
+    /**
+     * Starts everything and returns when every node is ready.
+     *
+     * @throws OperationException when anything did not start; everything started before has been stopped
+     */
+    public void start() {
+        starter = Thread.currentThread();
+        try {
+            lock = HomeLock.acquire(home);
+            out.printf("Starting %d node%s of %s %s in %s%n", settings.nodes(), settings.nodes() == 1 ? "" : "s",
+                    settings.release().name(), settings.release().version(), home);
+            Ports.requireFree(settings.port(), "the gateway");
+            DbSettings db = startDatabase();
+            HikariDataSource pool = Database.pool(db, "pitstop-supervisor", 2);
+            register("close the database connections", pool);
+            steps.run("migrate the control schema and install the tokens", () -> prepareControlSchema(pool));
+            String gatewayUrl = "http://" + Ports.HOST + ":" + settings.port();
+            steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
+                    Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
+            LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
+                    clusterDb(db), settings.nodeSettings(), new NodeRegistry(pool));
+            register("stop the nodes (they drain first)", nodes);
+            writeClusterFile(new ClusterFile(gatewayUrl, gatewayUrl, home.adminTokenFile().toString(),
+                    home.bypassTokenFile().toString(), clusterDb(db), ProcessHandle.current().pid(),
+                    ClusterFile.STARTING, settings.release().dir().toString(), nodes.nodeIds()));
+            new FirstStart(nodes, steps, settings.readyTimeout()).run();
+            writeClusterFile(clusterFile.withState(ClusterFile.RUNNING));
+            out.printf("Cluster ready at %s (admin token in %s)%n", gatewayUrl, home.adminTokenFile());
+        } catch (RuntimeException | IOException e) {
+            OperationException failure = describe(e);
+            close();
+            throw failure;
+        } finally {
+            starter = null;
+        }
+    }
+
+    /** Blocks until the supervisor has stopped everything. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private DbSettings startDatabase() throws IOException {
+        if (settings.externalDb() != null) {
+            DbSettings db = settings.externalDb();
+            steps.run("connect to the database " + db, () -> requireReachable(db));
+            return db;
+        }
+        EmbeddedDatabase[] database = new EmbeddedDatabase[1];
+        steps.run("start the embedded database (data in " + home.databaseDir() + ")", () -> {
+            try {
+                database[0] = EmbeddedDatabase.start(home.databaseDir(), home.databaseLog());
+            } catch (IOException e) {
+                throw new UncheckedIOException("the embedded database did not start: " + e.getMessage()
+                        + " (see " + home.databaseLog() + ")", e);
+            }
+        });
+        register("stop the embedded database", database[0]);
+        return database[0].settings();
+    }
+
+    private static void requireReachable(DbSettings db) {
+        try (Connection ignored = Database.connect(db, "pitstop-supervisor")) {
+            // Connecting is the check.
+        } catch (SQLException e) {
+            throw OperationException.refused("cannot connect to the database " + db + ": " + e.getMessage()
+                    + "; nothing was started");
+        }
+    }
+
+    private void prepareControlSchema(HikariDataSource pool) {
+        ControlSchema.migrate(pool);
+        try {
+            String admin = Tokens.readOrCreate(home.adminTokenFile());
+            String bypass = Tokens.readOrCreate(home.bypassTokenFile());
+            new Cluster(pool).setTokenHashes(Tokens.hash(admin), Tokens.hash(bypass));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the token files in " + home + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ClusterFile.Db clusterDb(DbSettings db) {
+        String passwordFile = settings.dbPasswordFile() == null ? null : settings.dbPasswordFile().toString();
+        return new ClusterFile.Db(db.url(), db.user(), passwordFile, settings.externalDb() == null);
+    }
+
+    private synchronized void writeClusterFile(ClusterFile file) {
+        clusterFile = file;
+        file.write(home);
+    }
+
+    /** Keeps what was just started for {@link #close()}; if a stop began meanwhile, stops it at once. */
+    private void register(String stopDescription, AutoCloseable resource) {
+        synchronized (this) {
+            if (!stopping) {
+                started.push(new Started(stopDescription, resource));
+                return;
+            }
+        }
+        closeQuietly(new Started(stopDescription, resource));
+        throw OperationException.failed("stopped while starting; nothing is left running");
+    }
+
+    private static OperationException describe(Exception e) {
+        if (e instanceof OperationException operation) {
+            return operation;
+        }
+        if (e instanceof NodeFailedException node) {
+            return new OperationException(node.configurationError() ? OperationException.Kind.INVALID
+                    : OperationException.Kind.FAILED, "first start failed and everything was stopped again: "
+                    + node.getMessage());
+        }
+        return OperationException.failed("starting the cluster failed and everything was stopped again: "
+                + e.getMessage());
+    }
+
+    /**
+     * Stops everything started, in reverse order. Safe to call more than once and from any thread;
+     * a start in progress is interrupted.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        Thread startingThread = starter;
+        if (startingThread != null && startingThread != Thread.currentThread()) {
+            startingThread.interrupt();
+        }
+        if (clusterFile != null) {
+            writeClusterFile(clusterFile.withState(ClusterFile.STOPPING));
+        }
+        if (!started.isEmpty()) {
+            out.println("Stopping the cluster in " + home);
+            StepList stopSteps = new StepList(out);
+            while (true) {
+                Started next;
+                synchronized (this) {
+                    next = started.poll();
+                }
+                if (next == null) {
+                    break;
+                }
+                stopSteps.run(next.stopDescription(), () -> closeQuietly(next));
+            }
+        }
+        if (clusterFile != null) {
+            writeClusterFile(clusterFile.stopped());
+            out.println("Cluster stopped");
+        }
+        // Released last, after cluster.json says stopped, so a new supervisor never reads a stale state.
+        if (lock != null) {
+            closeQuietly(new Started("release " + home, lock));
+        }
+        stopped.countDown();
+    }
+
+    private static void closeQuietly(Started started) {
+        try {
+            started.resource().close();
+        } catch (Exception e) {
+            log.warn("Could not {}: {}", started.stopDescription(), e.toString());
+        }
+    }
+}

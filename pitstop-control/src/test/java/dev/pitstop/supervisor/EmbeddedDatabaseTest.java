@@ -1,0 +1,50 @@
+package dev.pitstop.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pitstop.db.Database;
+import dev.pitstop.procedure.OperationException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedDatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keepsItsDataBetweenRuns() throws Exception {
+        Path data = dir.resolve("db");
+        Path log = dir.resolve("postgres.log");
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(data, log);
+             Connection c = Database.connect(database.settings(), "test"); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE kept (name text)");
+            st.execute("INSERT INTO kept VALUES ('still here')");
+        }
+
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(data, log);
+             Connection c = Database.connect(database.settings(), "test"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT name FROM kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("still here");
+        }
+        assertThat(EmbeddedDatabase.leftOverServer(data)).isEmpty();
+    }
+
+    @Test
+    void refusesADataDirectoryAServerStillRuns() throws Exception {
+        Path data = dir.resolve("db");
+        try (EmbeddedDatabase running = EmbeddedDatabase.start(data, dir.resolve("postgres.log"))) {
+            assertThat(EmbeddedDatabase.leftOverServer(data)).isPresent();
+            assertThatThrownBy(() -> EmbeddedDatabase.start(data, dir.resolve("postgres.log")))
+                    .isInstanceOf(OperationException.class)
+                    .hasMessageContaining("is still running")
+                    .hasMessageContaining("pitstop down");
+        }
+    }
+}
