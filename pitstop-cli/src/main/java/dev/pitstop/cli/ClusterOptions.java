@@ -1,0 +1,133 @@
+package dev.pitstop.cli;
+
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.home.Home;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.release.Release;
+import dev.pitstop.supervisor.SupervisorSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** What a cluster is started with: shared by {@code up} and the background supervisor it spawns. */
+final class ClusterOptions {
+
+    /** Set by bin/pitstop to the checkout it runs from, where the demo releases are built. */
+    static final String REPO_PROPERTY = "pitstop.repo";
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "3",
+            description = "How many nodes to run. Default: ${DEFAULT-VALUE}")
+    int nodes;
+
+    @Option(names = "--release", paramLabel = "DIR",
+            description = {"The release the nodes run: a directory with release.json and lib/.",
+                    "Default: the demo application 1.0.0, demo/target/releases/1.0.0 of this checkout"})
+    Path release;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "8080",
+            description = "The gateway's port on 127.0.0.1, where clients connect. Default: ${DEFAULT-VALUE}")
+    int port;
+
+    @Option(names = "--db-url", paramLabel = "URL",
+            description = {"The PostgreSQL database to use, as jdbc:postgresql://HOST:PORT/DATABASE.",
+                    "Default: an embedded PostgreSQL with its data in HOME/db, kept between runs"})
+    String dbUrl;
+
+    @Option(names = "--db-user", paramLabel = "USER", description = "The user for --db-url.")
+    String dbUser;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+            description = "A file holding the password for --db-url (passwords never go on a command line).")
+    Path dbPasswordFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = {"Node configuration given to every node, e.g. --set heartbeat-seconds=2. Repeatable.",
+                    "The node rejects a key it does not know, and up fails with a message naming it."})
+    Map<String, String> nodeSettings = new LinkedHashMap<>();
+
+    @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = "180",
+            description = "How long each node may take to become ready; the first one installs the plugins. "
+                    + "Default: ${DEFAULT-VALUE}")
+    int readyTimeoutSeconds;
+
+    /** The options checked and resolved; a bad one is an {@link OperationException} of kind INVALID. */
+    SupervisorSettings settings(Home home) {
+        if (nodes < 1) {
+            throw OperationException.invalid("--nodes must be at least 1, got " + nodes);
+        }
+        if (port < 1 || port > 65535) {
+            throw OperationException.invalid("--port must be between 1 and 65535, got " + port);
+        }
+        if (readyTimeoutSeconds < 1) {
+            throw OperationException.invalid("--ready-timeout must be at least 1 second, got " + readyTimeoutSeconds);
+        }
+        if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
+            throw OperationException.invalid("--db-user and --db-password-file go with --db-url");
+        }
+        return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
+                nodeSettings, Duration.ofSeconds(readyTimeoutSeconds));
+    }
+
+    /** These options as arguments, with paths made absolute, for a process with another working directory. */
+    List<String> toArgs(SupervisorSettings settings) {
+        List<String> args = new ArrayList<>(List.of("--nodes", String.valueOf(settings.nodes()),
+                "--release", settings.release().dir().toString(), "--port", String.valueOf(settings.port()),
+                "--ready-timeout", String.valueOf(settings.readyTimeout().toSeconds())));
+        if (settings.externalDb() != null) {
+            args.addAll(List.of("--db-url", settings.externalDb().url()));
+            if (settings.externalDb().user() != null) {
+                args.addAll(List.of("--db-user", settings.externalDb().user()));
+            }
+        }
+        if (settings.dbPasswordFile() != null) {
+            args.addAll(List.of("--db-password-file", settings.dbPasswordFile().toString()));
+        }
+        settings.nodeSettings().forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        return args;
+    }
+
+    private Release release() {
+        Path dir = release;
+        if (dir == null) {
+            String repo = System.getProperty(REPO_PROPERTY);
+            if (repo == null) {
+                throw OperationException.invalid("no release given; name its directory with --release DIR");
+            }
+            dir = Path.of(repo, "demo", "target", "releases", "1.0.0");
+        }
+        try {
+            return Release.open(dir);
+        } catch (IllegalArgumentException e) {
+            throw OperationException.invalid(e.getMessage());
+        }
+    }
+
+    private DbSettings externalDb() {
+        if (dbUrl == null) {
+            return null;
+        }
+        String password = null;
+        if (dbPasswordFile != null) {
+            try {
+                password = Files.readString(dbPasswordFile).strip();
+            } catch (IOException e) {
+                throw OperationException.invalid("cannot read --db-password-file " + dbPasswordFile + ": " + e);
+            }
+        }
+        try {
+            return new DbSettings(dbUrl, dbUser, password);
+        } catch (IllegalArgumentException e) {
+            throw OperationException.invalid(e.getMessage());
+        }
+    }
+
+    private static Path absolute(Path path) {
+        return path == null ? null : path.toAbsolutePath().normalize();
+    }
+}

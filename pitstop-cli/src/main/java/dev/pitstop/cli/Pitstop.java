@@ -1,0 +1,73 @@
+package dev.pitstop.cli;
+
+import dev.pitstop.home.Home;
+import dev.pitstop.procedure.OperationException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/** The {@code pitstop} command: runs and maintains a Pitstop cluster. */
+@Command(name = "pitstop", mixinStandardHelpOptions = true, versionProvider = Pitstop.Version.class,
+        description = {"Runs an application as a cluster of identical nodes behind a gateway, sharing one "
+                + "PostgreSQL database, and makes its maintenance one command each."},
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MaintenanceCommand.class,
+                SuperviseCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:done",
+                "1:failed; the message says the state the cluster was left in",
+                "2:usage error: a bad option, argument or configuration; nothing was changed",
+                "3:refused: a preflight check or a policy; nothing was changed"})
+public final class Pitstop {
+
+    @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+            description = {"The cluster's home directory: cluster.json, tokens, embedded database, logs, storage.",
+                    "Default: $PITSTOP_HOME, else ./.pitstop"})
+    private Path home;
+
+    Home home() {
+        return Home.resolve(home, System.getenv());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Pitstop's error handling: one line on stderr, and the exit code of its kind. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Pitstop());
+        commandLine.setExecutionExceptionHandler(Pitstop::executionFailed);
+        commandLine.setParameterExceptionHandler(Pitstop::badUsage);
+        return commandLine;
+    }
+
+    private static int executionFailed(Exception e, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        if (e instanceof OperationException operation) {
+            err.println("pitstop: " + operation.getMessage());
+            return operation.kind().exitCode();
+        }
+        err.println("pitstop: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        return OperationException.Kind.FAILED.exitCode();
+    }
+
+    private static int badUsage(ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        command.getErr().println("pitstop: " + e.getMessage() + " (see: " + command.getCommandSpec().qualifiedName()
+                + " --help)");
+        return OperationException.Kind.INVALID.exitCode();
+    }
+
+    /** The version of this build, from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Pitstop.class.getPackage().getImplementationVersion();
+            return new String[] {"pitstop " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.pitstop.cli;
+
+import dev.pitstop.supervisor.Supervisor;
+import dev.pitstop.supervisor.SupervisorSettings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** What {@code up --detach} runs in the background: {@code up} in the foreground, by another name. */
+@Command(name = "supervise", hidden = true, description = "Runs a cluster's supervisor (used by up --detach).")
+final class SuperviseCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Pitstop pitstop;
+
+    @Mixin
+    private ClusterOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        return runInForeground(options.settings(pitstop.home()));
+    }
+
+    /** Runs the cluster until this process is told to stop (SIGINT, SIGTERM), then stops it gracefully. */
+    static int runInForeground(SupervisorSettings settings) throws InterruptedException {
+        Supervisor supervisor = new Supervisor(settings, System.out);
+        // Registered before starting, so a signal during the start stops what was started so far.
+        Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "stop-cluster"));
+        supervisor.start();
+        System.out.println("Running until stopped (Ctrl-C here, or: pitstop down)");
+        supervisor.awaitStopped();
+        return 0;
+    }
+}

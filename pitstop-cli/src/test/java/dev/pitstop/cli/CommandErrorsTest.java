@@ -1,0 +1,146 @@
+package dev.pitstop.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every way a command can go wrong before it changes anything: exit code and a one-line message. */
+class CommandErrorsTest {
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path scratch;
+
+    private record Outcome(int exitCode, String err) {
+        /** The message printed, which must be a single line. */
+        String line() {
+            assertThat(err.lines().toList()).as("stderr of the command: %s", err).hasSize(1);
+            return err.strip();
+        }
+    }
+
+    private Outcome run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Pitstop.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of("--home", home.toString()));
+        all.addAll(List.of(args));
+        int exitCode = commandLine.execute(all.toArray(String[]::new));
+        return new Outcome(exitCode, err.toString());
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        Outcome outcome = run("up", "--nodez", "2");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).contains("--nodez").contains("pitstop up --help");
+    }
+
+    @Test
+    void missingReleaseDirectoryIsAUsageError() {
+        Path missing = scratch.resolve("no-such-release");
+
+        Outcome outcome = run("up", "--release", missing.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: release directory not found: " + missing);
+    }
+
+    @Test
+    void malformedDatabaseUrlIsAUsageError() throws IOException {
+        Outcome outcome = run("up", "--release", release().toString(), "--db-url", "postgres://localhost/app");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: database URL must look like "
+                + "jdbc:postgresql://HOST:PORT/DATABASE, got: postgres://localhost/app");
+    }
+
+    @Test
+    void unreachableDatabaseIsRefused() throws IOException {
+        int closedPort = freePort();
+
+        Outcome outcome = run("up", "--release", release().toString(), "--port", String.valueOf(freePort()),
+                "--db-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/app");
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.line()).startsWith("pitstop: cannot connect to the database jdbc:postgresql://127.0.0.1:"
+                + closedPort + "/app").endsWith("nothing was started");
+    }
+
+    @Test
+    void takenGatewayPortIsRefused() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Outcome outcome = run("up", "--release", release().toString(), "--port", String.valueOf(taken.getLocalPort()));
+
+            assertThat(outcome.exitCode()).isEqualTo(3);
+            assertThat(outcome.line()).isEqualTo("pitstop: port " + taken.getLocalPort() + " (the gateway) is already "
+                    + "in use on 127.0.0.1; stop what uses it or choose another port; nothing was started");
+        }
+        assertThat(home.resolve("cluster.json")).doesNotExist();
+    }
+
+    @Test
+    void badNodeCountIsAUsageError() throws IOException {
+        Outcome outcome = run("up", "--release", release().toString(), "--nodes", "0");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: --nodes must be at least 1, got 0");
+    }
+
+    @Test
+    void statusWithoutAClusterFails() {
+        Outcome outcome = run("status", "--json");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.line()).isEqualTo("pitstop: no cluster running in " + home + " (start one with: pitstop up)");
+    }
+
+    @Test
+    void maintenancePageWithoutAClusterFails() {
+        Outcome outcome = run("maintenance", "page", "on");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.line()).startsWith("pitstop: no cluster running in ");
+    }
+
+    @Test
+    void nonPositiveRetryAfterIsAUsageError() {
+        Outcome outcome = run("maintenance", "page", "on", "--retry-after", "0");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: --retry-after must be at least 1 second, got 0");
+    }
+
+    @Test
+    void downWithoutAClusterHasNothingToDo() {
+        assertThat(run("down").exitCode()).isZero();
+    }
+
+    /** A directory that passes as a release; nothing in these tests gets as far as running it. */
+    private Path release() throws IOException {
+        Path dir = scratch.resolve("release");
+        Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(dir.resolve("release.json"), "{\"name\": \"test\", \"version\": \"1.0.0\"}");
+        return dir;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+}
