@@ -10,6 +10,9 @@ import org.flywaydb.core.api.output.MigrateResult;
  * Versioned schema changes of the core and of each plugin, each with its own history table in the
  * application schema. Flyway runs every migration in its own transaction and serialises concurrent
  * runs on the same history table, so an interrupted run is completed by the next one.
+ *
+ * <p>The schema is shared, so each history starts with a baseline at version 0: the other owners'
+ * tables are expected, and every owner's own V1 still runs.
  */
 public final class Migrations {
 
@@ -35,6 +38,8 @@ public final class Migrations {
                     .schemas(Database.APP_SCHEMA)
                     .table(table)
                     .locations(location)
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .failOnMissingLocations(false)
                     .load()
                     .migrate();

@@ -1,0 +1,42 @@
+package dev.pitstop.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The demo releases and plugin jars the build leaves in demo/target. */
+final class Demo {
+
+    private static final Path TARGET = Path.of(System.getProperty("pitstop.demo", "../demo/target")).toAbsolutePath().normalize();
+
+    private Demo() {
+    }
+
+    static Path release(String version) {
+        return TARGET.resolve("releases").resolve(version);
+    }
+
+    static Path plugin(String fileName) {
+        return TARGET.resolve("plugins").resolve(fileName);
+    }
+
+    /**
+     * A copy of a release with extra plugin jars bundled; the node runtime is linked, not copied.
+     */
+    static Path releaseWith(Path dir, String version, String... pluginJars) throws IOException {
+        Path base = release(version);
+        Path copy = Files.createDirectories(dir.resolve(version + "-plus"));
+        Files.copy(base.resolve("release.json"), copy.resolve("release.json"));
+        Files.createSymbolicLink(copy.resolve("lib"), base.resolve("lib"));
+        Path plugins = Files.createDirectories(copy.resolve("plugins"));
+        try (var bundled = Files.list(base.resolve("plugins"))) {
+            for (Path jar : (Iterable<Path>) bundled::iterator) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        for (String jar : pluginJars) {
+            Files.copy(plugin(jar), plugins.resolve(jar));
+        }
+        return copy;
+    }
+}
