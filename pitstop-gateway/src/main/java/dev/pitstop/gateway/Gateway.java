@@ -1,0 +1,93 @@
+package dev.pitstop.gateway;
+
+import dev.pitstop.db.DbSettings;
+import java.util.List;
+import javax.sql.DataSource;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded load balancer in front of the cluster's nodes: proxies to the registered nodes
+ * whose {@code /health/ready} answers 200, round robin, retrying idempotent requests on another
+ * node when one fails; in maintenance mode answers 503 with the status page unless the request
+ * carries the bypass token.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.start(GatewayConfig.defaults(), controlDb, dbSettings)) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final Server server;
+    private final Rotation rotation;
+
+    private Gateway(Server server, Rotation rotation) {
+        this.server = server;
+        this.rotation = rotation;
+    }
+
+    /**
+     * Reads the control schema, starts health-checking the registered nodes and opens the port.
+     * Nodes join the rotation as their first health check passes.
+     *
+     * @param controlDb a pool on the database holding the control schema
+     * @param db        the same database, for the connection that listens for changes
+     * @throws IllegalStateException when the port cannot be opened or the control schema not read
+     */
+    public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db) {
+        Rotation rotation = new Rotation();
+        ClusterWatcher cluster = new ClusterWatcher(controlDb, db, rotation);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("gateway");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+        // Beans start in this order before the connector opens, and stop after requests drained.
+        server.addBean(cluster);
+        server.addBean(new HealthChecker(rotation, config));
+        server.setHandler(new GracefulHandler(new MaintenanceHandler(cluster, new NodeProxy(rotation, config))));
+        server.setStopTimeout(config.stopTimeout().toMillis());
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the gateway on " + config.host() + ":" + config.port()
+                    + ": " + e.getMessage(), e);
+        }
+        Gateway gateway = new Gateway(server, rotation);
+        log.info("Gateway listening on http://{}:{}", config.host(), gateway.port());
+        return gateway;
+    }
+
+    /** The port the gateway listens on: the free one it picked if configured with port 0. */
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    /** Ids of the nodes that take traffic now. */
+    public List<String> nodesInRotation() {
+        return rotation.readyIds();
+    }
+
+    /**
+     * Stops accepting requests, lets those in flight finish (up to the configured stop timeout),
+     * then stops health checks and the watch on the control schema.
+     */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("Stopping the gateway did not finish cleanly: {}", e.toString());
+        }
+    }
+}

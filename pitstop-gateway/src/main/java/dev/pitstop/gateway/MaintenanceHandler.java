@@ -1,0 +1,36 @@
+package dev.pitstop.gateway;
+
+import dev.pitstop.control.ClusterMode;
+import dev.pitstop.control.StatusPage;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * While the cluster is in maintenance, answers every request with the status page, except those
+ * of operators carrying the bypass token, which go on to the nodes (header included, as the nodes
+ * check it too).
+ */
+final class MaintenanceHandler extends Handler.Wrapper {
+
+    private static final String BYPASS_HEADER = "X-Pitstop-Bypass";
+
+    private final ClusterWatcher cluster;
+
+    MaintenanceHandler(ClusterWatcher cluster, Handler next) {
+        super(next);
+        this.cluster = cluster;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        ClusterMode mode = cluster.mode();
+        if (mode.maintenance() && !cluster.isBypassToken(request.getHeaders().get(BYPASS_HEADER))) {
+            Unavailable.send(response, callback, mode.retryAfterSeconds(), "text/html; charset=utf-8",
+                    StatusPage.html(mode));
+            return true;
+        }
+        return super.handle(request, response, callback);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.pitstop.gateway;
+
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proxies each request to the next ready node. A node that fails while proxying leaves rotation at
+ * once; the request then goes to another node if it is idempotent and nothing of it is lost yet
+ * (no response byte sent to the client, no body byte sent to the failed node).
+ */
+final class NodeProxy extends ProxyHandler.Reverse {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeProxy.class);
+    private static final String ATTEMPT = NodeProxy.class.getName() + ".attempt";
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
+    /** Health checks run every fraction of a second, so a client may come back soon. */
+    private static final int NO_NODE_RETRY_AFTER_SECONDS = 5;
+    private static final String NO_NODE_BODY = "{\"error\":\"no node of the cluster is ready; retry shortly\"}";
+
+    private final Rotation rotation;
+    private final long connectTimeoutMillis;
+
+    NodeProxy(Rotation rotation, GatewayConfig config) {
+        super(NodeProxy::target);
+        this.rotation = rotation;
+        this.connectTimeoutMillis = config.nodeTimeout().toMillis();
+        // A fixed pseudonym instead of the default host name: no DNS lookup, nothing revealed.
+        setViaHost("pitstop-gateway");
+    }
+
+    @Override
+    protected void configureHttpClient(HttpClient httpClient) {
+        super.configureHttpClient(httpClient);
+        httpClient.setConnectTimeout(connectTimeoutMillis);
+    }
+
+    /** Also the entry point of every retry, which picks the next node in turn. */
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Attempt attempt = (Attempt) request.getAttribute(ATTEMPT);
+        if (attempt == null) {
+            attempt = new Attempt(rotation.readyCount());
+            request.setAttribute(ATTEMPT, attempt);
+        }
+        Backend backend = rotation.next();
+        if (backend == null) {
+            Unavailable.send(response, callback, NO_NODE_RETRY_AFTER_SECONDS, "application/json", NO_NODE_BODY);
+            return true;
+        }
+        attempt.backend = backend;
+        attempt.triesLeft--;
+        return super.handle(request, response, callback);
+    }
+
+    private static HttpURI target(Request request) {
+        return ((Attempt) request.getAttribute(ATTEMPT)).backend.target(request.getHttpURI());
+    }
+
+    @Override
+    protected void addProxyHeaders(Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer) {
+        super.addProxyHeaders(clientToProxy, proxyToServer);
+        // Jetty adds the standard Forwarded header; most frameworks still read only X-Forwarded-*.
+        HttpURI uri = clientToProxy.getHttpURI();
+        proxyToServer.headers(headers -> headers
+                .add(HttpHeader.X_FORWARDED_FOR, Request.getRemoteAddr(clientToProxy))
+                .put(HttpHeader.X_FORWARDED_PROTO, uri.getScheme())
+                .put(HttpHeader.X_FORWARDED_HOST, uri.getAuthority()));
+    }
+
+    @Override
+    protected org.eclipse.jetty.client.Request.Content newProxyToServerRequestContent(
+            Request clientToProxy, Response proxyToClient, org.eclipse.jetty.client.Request proxyToServer) {
+        return new TrackedBody(clientToProxy, (Attempt) clientToProxy.getAttribute(ATTEMPT));
+    }
+
+    @Override
+    protected void onServerToProxyResponseFailure(Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer,
+                                                  org.eclipse.jetty.client.Response serverToProxy,
+                                                  Response proxyToClient, Callback callback, Throwable failure) {
+        Attempt attempt = (Attempt) clientToProxy.getAttribute(ATTEMPT);
+        // A client that went away says nothing about the node. A node slower than the idle timeout
+        // is busy rather than dead, and sending its work elsewhere would spread what made it slow.
+        if (attempt.clientFailed || failure instanceof TimeoutException) {
+            super.onServerToProxyResponseFailure(clientToProxy, proxyToServer, serverToProxy, proxyToClient,
+                    callback, failure);
+            return;
+        }
+        rotation.markDown(attempt.backend, "proxying failed: " + failure);
+        String notRetried = whyNotRetried(clientToProxy.getMethod(), proxyToClient, attempt);
+        if (notRetried == null) {
+            log.debug("Retrying {} {} on another node after {} failed", clientToProxy.getMethod(),
+                    clientToProxy.getHttpURI().getPath(), attempt.backend);
+            proxyToClient.reset();
+            handle(clientToProxy, proxyToClient, callback);
+        } else {
+            // Once committed, this aborts the response: the client sees it cut short, not a 502.
+            Response.writeError(clientToProxy, proxyToClient, callback, HttpStatus.BAD_GATEWAY_502,
+                    "The node handling this request failed; it was not retried because " + notRetried);
+        }
+    }
+
+    private static String whyNotRetried(String method, Response proxyToClient, Attempt attempt) {
+        if (proxyToClient.isCommitted()) {
+            return "part of the response was already sent";
+        }
+        if (!IDEMPOTENT.contains(method)) {
+            return method + " is not idempotent";
+        }
+        if (attempt.bodyStarted) {
+            return "its body was already sent to the failed node";
+        }
+        if (attempt.triesLeft <= 0) {
+            return "every node tried failed";
+        }
+        return null;
+    }
+
+    /**
+     * What a retry of one client request needs to know about the tries before it. Volatile because
+     * a try starts on a server thread and fails on a client thread.
+     */
+    private static final class Attempt {
+        volatile Backend backend;
+        volatile int triesLeft;
+        volatile boolean bodyStarted;
+        volatile boolean clientFailed;
+
+        Attempt(int tries) {
+            this.triesLeft = tries;
+        }
+    }
+
+    /**
+     * The client's request body, watched: once any of it went to a node, it cannot be sent to
+     * another (the gateway does not buffer bodies), and a failure reading it is the client's.
+     */
+    private static final class TrackedBody extends ProxyRequestContent {
+        private final Attempt attempt;
+
+        TrackedBody(Request clientToProxy, Attempt attempt) {
+            super(clientToProxy);
+            this.attempt = attempt;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            Content.Chunk chunk = super.read();
+            if (chunk != null) {
+                attempt.bodyStarted = true;
+                attempt.clientFailed |= Content.Chunk.isFailure(chunk);
+            }
+            return chunk;
+        }
+
+        // Failing an untouched body would rule out sending it to another node.
+        @Override
+        public void fail(Throwable failure) {
+            if (attempt.bodyStarted) {
+                super.fail(failure);
+            }
+        }
+
+        @Override
+        public void fail(Throwable failure, boolean last) {
+            if (attempt.bodyStarted) {
+                super.fail(failure, last);
+            }
+        }
+    }
+}
