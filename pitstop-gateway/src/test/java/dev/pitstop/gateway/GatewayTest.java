@@ -1,0 +1,337 @@
+package dev.pitstop.gateway;
+
+import static java.util.function.Function.identity;
+import static java.util.stream.Collectors.counting;
+import static java.util.stream.Collectors.groupingBy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.ControlSchema;
+import dev.pitstop.control.NodeRegistry;
+import dev.pitstop.control.NodeState;
+import dev.pitstop.control.StatusPage;
+import dev.pitstop.control.Tokens;
+import dev.pitstop.db.DbSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GatewayTest {
+
+    /** Health checks often enough that a test never waits long for the rotation to settle. */
+    private static final Duration FREQUENT = Duration.ofMillis(100);
+    /**
+     * One health check round at start and none after it, so that a dead node stays in rotation
+     * until a request finds it dead: what passive failure detection and retries must handle.
+     */
+    private static final Duration ONCE = Duration.ofHours(1);
+    /** The bound for a dead node to leave the rotation. */
+    private static final Duration ROTATION_BOUND = Duration.ofSeconds(3);
+    /** The bound for a change of cluster mode to apply. */
+    private static final Duration MODE_BOUND = Duration.ofSeconds(1);
+
+    private static EmbeddedPostgres postgres;
+    private static DataSource controlDb;
+    private static DbSettings db;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    private final Cluster cluster = new Cluster(controlDb);
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private Gateway gateway;
+
+    @BeforeAll
+    static void startDatabase() throws Exception {
+        postgres = EmbeddedPostgres.start();
+        controlDb = postgres.getPostgresDatabase();
+        db = new DbSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
+        ControlSchema.migrate(controlDb);
+    }
+
+    @AfterAll
+    static void stopDatabase() throws Exception {
+        postgres.close();
+    }
+
+    @BeforeEach
+    void resetControlSchema() throws Exception {
+        try (Connection c = controlDb.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DELETE FROM pitstop.nodes");
+        }
+        cluster.setMaintenance(false, null, 30);
+        cluster.setTokenHashes(null, null);
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        Collections.reverse(started);
+        for (AutoCloseable each : started) {
+            each.close();
+        }
+    }
+
+    @Test
+    void spreadsRequestsRoundRobinOverReadyNodes() throws Exception {
+        node("a");
+        node("b");
+        node("c");
+        startGateway(FREQUENT);
+        awaitRotation("a", "b", "c");
+
+        Map<String, Long> servedBy = IntStream.range(0, 30).mapToObj(i -> okBody("/"))
+                .collect(groupingBy(identity(), counting()));
+
+        assertThat(servedBy).containsOnly(entry("a", 10L), entry("b", 10L), entry("c", 10L));
+    }
+
+    @Test
+    void tellsNodesWhoTheClientIs() throws Exception {
+        TestNode a = node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        okBody("/");
+
+        assertThat(a.lastHeaders.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(a.lastHeaders.get("X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(a.lastHeaders.get("Forwarded")).contains("for=\"127.0.0.1\"");
+    }
+
+    @Test
+    void killedNodeLeavesRotationWhileALoopOfGetsSeesNoError() throws Exception {
+        node("a");
+        TestNode b = node("b");
+        node("c");
+        startGateway(FREQUENT);
+        awaitRotation("a", "b", "c");
+        AtomicBoolean looping = new AtomicBoolean(true);
+        AtomicInteger answered = new AtomicInteger();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        Thread client = new Thread(() -> {
+            while (looping.get()) {
+                try {
+                    HttpResponse<String> response = send("GET", "/", null);
+                    if (response.statusCode() == 200) {
+                        answered.incrementAndGet();
+                    } else {
+                        errors.add(response.statusCode() + " " + response.body());
+                    }
+                } catch (Exception e) {
+                    errors.add(e.toString());
+                }
+            }
+        });
+        client.start();
+        try {
+            await(Duration.ofSeconds(5), () -> answered.get() >= 20, () -> "the client loop to get going");
+
+            b.stop();
+            awaitRotation("a", "c");
+            int beforeSettled = answered.get();
+            await(Duration.ofSeconds(5), () -> answered.get() >= beforeSettled + 20,
+                    () -> "more answers after b left");
+        } finally {
+            looping.set(false);
+            client.join();
+        }
+
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void nodeNotAnsweringReadyGetsNoTraffic() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        b.readyStatus = 503;
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        IntStream.range(0, 10).forEach(i -> assertThat(okBody("/")).isEqualTo("a"));
+        assertThat(b.served).hasValue(0);
+
+        a.readyStatus = 503;
+        awaitRotation();
+        assertThat(a.served).hasValue(10);
+    }
+
+    @Test
+    void answers503WhenNoNodeIsReady() throws Exception {
+        node("a").readyStatus = 503;
+        startGateway(FREQUENT);
+
+        HttpResponse<String> response = send("GET", "/", null);
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(response.body()).contains("no node");
+    }
+
+    @Test
+    void idempotentRequestsToADeadNodeAreRetriedOnAnother() throws Exception {
+        node("a");
+        TestNode b = node("b");
+        startGateway(ONCE);
+        awaitRotation("a", "b");
+
+        b.stop();
+
+        // Round robin sends one of each pair to b, which is still in rotation for the first.
+        assertThat(send("PUT", "/echo", "payload").body()).isEqualTo("a:payload");
+        assertThat(send("PUT", "/echo", "payload").body()).isEqualTo("a:payload");
+        assertThat(okBody("/")).isEqualTo("a");
+        assertThat(okBody("/")).isEqualTo("a");
+        assertThat(gateway.nodesInRotation()).containsExactly("a");
+    }
+
+    @Test
+    void postToADeadNodeIsNotRetried() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        startGateway(ONCE);
+        awaitRotation("a", "b");
+
+        b.stop();
+        List<HttpResponse<String>> responses = List.of(send("POST", "/echo", "order"), send("POST", "/echo", "order"));
+
+        assertThat(responses).extracting(HttpResponse::statusCode).containsExactlyInAnyOrder(200, 502);
+        assertThat(responses).filteredOn(r -> r.statusCode() == 502).singleElement()
+                .extracting(HttpResponse::body).asString().contains("POST is not idempotent");
+        assertThat(a.served).as("the failed POST was not sent to a").hasValue(1);
+        assertThat(gateway.nodesInRotation()).containsExactly("a");
+    }
+
+    @Test
+    void maintenanceAnswersTheDefaultStatusPage() throws Exception {
+        node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        cluster.setMaintenance(true, null, 42);
+        HttpResponse<String> response = awaitStatus(503, "/");
+
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("42");
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(response.body()).isEqualTo(StatusPage.DEFAULT_HTML);
+
+        cluster.setMaintenance(false, null, 42);
+        assertThat(awaitStatus(200, "/").body()).isEqualTo("a");
+    }
+
+    @Test
+    void maintenanceAnswersTheOperatorsPage() throws Exception {
+        node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        cluster.setMaintenance(true, "<h1>Back at noon</h1>", 7);
+        HttpResponse<String> response = awaitStatus(503, "/");
+
+        assertThat(response.headers().firstValue("Retry-After")).hasValue("7");
+        assertThat(response.body()).isEqualTo("<h1>Back at noon</h1>");
+    }
+
+    @Test
+    void bypassTokenPassesMaintenanceAndAWrongOneDoesNot() throws Exception {
+        TestNode a = node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+        cluster.setTokenHashes(null, Tokens.hash("operator-secret"));
+        cluster.setMaintenance(true, null, 30);
+        awaitStatus(503, "/");
+        int servedBefore = a.served.get();
+
+        HttpResponse<String> bypassed = send("GET", "/", null, "X-Pitstop-Bypass", "operator-secret");
+        HttpResponse<String> wrong = send("GET", "/", null, "X-Pitstop-Bypass", "guess");
+
+        assertThat(bypassed.statusCode()).isEqualTo(200);
+        assertThat(bypassed.body()).isEqualTo("a");
+        assertThat(a.lastHeaders.get("X-Pitstop-Bypass")).isEqualTo("operator-secret");
+        assertThat(wrong.statusCode()).isEqualTo(503);
+        assertThat(a.served).hasValue(servedBefore + 1);
+    }
+
+    private TestNode node(String id) throws Exception {
+        TestNode node = TestNode.start(id);
+        started.add(node);
+        new NodeRegistry(controlDb).register(id, node.url(), "1.0.0", NodeState.READY);
+        return node;
+    }
+
+    private void startGateway(Duration healthInterval) {
+        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500),
+                Duration.ofSeconds(5));
+        gateway = Gateway.start(config, controlDb, db);
+        started.add(gateway);
+    }
+
+    private void awaitRotation(String... ids) throws InterruptedException {
+        List<String> expected = List.of(ids);
+        await(ROTATION_BOUND, () -> gateway.nodesInRotation().equals(expected),
+                () -> "rotation " + expected + ", still " + gateway.nodesInRotation());
+    }
+
+    private HttpResponse<String> awaitStatus(int status, String path) throws Exception {
+        long deadline = System.nanoTime() + MODE_BOUND.toNanos();
+        HttpResponse<String> response = send("GET", path, null);
+        while (response.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            response = send("GET", path, null);
+        }
+        assertThat(response.statusCode()).as("status within %s", MODE_BOUND).isEqualTo(status);
+        return response;
+    }
+
+    private static void await(Duration bound, BooleanSupplier condition, Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Waited " + bound + " for " + what.get());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private String okBody(String path) {
+        try {
+            HttpResponse<String> response = send("GET", path, null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            return response.body();
+        } catch (Exception e) {
+            throw new AssertionError("GET " + path + " failed", e);
+        }
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+                .timeout(Duration.ofSeconds(10))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
