@@ -51,7 +51,7 @@ final class DownCommand implements Callable<Integer> {
 
     private static void stopSupervisor(Home home, ProcessHandle supervisor) throws Exception {
         LogFollower follower = LogFollower.fromEnd(home.supervisorLog(), System.out);
-        System.out.printf("Stopping the cluster in %s (supervisor pid %d)%n", home, supervisor.pid());
+        System.out.printf("Asking the supervisor (pid %d) to stop the cluster%n", supervisor.pid());
         supervisor.destroy();
         Instant deadline = Instant.now().plus(STOP_TIMEOUT);
         while (supervisor.isAlive()) {

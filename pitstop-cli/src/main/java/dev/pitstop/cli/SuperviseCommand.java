@@ -19,16 +19,22 @@ final class SuperviseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return runInForeground(options.settings(pitstop.home()));
+        return runInForeground(options.settings(pitstop.home()), false);
     }
 
-    /** Runs the cluster until this process is told to stop (SIGINT, SIGTERM), then stops it gracefully. */
-    static int runInForeground(SupervisorSettings settings) throws InterruptedException {
+    /**
+     * Runs the cluster until this process is told to stop (SIGINT, SIGTERM), then stops it gracefully.
+     *
+     * @param interactive whether an operator watches this process's output, and can press Ctrl-C
+     */
+    static int runInForeground(SupervisorSettings settings, boolean interactive) throws InterruptedException {
         Supervisor supervisor = new Supervisor(settings, System.out);
         // Registered before starting, so a signal during the start stops what was started so far.
         Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "stop-cluster"));
         supervisor.start();
-        System.out.println("Running until stopped (Ctrl-C here, or: pitstop down)");
+        if (interactive) {
+            System.out.println("Running until stopped: press Ctrl-C here, or run: pitstop down");
+        }
         supervisor.awaitStopped();
         return 0;
     }

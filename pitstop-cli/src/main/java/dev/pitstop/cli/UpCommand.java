@@ -42,6 +42,6 @@ final class UpCommand implements Callable<Integer> {
         if (detach) {
             return new BackgroundSupervisor(home, System.out, System.err).start(options.toArgs(settings));
         }
-        return SuperviseCommand.runInForeground(settings);
+        return SuperviseCommand.runInForeground(settings, true);
     }
 }
