@@ -1,0 +1,50 @@
+package dev.pitstop.tests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the {@code pitstop} command as its own process, the way bin/pitstop does, on one home. */
+final class Cli {
+
+    private static final Path LIB = Path.of(System.getProperty("pitstop.cli", "../pitstop-cli/target/lib"))
+            .toAbsolutePath().normalize();
+    private static final long TIMEOUT_MINUTES = 5;
+
+    private final Path home;
+
+    Cli(Path home) {
+        this.home = home;
+    }
+
+    /** What a command did: its exit code and everything it printed. */
+    record Result(int exitCode, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit code " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", LIB.resolve("*").toString(), "dev.pitstop.cli.Pitstop", "--home", home.toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("pitstop-out", ".txt");
+        Path err = Files.createTempFile("pitstop-err", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("pitstop " + String.join(" ", args) + " did not finish within "
+                        + TIMEOUT_MINUTES + " minutes:\n" + Files.readString(out) + Files.readString(err));
+            }
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.delete(out);
+            Files.delete(err);
+        }
+    }
+}
