@@ -41,11 +41,12 @@ final class DownCommand implements Callable<Integer> {
             // SIGTERM is PostgreSQL's smart shutdown: its clients, the nodes, exited with their supervisor.
             leftOver.get().destroy();
             awaitExit(leftOver.get(), "the embedded database (pid " + leftOver.get().pid() + ")");
-            file.ifPresent(f -> f.stopped().write(home));
             System.out.println("Stopped the embedded database left running by a supervisor that did not stop it");
-            return 0;
+        } else {
+            System.out.println("No cluster running in " + home + "; nothing to stop");
         }
-        System.out.println("No cluster running in " + home + "; nothing to stop");
+        // A supervisor that was killed could not record that its cluster stopped.
+        file.filter(f -> !ClusterFile.STOPPED.equals(f.state())).ifPresent(f -> f.stopped().write(home));
         return 0;
     }
 

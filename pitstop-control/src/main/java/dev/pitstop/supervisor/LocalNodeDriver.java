@@ -100,10 +100,6 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         return List.copyOf(nodes.keySet());
     }
 
-    public String url(String nodeId) {
-        return node(nodeId).url();
-    }
-
     @Override
     public void start(String nodeId) {
         if (closed) {

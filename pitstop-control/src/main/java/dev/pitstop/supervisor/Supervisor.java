@@ -87,7 +87,7 @@ public final class Supervisor implements AutoCloseable {
                     home.bypassTokenFile().toString(), clusterDb(db), ProcessHandle.current().pid(),
                     ClusterFile.STARTING, settings.release().dir().toString(), nodes.nodeIds()));
             new FirstStart(nodes, steps, settings.readyTimeout()).run();
-            writeClusterFile(clusterFile.withState(ClusterFile.RUNNING));
+            markRunning();
             out.printf("Cluster ready at %s (admin token in %s)%n", gatewayUrl, home.adminTokenFile());
         } catch (RuntimeException | IOException e) {
             OperationException failure = describe(e);
@@ -145,6 +145,17 @@ public final class Supervisor implements AutoCloseable {
     private ClusterFile.Db clusterDb(DbSettings db) {
         String passwordFile = settings.dbPasswordFile() == null ? null : settings.dbPasswordFile().toString();
         return new ClusterFile.Db(db.url(), db.user(), passwordFile, settings.externalDb() == null);
+    }
+
+    /** Records that the cluster runs, unless a stop began meanwhile: then it no longer does. */
+    private void markRunning() {
+        synchronized (this) {
+            if (!stopping) {
+                writeClusterFile(clusterFile.withState(ClusterFile.RUNNING));
+                return;
+            }
+        }
+        throw OperationException.failed("stopped while starting; nothing is left running");
     }
 
     private synchronized void writeClusterFile(ClusterFile file) {
