@@ -38,6 +38,19 @@ public final class Cluster {
                 rs -> new TokenHashes(rs.getString(1), rs.getString(2)));
     }
 
+    public Policy policy() {
+        return Sql.query(dataSource, "SELECT plugin_policy, upgrade_policy, window_open FROM pitstop.cluster",
+                rs -> new Policy(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+    }
+
+    public void setPolicy(String plugins, String upgrade) {
+        update("UPDATE pitstop.cluster SET plugin_policy = ?, upgrade_policy = ?, updated_at = now()", plugins, upgrade);
+    }
+
+    public void setWindowOpen(boolean open) {
+        update("UPDATE pitstop.cluster SET window_open = ?, updated_at = now()", open);
+    }
+
     private void update(String sql, Object... args) {
         Sql.updateAndNotify(dataSource, CHANNEL, sql, args);
     }
