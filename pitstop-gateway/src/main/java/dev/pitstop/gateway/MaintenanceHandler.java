@@ -10,11 +10,13 @@ import org.eclipse.jetty.util.Callback;
 /**
  * While the cluster is in maintenance, answers every request with the status page, except those
  * of operators carrying the bypass token, which go on to the nodes (header included, as the nodes
- * check it too).
+ * check it too), and those to the admin API, which the nodes guard with their bearer token and
+ * which operators need most during maintenance.
  */
 final class MaintenanceHandler extends Handler.Wrapper {
 
     private static final String BYPASS_HEADER = "X-Pitstop-Bypass";
+    private static final String ADMIN_PREFIX = "/admin/";
 
     private final ClusterWatcher cluster;
 
@@ -26,7 +28,8 @@ final class MaintenanceHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         ClusterMode mode = cluster.mode();
-        if (mode.maintenance() && !cluster.isBypassToken(request.getHeaders().get(BYPASS_HEADER))) {
+        if (mode.maintenance() && !Request.getPathInContext(request).startsWith(ADMIN_PREFIX)
+                && !cluster.isBypassToken(request.getHeaders().get(BYPASS_HEADER))) {
             Unavailable.send(response, callback, mode.retryAfterSeconds(), "text/html; charset=utf-8",
                     StatusPage.html(mode));
             return true;

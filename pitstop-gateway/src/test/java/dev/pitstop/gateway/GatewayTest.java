@@ -234,6 +234,8 @@ class GatewayTest {
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
         assertThat(response.body()).isEqualTo(StatusPage.DEFAULT_HTML);
+        assertThat(send("GET", "/admin/plugins", null).statusCode())
+                .as("the admin API, guarded by the nodes' token, stays reachable").isEqualTo(200);
 
         cluster.setMaintenance(false, null, 42);
         assertThat(awaitStatus(200, "/").body()).isEqualTo("a");

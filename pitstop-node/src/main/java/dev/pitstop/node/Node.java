@@ -14,13 +14,20 @@ import dev.pitstop.node.http.NodeHandler;
 import dev.pitstop.node.http.NodeView;
 import dev.pitstop.node.install.Installer;
 import dev.pitstop.node.install.Migrations;
+import dev.pitstop.node.plugin.DependencyOrder;
 import dev.pitstop.node.plugin.PluginHost;
+import dev.pitstop.node.plugin.PluginJar;
+import dev.pitstop.node.plugin.PluginManagement;
+import dev.pitstop.node.plugin.PluginReconciler;
 import dev.pitstop.node.plugin.PluginStates;
+import dev.pitstop.node.plugin.PluginStore;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -28,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.pf4j.PluginWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class Node implements NodeView {
 
     private static final Logger log = LoggerFactory.getLogger(Node.class);
-    private static final Duration MODE_RECHECK = Duration.ofSeconds(5);
+    /** How often cluster mode and plugins are re-read, in case a notification was lost. */
+    private static final Duration RECHECK = Duration.ofSeconds(5);
     /** How long a stopping node keeps serving after it announced it is leaving, so balancers can react. */
     private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
 
@@ -61,6 +68,9 @@ public final class Node implements NodeView {
     private ChangeListener listener;
     private HttpServer http;
     private PluginHost pluginHost;
+    private PluginStates pluginStates;
+    private volatile PluginReconciler reconciler;
+    private volatile PluginManagement pluginManagement;
     private ScheduledExecutorService timer;
 
     public Node(NodeConfig config) {
@@ -77,9 +87,13 @@ public final class Node implements NodeView {
         cluster = new Cluster(pool);
         registry.register(id(), config.advertisedUrl(), version(), NodeState.STARTING);
         refreshClusterState();
-        listener = new ChangeListener(db, id() + " (listener)", List.of(Cluster.CHANNEL), c -> refreshClusterState()).start();
+        pluginStates = new PluginStates(pool);
+        pluginHost = new PluginHost(release.pluginsDir(), pool, routes);
+        listener = new ChangeListener(db, id() + " (listener)", List.of(Cluster.CHANNEL, PluginStates.CHANNEL),
+                this::onChange).start();
         try {
-            http = HttpServer.start(config.http().host(), config.http().port(), new NodeHandler(this, routes),
+            NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted);
+            http = HttpServer.start(config.http().host(), config.http().port(), handler,
                     Duration.ofSeconds(config.shutdownTimeoutSeconds()));
         } catch (Exception e) {
             setState(NodeState.FAILED, "cannot listen on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage());
@@ -87,7 +101,8 @@ public final class Node implements NodeView {
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "heartbeat"));
         timer.scheduleAtFixedRate(this::heartbeat, config.heartbeatSeconds(), config.heartbeatSeconds(), TimeUnit.SECONDS);
-        timer.scheduleAtFixedRate(this::refreshClusterState, MODE_RECHECK.toSeconds(), MODE_RECHECK.toSeconds(), TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::refreshClusterState, RECHECK.toSeconds(), RECHECK.toSeconds(), TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(this::reconcilePlugins, RECHECK.toSeconds(), RECHECK.toSeconds(), TimeUnit.SECONDS);
         log.info("Node {} ({} {}) listening at {}", id(), release.name(), version(), config.advertisedUrl());
         try {
             bringUp(db);
@@ -100,35 +115,31 @@ public final class Node implements NodeView {
     }
 
     private void bringUp(DbSettings db) throws Exception {
-        pluginHost = new PluginHost(release.pluginsDir(), version(), pool, routes);
-        List<PluginWrapper> bundled = pluginHost.load(release.plugins());
-        PluginStates states = new PluginStates(pool);
+        Map<String, PluginJar> bundled = new LinkedHashMap<>();
+        for (Path jar : release.plugins()) {
+            PluginJar plugin = PluginJar.read(jar);
+            bundled.put(plugin.id(), plugin);
+        }
         Installer installer = new Installer(db, pool, id(), version(), s -> setState(s, null));
-        String installed = installer.ensureInstalled(() -> install(bundled, states));
+        String installed = installer.ensureInstalled(() -> install(bundled.values()));
         if (!installed.equals(version())) {
             setState(NodeState.INCOMPATIBLE, incompatibility(installed));
             log.warn("Node {} does not serve: {}", id(), message);
             return;
         }
-        Map<String, PluginStates.State> saved = states.all();
-        for (PluginWrapper plugin : bundled) {
-            PluginStates.State s = saved.get(plugin.getPluginId());
-            if (s != null && s.enabled()) {
-                pluginHost.start(plugin.getPluginId());
-            }
-        }
-        plugins = saved.values().stream()
-                .map(s -> new PluginInfo(s.id(), s.version(), s.enabled() && pluginHost.isStarted(s.id())))
-                .toList();
+        PluginStore store = new PluginStore(Path.of(config.storage()));
+        reconciler = new PluginReconciler(pluginHost, pluginStates, store, bundled);
+        reconcilePlugins();
+        pluginManagement = new PluginManagement(db, pool, id(), version(), pluginStates, store, bundled);
         setState(NodeState.READY, null);
         log.info("Node {} is ready", id());
     }
 
-    private void install(List<PluginWrapper> bundled, PluginStates states) {
+    private void install(Collection<PluginJar> bundled) {
         Migrations.migrateCore(pool);
-        for (PluginWrapper plugin : bundled) {
-            pluginHost.migrate(plugin);
-            states.save(new PluginStates.State(plugin.getPluginId(), plugin.getDescriptor().getVersion(), true));
+        for (PluginJar plugin : DependencyOrder.sort(bundled, PluginJar::id, PluginJar::dependencyIds)) {
+            Migrations.migratePlugin(pool, plugin.id(), plugin.path());
+            pluginStates.save(new PluginStates.State(plugin.id(), plugin.version(), true, true, null));
         }
     }
 
@@ -201,6 +212,29 @@ public final class Node implements NodeView {
             registry.heartbeat(id());
         } catch (RuntimeException e) {
             log.warn("Heartbeat of node {} failed: {}", id(), e.getMessage());
+        }
+    }
+
+    private void onChange(String channel) {
+        if (channel.equals(PluginStates.CHANNEL)) {
+            reconcilePlugins();
+        } else {
+            refreshClusterState();
+        }
+    }
+
+    private void reconcilePlugins() {
+        PluginReconciler current = reconciler;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.reconcile();
+            plugins = pluginStates.all().values().stream()
+                    .map(s -> new PluginInfo(s.id(), s.version(), s.active() && pluginHost.isStarted(s.id())))
+                    .toList();
+        } catch (RuntimeException e) {
+            log.warn("Could not bring plugins in line with the database: {}", e.getMessage());
         }
     }
 

@@ -26,6 +26,9 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         if (release == null) {
             throw new ConfigException("config key 'release' is required (the release directory this node runs)");
         }
+        if (storage == null) {
+            throw new ConfigException("config key 'storage' is required (the storage directory all nodes share)");
+        }
         shutdownTimeoutSeconds = positive("shutdown-timeout-seconds", shutdownTimeoutSeconds, 30);
         heartbeatSeconds = positive("heartbeat-seconds", heartbeatSeconds, 1);
         exitWithParent = exitWithParent != null && exitWithParent;

@@ -33,12 +33,13 @@ final class NodeProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         try {
             Files.createDirectories(LOGS);
-            Path log = LOGS.resolve(db.url().replaceAll(".*/", "") + "-" + id + ".log");
+            Path log = LOGS.resolve(databaseName(db) + "-" + id + ".log");
             Process process = new ProcessBuilder(List.of(java, "-cp", release.resolve("lib") + "/*",
                     "dev.pitstop.node.NodeMain",
                     "--set", "db.url=" + db.url(), "--set", "db.user=" + db.user(),
                     "--set", "http.port=" + port, "--set", "node.id=" + id,
-                    "--set", "release=" + release, "--set", "shutdown-timeout-seconds=5"))
+                    "--set", "release=" + release, "--set", "storage=" + storage(db),
+                    "--set", "shutdown-timeout-seconds=5"))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -46,6 +47,15 @@ final class NodeProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The storage directory the nodes of one test database share. */
+    static Path storage(DbSettings db) throws IOException {
+        return Files.createDirectories(LOGS.resolve(databaseName(db) + "-storage"));
+    }
+
+    private static String databaseName(DbSettings db) {
+        return db.url().replaceAll(".*/([^?]*).*", "$1");
     }
 
     static int freePort() {

@@ -4,10 +4,13 @@ import dev.pitstop.control.ClusterMode;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
+import dev.pitstop.node.plugin.PluginManagement;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.plugin.BadRequestException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -29,10 +32,17 @@ public final class NodeHandler extends Handler.Abstract {
 
     private final NodeView node;
     private final RouteTable routes;
+    private final AdminHandler admin;
 
-    public NodeHandler(NodeView node, RouteTable routes) {
+    /**
+     * @param plugins    the plugin lifecycle the admin API offers; null while the node cannot change
+     *                   plugins (not installed, or incompatible), when the plugin endpoints answer 404
+     * @param loadedHere whether a plugin runs on this node
+     */
+    public NodeHandler(NodeView node, RouteTable routes, Supplier<PluginManagement> plugins, Predicate<String> loadedHere) {
         this.node = node;
         this.routes = routes;
+        this.admin = new AdminHandler(node, plugins, loadedHere);
     }
 
     @Override
@@ -45,7 +55,7 @@ public final class NodeHandler extends Handler.Abstract {
                     Map.of("version", node.version(), "node", node.id(), "plugins", node.plugins()));
             default -> {
                 if (path.startsWith("/admin/")) {
-                    admin(request, path, response, callback);
+                    admin.handle(request, path, response, callback);
                 } else {
                     application(request, path, response, callback);
                 }
@@ -65,29 +75,6 @@ public final class NodeHandler extends Handler.Abstract {
             body.put("message", node.message());
         }
         Json.write(response, callback, state == NodeState.READY ? 200 : 503, body);
-    }
-
-    private void admin(Request request, String path, Response response, Callback callback) {
-        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
-        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
-        if (!Tokens.matches(token, node.tokens().admin())) {
-            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-            Json.write(response, callback, 401, Map.of("error",
-                    "the admin API needs 'Authorization: Bearer <token>' with the token from the cluster's token file"));
-            return;
-        }
-        if (path.equals("/admin/node") && request.getMethod().equals("GET")) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("id", node.id());
-            body.put("version", node.version());
-            body.put("state", node.state().label());
-            body.put("message", node.message());
-            body.put("mode", node.mode().maintenance() ? "maintenance" : "serving");
-            body.put("plugins", node.plugins());
-            Json.write(response, callback, 200, body);
-        } else {
-            Json.write(response, callback, 404, Map.of("error", "no admin endpoint " + request.getMethod() + " " + path));
-        }
     }
 
     private void application(Request request, String path, Response response, Callback callback) {

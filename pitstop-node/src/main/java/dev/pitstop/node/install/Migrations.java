@@ -1,15 +1,26 @@
 package dev.pitstop.node.install;
 
 import dev.pitstop.db.Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * Versioned schema changes of the core and of each plugin, each with its own history table in the
- * application schema. Flyway runs every migration in its own transaction and serialises concurrent
- * runs on the same history table, so an interrupted run is completed by the next one.
+ * application schema. All pending migrations of one owner run in one transaction (PostgreSQL DDL
+ * is transactional), so a failing migration leaves that owner's schema as it was; a history table
+ * that the failed run created is dropped again. Flyway serialises concurrent runs on a history
+ * table, so a run cut short by a crash is completed by the next one.
  *
  * <p>The schema is shared, so each history starts with a baseline at version 0: the other owners'
  * tables are expected, and every owner's own V1 still runs.
@@ -19,32 +30,101 @@ public final class Migrations {
     private Migrations() {
     }
 
-    public static MigrateResult migrateCore(DataSource dataSource) {
-        return migrate(dataSource, Migrations.class.getClassLoader(), "core_schema_history",
+    public static void migrateCore(DataSource dataSource) {
+        migrate(dataSource, Migrations.class.getClassLoader(), "core_schema_history",
                 "classpath:dev/pitstop/node/migration", "core");
     }
 
-    /** Applies the SQL files under {@code migrations/<pluginId>/} found through the plugin's class loader. */
-    public static MigrateResult migratePlugin(DataSource dataSource, String pluginId, ClassLoader pluginClassLoader) {
-        String table = "plugin_" + pluginId.replace('-', '_') + "_schema_history";
-        return migrate(dataSource, pluginClassLoader, table, "classpath:migrations/" + pluginId, "plugin " + pluginId);
+    /** Applies the SQL files under {@code migrations/<pluginId>/} in the plugin's jar. */
+    public static void migratePlugin(DataSource dataSource, String pluginId, Path jar) {
+        try (URLClassLoader resources = jarResources(jar)) {
+            migrate(dataSource, resources, historyTable(pluginId), "classpath:migrations/" + pluginId, "plugin " + pluginId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private static MigrateResult migrate(DataSource dataSource, ClassLoader classLoader, String table,
-                                         String location, String owner) {
+    /**
+     * Runs the plugin's {@code uninstall/<pluginId>.sql} and drops its migration history, in one transaction.
+     *
+     * @throws IllegalStateException when the jar has no uninstall script
+     */
+    public static void uninstallPlugin(DataSource dataSource, String pluginId, Path jar) throws SQLException {
+        String script;
+        try (URLClassLoader resources = jarResources(jar);
+             var in = resources.getResourceAsStream("uninstall/" + pluginId + ".sql")) {
+            if (in == null) {
+                throw new IllegalStateException("plugin " + pluginId + " has no uninstall script (uninstall/"
+                        + pluginId + ".sql in its jar), so its data cannot be dropped; remove it without --drop-data");
+            }
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute(script);
+                st.execute("DROP TABLE IF EXISTS " + Database.APP_SCHEMA + "." + historyTable(pluginId));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static String historyTable(String pluginId) {
+        return "plugin_" + pluginId.replace('-', '_') + "_schema_history";
+    }
+
+    private static URLClassLoader jarResources(Path jar) throws IOException {
+        // No parent: only the jar's own resources are visible, never another plugin's or the core's.
+        return new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+    }
+
+    private static void migrate(DataSource dataSource, ClassLoader classLoader, String table, String location,
+                                String owner) {
+        boolean hadHistory = tableExists(dataSource, table);
         try {
-            return Flyway.configure(classLoader)
+            Flyway.configure(classLoader)
                     .dataSource(dataSource)
                     .schemas(Database.APP_SCHEMA)
                     .table(table)
                     .locations(location)
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
+                    .group(true)
                     .failOnMissingLocations(false)
                     .load()
                     .migrate();
         } catch (FlywayException e) {
+            if (!hadHistory) {
+                dropHistory(dataSource, table);
+            }
             throw new MigrationFailedException(owner, e);
+        }
+    }
+
+    private static boolean tableExists(DataSource dataSource, String table) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, Database.APP_SCHEMA + "." + table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot inspect the application schema: " + e.getMessage(), e);
+        }
+    }
+
+    private static void dropHistory(DataSource dataSource, String table) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + Database.APP_SCHEMA + "." + table);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the migration failed and its history table " + table
+                    + " could not be dropped: " + e.getMessage(), e);
         }
     }
 }

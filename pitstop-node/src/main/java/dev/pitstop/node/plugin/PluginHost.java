@@ -1,17 +1,13 @@
 package dev.pitstop.node.plugin;
 
-import dev.pitstop.node.install.Migrations;
 import dev.pitstop.plugin.AppPlugin;
 import dev.pitstop.plugin.PluginContext;
 import dev.pitstop.plugin.Routes;
-import dev.pitstop.release.Versions;
 import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
 import org.pf4j.DefaultPluginManager;
-import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginManager;
-import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginState;
 import org.pf4j.PluginStatusProvider;
 import org.pf4j.PluginWrapper;
@@ -19,45 +15,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads plugin jars with PF4J, each in its own class loader, and starts and stops them. PF4J
- * resolves dependencies and orders plugins; whether a plugin is enabled is not PF4J's business
- * but the database's ({@link PluginStates}), so PF4J is told every plugin is enabled.
+ * Loads plugin jars with PF4J, each in its own class loader, and starts and stops them, keeping
+ * the route table in step. PF4J resolves dependencies and stops dependents with the plugins they
+ * need; whether a plugin should run is not PF4J's business but the database's ({@link PluginStates}),
+ * so PF4J is told every plugin is enabled.
  */
 public final class PluginHost implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
     private final PluginManager manager;
-    private final String releaseVersion;
     private final DataSource dataSource;
     private final RouteTable routes;
 
-    public PluginHost(Path pluginsRoot, String releaseVersion, DataSource dataSource, RouteTable routes) {
+    public PluginHost(Path pluginsRoot, DataSource dataSource, RouteTable routes) {
         this.manager = new DatabaseStatePluginManager(pluginsRoot);
-        this.releaseVersion = releaseVersion;
         this.dataSource = dataSource;
         this.routes = routes;
     }
 
-    /** Reads and resolves the given jars; the plugins come back in dependency order. */
-    public List<PluginWrapper> load(List<Path> jars) {
-        for (Path jar : jars) {
-            try {
-                String id = manager.loadPlugin(jar);
-                checkRequires(manager.getPlugin(id).getDescriptor(), jar);
-            } catch (PluginRuntimeException e) {
-                throw new IllegalStateException("cannot load plugin " + jar.getFileName() + ": " + e.getMessage(), e);
-            }
-        }
-        return manager.getResolvedPlugins();
+    /** Loads the jar; its dependencies must be loaded already. */
+    public synchronized void load(Path jar) {
+        manager.loadPlugin(jar);
     }
 
-    public void migrate(PluginWrapper plugin) {
-        Migrations.migratePlugin(dataSource, plugin.getPluginId(), plugin.getPluginClassLoader());
+    /** Stops and unloads the plugin and, as PF4J does, every plugin that depends on it. */
+    public synchronized void unload(String id) {
+        manager.unloadPlugin(id);
+        removeRoutesOfStoppedPlugins();
+    }
+
+    /** The loaded plugins, dependencies before their dependents. */
+    public synchronized List<PluginWrapper> loaded() {
+        return List.copyOf(manager.getResolvedPlugins());
+    }
+
+    /** The version of the loaded plugin with this id, or null. */
+    public synchronized String loadedVersion(String id) {
+        PluginWrapper plugin = manager.getPlugin(id);
+        return plugin == null ? null : plugin.getDescriptor().getVersion();
     }
 
     /** Starts the plugin and registers its routes; on failure nothing of it stays registered. */
-    public void start(String id) {
+    public synchronized void start(String id) {
         PluginState state = manager.startPlugin(id);
         if (state != PluginState.STARTED) {
             throw new IllegalStateException("plugin " + id + " did not start (" + state + ")");
@@ -73,27 +73,34 @@ public final class PluginHost implements AutoCloseable {
         log.info("Plugin {} {} started", id, manager.getPlugin(id).getDescriptor().getVersion());
     }
 
-    public void stop(String id) {
-        routes.removeAll(id);
+    /** Stops the plugin and its dependents; their routes go with them. */
+    public synchronized void stop(String id) {
         manager.stopPlugin(id);
+        removeRoutesOfStoppedPlugins();
+        log.info("Plugin {} stopped", id);
     }
 
-    public boolean isStarted(String id) {
+    public synchronized boolean isStarted(String id) {
         PluginWrapper plugin = manager.getPlugin(id);
         return plugin != null && plugin.getPluginState() == PluginState.STARTED;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         manager.stopPlugins();
         manager.unloadPlugins();
     }
 
-    private void checkRequires(PluginDescriptor descriptor, Path jar) {
-        if (!Versions.satisfies(releaseVersion, descriptor.getRequires())) {
-            throw new IllegalStateException("plugin " + descriptor.getPluginId() + " " + descriptor.getVersion()
-                    + " (" + jar.getFileName() + ") requires release " + descriptor.getRequires()
-                    + ", but this release is " + releaseVersion);
+    private void removeRoutesOfStoppedPlugins() {
+        for (PluginWrapper plugin : manager.getPlugins()) {
+            if (plugin.getPluginState() != PluginState.STARTED) {
+                routes.removeAll(plugin.getPluginId());
+            }
+        }
+        for (String id : routes.pluginIds()) {
+            if (manager.getPlugin(id) == null) {
+                routes.removeAll(id);
+            }
         }
     }
 

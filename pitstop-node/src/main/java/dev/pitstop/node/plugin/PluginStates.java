@@ -8,8 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
 
-/** Which plugins are installed, at which version, and whether they are enabled: the table {@code plugins}. */
+/**
+ * Which plugins the cluster has, at which version, and whether they are installed and enabled: the
+ * table {@code plugins}. Every change is announced on {@link #CHANNEL} in its own transaction, and
+ * every node then brings its loaded plugins in line.
+ */
 public final class PluginStates {
+
+    public static final String CHANNEL = "pitstop_plugins";
 
     private final DataSource dataSource;
 
@@ -17,16 +23,27 @@ public final class PluginStates {
         this.dataSource = dataSource;
     }
 
-    public record State(String id, String version, boolean enabled) {
+    /**
+     * One plugin's row.
+     *
+     * @param file the jar's name in the shared storage's plugin directory; null when bundled with the release
+     */
+    public record State(String id, String version, boolean enabled, boolean installed, String file) {
+
+        public boolean active() {
+            return enabled && installed;
+        }
     }
 
     public Map<String, State> all() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id, version, enabled FROM plugins ORDER BY id");
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT id, version, enabled, installed, file FROM plugins ORDER BY id");
              ResultSet rs = ps.executeQuery()) {
             Map<String, State> states = new LinkedHashMap<>();
             while (rs.next()) {
-                states.put(rs.getString(1), new State(rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+                states.put(rs.getString(1), new State(rs.getString(1), rs.getString(2), rs.getBoolean(3),
+                        rs.getBoolean(4), rs.getString(5)));
             }
             return states;
         } catch (SQLException e) {
@@ -35,18 +52,35 @@ public final class PluginStates {
     }
 
     public void save(State state) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     INSERT INTO plugins (id, version, enabled) VALUES (?, ?, ?)
-                     ON CONFLICT (id) DO UPDATE SET version = excluded.version, enabled = excluded.enabled,
-                         updated_at = now()
-                     """)) {
-            ps.setString(1, state.id());
-            ps.setString(2, state.version());
-            ps.setBoolean(3, state.enabled());
-            ps.executeUpdate();
+        change("""
+                INSERT INTO plugins (id, version, enabled, installed, file) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET version = excluded.version, enabled = excluded.enabled,
+                    installed = excluded.installed, file = excluded.file, updated_at = now()
+                """, state.id(), state.version(), state.enabled(), state.installed(), state.file());
+    }
+
+    public void delete(String id) {
+        change("DELETE FROM plugins WHERE id = ?", id);
+    }
+
+    private void change(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql);
+                 PreparedStatement notify = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
+                for (int i = 0; i < args.length; i++) {
+                    ps.setObject(i + 1, args[i]);
+                }
+                ps.executeUpdate();
+                notify.setString(1, String.valueOf(args[0]));
+                notify.execute();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot save the state of plugin " + state.id() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot save plugin state: " + e.getMessage(), e);
         }
     }
 }

@@ -56,6 +56,11 @@ public final class RouteTable {
         routes = routes.stream().filter(r -> !r.pluginId.equals(pluginId)).toList();
     }
 
+    /** The plugins that have routes registered. */
+    public java.util.Set<String> pluginIds() {
+        return routes.stream().map(Route::pluginId).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** The route for a request, or null. */
     public Match find(String method, String path) {
         String[] parts = split(path);

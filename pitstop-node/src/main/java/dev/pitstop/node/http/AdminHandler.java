@@ -1,0 +1,147 @@
+package dev.pitstop.node.http;
+
+import dev.pitstop.control.Tokens;
+import dev.pitstop.node.plugin.PluginChangeException;
+import dev.pitstop.node.plugin.PluginManagement;
+import dev.pitstop.node.plugin.PluginStates;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API under {@code /admin/}, for operators and the CLI, behind the cluster's bearer
+ * token. It answers in every cluster mode: maintenance is when it is needed most.
+ */
+final class AdminHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
+
+    static final String ACTOR_HEADER = "X-Pitstop-Actor";
+
+    private final NodeView node;
+    private final Supplier<PluginManagement> plugins;
+    private final Predicate<String> loadedHere;
+
+    AdminHandler(NodeView node, Supplier<PluginManagement> plugins, Predicate<String> loadedHere) {
+        this.node = node;
+        this.plugins = plugins;
+        this.loadedHere = loadedHere;
+    }
+
+    void handle(Request request, String path, Response response, Callback callback) {
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : null;
+        if (!Tokens.matches(token, node.tokens().admin())) {
+            response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+            Json.write(response, callback, 401, error(
+                    "the admin API needs 'Authorization: Bearer <token>' with the token from the cluster's token file"));
+            return;
+        }
+        String method = request.getMethod();
+        String[] parts = path.substring("/admin/".length()).split("/");
+        try {
+            if (path.equals("/admin/node") && method.equals("GET")) {
+                Json.write(response, callback, 200, nodeDetails());
+            } else if (parts[0].equals("plugins") && plugins.get() != null) {
+                plugins(plugins.get(), request, method, parts, response, callback);
+            } else {
+                Json.write(response, callback, 404, error("no admin endpoint " + method + " " + path));
+            }
+        } catch (PluginChangeException e) {
+            Json.write(response, callback, status(e.reason()), error(e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("Admin request {} {} failed", method, path, e);
+            Json.write(response, callback, 500, error(method + " " + path + " failed on node " + node.id() + ": " + e));
+        }
+    }
+
+    private void plugins(PluginManagement plugins, Request request, String method, String[] parts,
+                         Response response, Callback callback) {
+        PluginManagement.Requester requester = new PluginManagement.Requester(
+                request.getHeaders().get(ACTOR_HEADER), origin(request));
+        String id = parts.length > 1 ? parts[1] : null;
+        String action = parts.length > 2 ? parts[2] : null;
+        String route = method + " " + (id == null ? "" : "{id}") + (action == null ? "" : "/" + action);
+        switch (route) {
+            case "GET " -> Json.write(response, callback, 200, plugins.list(loadedHere));
+            case "POST " -> withUpload(plugins, request, upload ->
+                    Json.write(response, callback, 201, plugins.view(plugins.add(upload, requester), loadedHere)));
+            case "POST {id}/enable" ->
+                    Json.write(response, callback, 200, plugins.view(plugins.enable(id, requester), loadedHere));
+            case "POST {id}/disable" ->
+                    Json.write(response, callback, 200, plugins.view(plugins.disable(id, requester), loadedHere));
+            case "PUT {id}" -> withUpload(plugins, request, upload ->
+                    Json.write(response, callback, 200, plugins.view(plugins.upgrade(id, upload, requester), loadedHere)));
+            case "DELETE {id}" -> {
+                boolean dropData = "true".equals(Request.extractQueryParameters(request).getValue("drop-data"));
+                PluginStates.State removed = plugins.remove(id, dropData, requester);
+                Json.write(response, callback, 200, Map.of("id", removed.id(), "removed", true, "dataDropped", dropData));
+            }
+            default -> Json.write(response, callback, 404, error("no admin endpoint " + method + " "
+                    + Request.getPathInContext(request)));
+        }
+    }
+
+    /** Runs {@code work} with the request body saved to a file; the file is gone afterwards unless stored. */
+    private static void withUpload(PluginManagement plugins, Request request, Consumer<Path> work) {
+        Path upload;
+        try (InputStream body = Content.Source.asInputStream(request)) {
+            upload = plugins.receive(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            work.accept(upload);
+        } finally {
+            try {
+                Files.deleteIfExists(upload);
+            } catch (IOException e) {
+                // a leftover upload is never loaded: its name starts with a dot and is not recorded
+            }
+        }
+    }
+
+    private Map<String, Object> nodeDetails() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", node.id());
+        body.put("version", node.version());
+        body.put("state", node.state().label());
+        body.put("message", node.message());
+        body.put("mode", node.mode().maintenance() ? "maintenance" : "serving");
+        body.put("plugins", node.plugins());
+        return body;
+    }
+
+    private static String origin(Request request) {
+        String forwarded = request.getHeaders().get("X-Forwarded-For");
+        return forwarded != null ? forwarded : Request.getRemoteAddr(request);
+    }
+
+    private static int status(PluginChangeException.Reason reason) {
+        return switch (reason) {
+            case POLICY -> 403;
+            case CONFLICT -> 409;
+            case INVALID -> 422;
+            case NOT_FOUND -> 404;
+            case FAILED -> 500;
+        };
+    }
+
+    private static Map<String, String> error(String message) {
+        return Map.of("error", message);
+    }
+}
