@@ -51,6 +51,15 @@ public final class Cluster {
         update("UPDATE pitstop.cluster SET window_open = ?, updated_at = now()", open);
     }
 
+    /** The release a procedure has authorised nodes to upgrade the database to, or null. */
+    public String upgradeTarget() {
+        return Sql.query(dataSource, "SELECT upgrade_to FROM pitstop.cluster", rs -> rs.getString(1));
+    }
+
+    public void setUpgradeTarget(String releaseVersion) {
+        update("UPDATE pitstop.cluster SET upgrade_to = ?, updated_at = now()", releaseVersion);
+    }
+
     private void update(String sql, Object... args) {
         Sql.updateAndNotify(dataSource, CHANNEL, sql, args);
     }

@@ -23,6 +23,7 @@ public final class Installations {
                 """, rs -> rs.getString(1)));
     }
 
+    /** Starts an attempt; {@code kind} is {@code install}, {@code upgrade} or {@code rollback}. */
     public long begin(String kind, String releaseVersion, String nodeId) {
         return Sql.query(dataSource, "INSERT INTO pitstop.installations (kind, release_version, node_id)"
                 + " VALUES (?, ?, ?) RETURNING id", rs -> rs.getLong(1), kind, releaseVersion, nodeId);

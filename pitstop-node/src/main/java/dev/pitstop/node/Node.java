@@ -120,14 +120,14 @@ public final class Node implements NodeView {
             PluginJar plugin = PluginJar.read(jar);
             bundled.put(plugin.id(), plugin);
         }
+        PluginStore store = new PluginStore(Path.of(config.storage()));
         Installer installer = new Installer(db, pool, id(), version(), s -> setState(s, null));
-        String installed = installer.ensureInstalled(() -> install(bundled.values()));
+        String installed = installer.prepare(() -> install(bundled.values()), () -> upgrade(bundled.values(), store));
         if (!installed.equals(version())) {
             setState(NodeState.INCOMPATIBLE, incompatibility(installed));
             log.warn("Node {} does not serve: {}", id(), message);
             return;
         }
-        PluginStore store = new PluginStore(Path.of(config.storage()));
         reconciler = new PluginReconciler(pluginHost, pluginStates, store, bundled);
         reconcilePlugins();
         pluginManagement = new PluginManagement(db, pool, id(), version(), pluginStates, store, bundled);
@@ -140,6 +140,33 @@ public final class Node implements NodeView {
         for (PluginJar plugin : DependencyOrder.sort(bundled, PluginJar::id, PluginJar::dependencyIds)) {
             Migrations.migratePlugin(pool, plugin.id(), plugin.path());
             pluginStates.save(new PluginStates.State(plugin.id(), plugin.version(), true, true, null));
+        }
+    }
+
+    /**
+     * Brings the schema from the installed release to this one: the core's new migrations, then
+     * each bundled plugin's (new plugins are installed and enabled). Plugins added at run time
+     * must accept the new release, or the upgrade stops before anything changed.
+     */
+    private void upgrade(Collection<PluginJar> bundled, PluginStore store) {
+        Map<String, PluginStates.State> rows = pluginStates.all();
+        for (PluginStates.State row : rows.values()) {
+            if (row.file() != null && row.installed()) {
+                String incompatible = PluginJar.read(store.path(row.file())).incompatibilityWith(version());
+                if (incompatible != null) {
+                    throw new IllegalStateException("cannot upgrade: " + incompatible + "; upgrade or remove the plugin first");
+                }
+            }
+        }
+        Migrations.migrateCore(pool);
+        for (PluginJar plugin : DependencyOrder.sort(bundled, PluginJar::id, PluginJar::dependencyIds)) {
+            PluginStates.State row = rows.get(plugin.id());
+            if (row == null || row.installed()) {
+                Migrations.migratePlugin(pool, plugin.id(), plugin.path());
+            }
+            boolean enabled = row == null || row.enabled();
+            boolean installedNow = row == null || row.installed();
+            pluginStates.save(new PluginStates.State(plugin.id(), plugin.version(), enabled, installedNow, null));
         }
     }
 

@@ -1,0 +1,130 @@
+package dev.pitstop.control;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * The procedure journal in the control schema: procedures and each run of their steps, written
+ * before and after every step, so that whoever comes after a crashed operator knows exactly where
+ * the procedure stopped. Writers hold the procedure lock; readers (status, history) need not.
+ */
+public final class ProcedureJournal {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {
+    };
+    private static final String PROCEDURE_COLUMNS =
+            "id, kind, state, rolling_back, params, actor, origin, started_at, ended_at, message";
+
+    private final DataSource dataSource;
+
+    public ProcedureJournal(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Records a new running procedure and returns its id. */
+    public long begin(String kind, Map<String, String> params, String actor, String origin) {
+        return Sql.query(dataSource, "INSERT INTO pitstop.procedures (kind, params, actor, origin)"
+                + " VALUES (?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1), kind, toJson(params), actor, origin);
+    }
+
+    /** Records that a step starts, before it runs; returns the id of this run of the step. */
+    public long stepStarted(long procedureId, int position, boolean rollback, String name) {
+        return Sql.query(dataSource, "INSERT INTO pitstop.procedure_steps (procedure_id, position, rollback, name,"
+                        + " state) VALUES (?, ?, ?, ?, 'running') RETURNING id", rs -> rs.getLong(1),
+                procedureId, position, rollback, name);
+    }
+
+    /** Records how a run of a step ended: done, failed (with the cause), or paused. */
+    public void stepEnded(long stepId, StepState state, String message) {
+        Sql.update(dataSource, "UPDATE pitstop.procedure_steps SET state = ?, message = ?, ended_at = now()"
+                + " WHERE id = ?", state.label(), message, stepId);
+    }
+
+    /** Records a new state of the procedure; a final state records its end time as well. */
+    public void setState(long procedureId, ProcedureState state, String message) {
+        Sql.update(dataSource, "UPDATE pitstop.procedures SET state = ?, message = ?,"
+                        + " ended_at = CASE WHEN ? THEN now() END WHERE id = ?",
+                state.label(), message, !state.open(), procedureId);
+    }
+
+    /** Records that the procedure now rolls back: from here on, resuming it continues the rollback. */
+    public void rollbackStarted(long procedureId) {
+        Sql.update(dataSource, "UPDATE pitstop.procedures SET state = 'running', rolling_back = true, message = NULL"
+                + " WHERE id = ?", procedureId);
+    }
+
+    /** The procedure that has not ended yet (running, paused or failed), if there is one: there is at most one. */
+    public Optional<ProcedureRecord> open() {
+        return withSteps(Sql.list(dataSource, "SELECT " + PROCEDURE_COLUMNS + " FROM pitstop.procedures"
+                + " WHERE state IN ('running', 'paused', 'failed')", ProcedureJournal::procedure)).stream().findFirst();
+    }
+
+    /** The newest procedure of {@code kind} that ended in {@code state}, if any. */
+    public Optional<ProcedureRecord> last(String kind, ProcedureState state) {
+        return withSteps(Sql.list(dataSource, "SELECT " + PROCEDURE_COLUMNS + " FROM pitstop.procedures"
+                        + " WHERE kind = ? AND state = ? ORDER BY id DESC LIMIT 1", ProcedureJournal::procedure,
+                kind, state.label())).stream().findFirst();
+    }
+
+    /** The newest procedures first, each with its steps. */
+    public List<ProcedureRecord> latest(int limit) {
+        return withSteps(Sql.list(dataSource, "SELECT " + PROCEDURE_COLUMNS + " FROM pitstop.procedures"
+                + " ORDER BY id DESC LIMIT ?", ProcedureJournal::procedure, limit));
+    }
+
+    private List<ProcedureRecord> withSteps(List<ProcedureRecord> procedures) {
+        List<ProcedureRecord> complete = new ArrayList<>();
+        for (ProcedureRecord p : procedures) {
+            List<ProcedureRecord.StepRecord> steps = Sql.list(dataSource, "SELECT id, position, rollback, name, state,"
+                            + " started_at, ended_at, message FROM pitstop.procedure_steps WHERE procedure_id = ?"
+                            + " ORDER BY id", ProcedureJournal::step, p.id());
+            complete.add(new ProcedureRecord(p.id(), p.kind(), p.state(), p.rollingBack(), p.params(), p.actor(),
+                    p.origin(), p.startedAt(), p.endedAt(), p.message(), steps));
+        }
+        return complete;
+    }
+
+    private static ProcedureRecord procedure(ResultSet rs) throws SQLException {
+        return new ProcedureRecord(rs.getLong(1), rs.getString(2), ProcedureState.of(rs.getString(3)),
+                rs.getBoolean(4), fromJson(rs.getString(5)), rs.getString(6), rs.getString(7),
+                instant(rs.getTimestamp(8)), instant(rs.getTimestamp(9)), rs.getString(10), List.of());
+    }
+
+    private static ProcedureRecord.StepRecord step(ResultSet rs) throws SQLException {
+        return new ProcedureRecord.StepRecord(rs.getLong(1), rs.getInt(2), rs.getBoolean(3), rs.getString(4),
+                StepState.of(rs.getString(5)), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)),
+                rs.getString(8));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static String toJson(Map<String, String> params) {
+        try {
+            return JSON.writeValueAsString(params);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("procedure parameters cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> fromJson(String json) throws SQLException {
+        try {
+            return JSON.readValue(json, PARAMS);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("procedure parameters are not a JSON object of strings: " + json, e);
+        }
+    }
+}
