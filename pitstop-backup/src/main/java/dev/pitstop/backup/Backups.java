@@ -1,0 +1,71 @@
+package dev.pitstop.backup;
+
+import dev.pitstop.backup.ProgressUpdate.Stage;
+import dev.pitstop.backup.format.BackupLabel;
+import dev.pitstop.backup.format.BackupReader;
+import dev.pitstop.backup.format.Manifest;
+import dev.pitstop.db.DbSettings;
+import java.nio.file.Path;
+
+/**
+ * Backup and restore of the application: its schemas in PostgreSQL (every schema but the control
+ * schema {@code pitstop} and the system ones) and its storage directory, in one file. Works over
+ * the JDBC driver alone; no {@code pg_dump} is needed.
+ */
+public final class Backups {
+
+    private Backups() {
+    }
+
+    /**
+     * Writes a backup of the database and, if the options give one, the storage directory, to
+     * {@code file}, which must not exist. Nothing is left behind if it fails.
+     *
+     * @throws UnsupportedObjectsException when the schemas hold objects a backup cannot carry
+     * @throws BackupException             when it fails for another reason
+     */
+    public static BackupResult create(DbSettings db, Path file, BackupOptions options) {
+        return BackupCreator.create(db, file, options);
+    }
+
+    /**
+     * Reads the whole file and checks every chunk and every entry against the manifest.
+     *
+     * @return the manifest of a sound backup
+     * @throws InvalidBackupException  when it is not a backup, is damaged or truncated
+     * @throws BackupPasswordException when it is encrypted and the password is missing or wrong
+     */
+    public static Manifest verify(Path file, PasswordSource password) {
+        return verify(file, password, Progress.NONE);
+    }
+
+    public static Manifest verify(Path file, PasswordSource password, Progress progress) {
+        try (BackupReader reader = BackupReader.open(file, password)) {
+            ProgressMeter meter = new ProgressMeter(progress, Stage.VERIFYING, reader.size());
+            while (reader.next() != null) {
+                meter.bytes(reader.position());
+            }
+            meter.bytes(reader.position());
+            meter.done();
+            return reader.manifest();
+        }
+    }
+
+    /**
+     * Replaces the application schemas, and the storage directory if the options give one, with
+     * the backup's.
+     *
+     * @return the restored backup's manifest
+     * @throws RestoreRefusedException when the checks refuse it; nothing was changed
+     * @throws BackupException         when it failed; the database and the storage directory were
+     *                                 left as they were
+     */
+    public static Manifest restore(DbSettings db, Path file, RestoreOptions options) {
+        return Restorer.restore(db, file, options);
+    }
+
+    /** What {@code file} says about itself in clear text, without its password or a full read. */
+    public static BackupLabel label(Path file) {
+        return BackupReader.label(file);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.pitstop.backup;
+
+import dev.pitstop.backup.schema.Definitions.Table;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Loads blocks of rows with {@code COPY ... FROM STDIN}, keeping one COPY open while consecutive
+ * blocks belong to the same table: parallel workers interleave tables in the file, a restore loads
+ * them over one connection.
+ */
+final class TableLoader {
+
+    private final CopyManager copyManager;
+    private Table current;
+    private CopyIn copy;
+
+    TableLoader(Connection connection) throws SQLException {
+        this.copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
+    }
+
+    void load(Table table, byte[] rows, int length) throws SQLException {
+        if (current != table) {
+            end();
+            copy = copyManager.copyIn(table.copyFrom());
+            current = table;
+        }
+        copy.writeToCopy(rows, 0, length);
+    }
+
+    /** Ends the open COPY, if any, so that the connection can run other statements. */
+    void end() throws SQLException {
+        if (copy != null) {
+            CopyIn ending = copy;
+            copy = null;
+            current = null;
+            ending.endCopy();
+        }
+    }
+
+    /** After a failure: abandons the open COPY, so that the transaction can be rolled back. */
+    void cancel() {
+        if (copy != null && copy.isActive()) {
+            try {
+                copy.cancelCopy();
+            } catch (SQLException ignored) {
+                // the rollback that follows, or the connection's end, undoes the COPY anyway
+            }
+        }
+        copy = null;
+        current = null;
+    }
+}
