@@ -3,12 +3,7 @@ package dev.pitstop.procedure;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeFailedException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The first-start procedure of the operations guide: start one node; wait until its plugins are
@@ -43,33 +38,9 @@ public final class FirstStart {
         if (others.isEmpty()) {
             return;
         }
-        String names = String.join(", ", others);
+        String names = Nodes.names(others);
         steps.run("start " + names, () -> others.forEach(nodes::start));
         steps.run("wait until " + names + (others.size() == 1 ? " is" : " are") + " ready",
-                () -> awaitAllReady(others));
-    }
-
-    /** Waits for all nodes at once, so the wait is as long as the slowest node, not their sum. */
-    private void awaitAllReady(List<String> ids) {
-        ExecutorService waiters = Executors.newFixedThreadPool(ids.size());
-        try {
-            List<Future<?>> waits = new ArrayList<>();
-            for (String id : ids) {
-                waits.add(waiters.submit(() -> nodes.awaitReady(id, readyTimeout)));
-            }
-            for (Future<?> wait : waits) {
-                wait.get();
-            }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw OperationException.failed("interrupted while waiting for " + String.join(", ", ids));
-        } finally {
-            waiters.shutdownNow();
-        }
+                () -> Nodes.awaitAllReady(nodes, others, readyTimeout));
     }
 }

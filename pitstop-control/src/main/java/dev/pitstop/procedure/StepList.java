@@ -23,9 +23,14 @@ public final class StepList {
         this.out = out;
     }
 
-    /** Runs one step; its exception, if any, is rethrown after the step is shown as failed. */
+    /** Runs the next step; its exception, if any, is rethrown after the step is shown as failed. */
     public void run(String description, Step step) {
-        number++;
+        run(number + 1, description, step);
+    }
+
+    /** Runs the step numbered {@code stepNumber}, as a resumed procedure does after the steps done before. */
+    public void run(int stepNumber, String description, Step step) {
+        number = stepNumber;
         out.printf("  %d. %s ... ", number, description);
         out.flush();
         long start = System.nanoTime();
@@ -36,6 +41,12 @@ public final class StepList {
             throw e;
         }
         out.printf("done in %s%n", since(start));
+    }
+
+    /** Shows the step numbered {@code stepNumber} without running it, saying why: "done before", "paused". */
+    public void show(int stepNumber, String description, String state) {
+        number = stepNumber;
+        out.printf("  %d. %s ... %s%n", number, description, state);
     }
 
     private static String since(long startNanos) {

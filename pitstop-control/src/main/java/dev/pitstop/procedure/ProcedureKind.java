@@ -1,0 +1,42 @@
+package dev.pitstop.procedure;
+
+import java.util.Arrays;
+
+/** The procedures there are, by the name the journal records and the command that runs each. */
+public enum ProcedureKind {
+    MAINTENANCE_BEGIN("maintenance-begin", "pitstop maintenance begin", true),
+    MAINTENANCE_END("maintenance-end", "pitstop maintenance end", false);
+
+    private final String label;
+    private final String command;
+    private final boolean canRollBack;
+
+    ProcedureKind(String label, String command, boolean canRollBack) {
+        this.label = label;
+        this.command = command;
+        this.canRollBack = canRollBack;
+    }
+
+    /** The name in the journal, the audit log, {@code status} and {@code history}. */
+    public String label() {
+        return label;
+    }
+
+    /** The command that starts, resumes ({@code --resume}) and rolls back ({@code --rollback}) it. */
+    public String command() {
+        return command;
+    }
+
+    /** What an operator can do to end an open procedure of this kind: the commands, in a sentence. */
+    public String howToFinish() {
+        return "continue it with '" + command + " --resume'"
+                + (canRollBack ? " or undo it with '" + command + " --rollback'" : "");
+    }
+
+    /** {@link #howToFinish()} for a kind in the journal; one this build does not know came from a newer build. */
+    public static String howToFinish(String label) {
+        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+                .map(ProcedureKind::howToFinish)
+                .orElse("finish it with the Pitstop version that started it");
+    }
+}

@@ -1,0 +1,252 @@
+package dev.pitstop.procedure;
+
+import dev.pitstop.control.AuditLog;
+import dev.pitstop.control.ProcedureJournal;
+import dev.pitstop.control.ProcedureRecord;
+import dev.pitstop.control.ProcedureState;
+import dev.pitstop.control.StepState;
+import dev.pitstop.db.DbSettings;
+import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.sql.DataSource;
+
+/**
+ * Runs procedures: under the procedure lock, with every step journaled before and after it runs,
+ * shown with its timing, and an audit entry when the procedure ends. A procedure that stops —
+ * its operator process died, a step failed, or it paused for the operator — stays open in the
+ * journal and blocks every other procedure until it is resumed from the first step not done, or
+ * rolled back.
+ */
+public final class ProcedureRunner {
+
+    /** How a procedure run ended, short of failing (which throws). */
+    public enum Outcome {
+        SUCCEEDED,
+        /** Paused for the operator at a pause step; the lock is released. */
+        PAUSED,
+        /** Rolled back on the operator's request. */
+        ROLLED_BACK
+    }
+
+    private final DbSettings db;
+    private final DataSource controlDb;
+    private final ProcedureJournal journal;
+    private final AuditLog audit;
+    private final Operator operator;
+    private final PrintStream out;
+
+    public ProcedureRunner(DbSettings db, DataSource controlDb, Operator operator, PrintStream out) {
+        this.db = db;
+        this.controlDb = controlDb;
+        this.journal = new ProcedureJournal(controlDb);
+        this.audit = new AuditLog(controlDb);
+        this.operator = operator;
+        this.out = out;
+    }
+
+    /**
+     * Starts a new procedure and runs it to its end, or to a pause.
+     *
+     * @throws OperationException REFUSED (nothing changed) when another procedure runs or is open, or
+     *                            the preflight refuses; FAILED when a step failed (the procedure
+     *                            stays open) or an automatic rollback ran (its message says so)
+     */
+    public Outcome start(Procedure procedure) {
+        ProcedureKind kind = procedure.kind();
+        try (ProcedureLock ignored = acquire(kind, procedure.target())) {
+            Optional<ProcedureRecord> open = journal.open();
+            if (open.isPresent()) {
+                throw refused(kind, procedure.target(), describe(open.get(), condition(open.get())) + "; "
+                        + ProcedureKind.howToFinish(open.get().kind()));
+            }
+            try {
+                procedure.preflight();
+            } catch (OperationException e) {
+                if (e.kind() == OperationException.Kind.REFUSED) {
+                    audit(kind, procedure.target(), "refused", e.getMessage());
+                }
+                throw e;
+            }
+            long id = journal.begin(kind.label(), procedure.params(), operator.actor(), operator.origin());
+            out.printf("%s: procedure #%d (if it is interrupted, %s)%n", kind.label(), id, kind.howToFinish());
+            return forward(id, procedure, 1, false);
+        }
+    }
+
+    /**
+     * Continues the open procedure of {@code kind} from its first step not done, or continues its
+     * rollback if one began; {@code procedures} rebuilds it from its journaled parameters.
+     */
+    public Outcome resume(ProcedureKind kind, Function<Map<String, String>, Procedure> procedures) {
+        try (ProcedureLock ignored = acquire(kind, "cluster")) {
+            ProcedureRecord open = openOf(kind, "resume");
+            Procedure procedure = procedures.apply(open.params());
+            journal.setState(open.id(), ProcedureState.RUNNING, null);
+            if (open.rollingBack()) {
+                out.printf("Continuing the rollback of %s%n", describe(open, condition(open)));
+                return rollback(open.id(), procedure, procedure.rollbackSteps(open.completedSteps(false)),
+                        open.completedSteps(true) + 1, null);
+            }
+            out.printf("Resuming %s%n", describe(open, condition(open)));
+            return forward(open.id(), procedure, open.completedSteps(false) + 1, true);
+        }
+    }
+
+    /** Rolls back the open procedure of {@code kind}, continuing a rollback that began. */
+    public Outcome rollback(ProcedureKind kind, Function<Map<String, String>, Procedure> procedures) {
+        try (ProcedureLock ignored = acquire(kind, "cluster")) {
+            ProcedureRecord open = openOf(kind, "roll back");
+            Procedure procedure = procedures.apply(open.params());
+            List<ProcedureStep> undo = procedure.rollbackSteps(open.completedSteps(false));
+            if (undo.isEmpty()) {
+                throw refused(kind, procedure.target(), kind.label() + " cannot be rolled back; "
+                        + kind.howToFinish());
+            }
+            out.printf("Rolling back %s%n", describe(open, condition(open)));
+            journal.rollbackStarted(open.id());
+            return rollback(open.id(), procedure, undo, open.rollingBack() ? open.completedSteps(true) + 1 : 1, null);
+        }
+    }
+
+    private Outcome forward(long id, Procedure procedure, int from, boolean resuming) {
+        List<ProcedureStep> steps = procedure.steps();
+        StepList list = new StepList(out);
+        for (int position = 1; position < from; position++) {
+            list.show(position, steps.get(position - 1).name(), "done before");
+        }
+        for (int position = from; position <= steps.size(); position++) {
+            ProcedureStep step = steps.get(position - 1);
+            if (step.pause()) {
+                long stepId = journal.stepStarted(id, position, false, step.name());
+                if (resuming && position == from) {
+                    journal.stepEnded(stepId, StepState.DONE, "resumed by " + operator.actor());
+                    list.show(position, step.name(), "resumed");
+                    continue;
+                }
+                journal.stepEnded(stepId, StepState.PAUSED, null);
+                journal.setState(id, ProcedureState.PAUSED, "paused at: " + step.name());
+                list.show(position, step.name(), "paused");
+                out.printf("Paused for you at step %d; then %s%n", position, procedure.kind().howToFinish());
+                return Outcome.PAUSED;
+            }
+            try {
+                runStep(id, position, false, step, list);
+            } catch (RuntimeException e) {
+                if (procedure.rollsBackOnFailureOf(position)) {
+                    out.printf("Rolling back, because step %d failed: %s%n", position, messageOf(e));
+                    journal.rollbackStarted(id);
+                    return rollback(id, procedure, procedure.rollbackSteps(position - 1), 1, e); // throws
+                }
+                String message = procedure.kind().label() + " stopped at step " + position + " (" + step.name()
+                        + "): " + messageOf(e) + "; once the cause is fixed, " + procedure.kind().howToFinish();
+                end(id, procedure, ProcedureState.FAILED, "failed", message);
+                throw OperationException.failed(message);
+            }
+        }
+        end(id, procedure, ProcedureState.SUCCEEDED, "succeeded", procedure.succeeded());
+        out.println(procedure.succeeded());
+        return Outcome.SUCCEEDED;
+    }
+
+    /**
+     * Runs rollback steps from {@code from}. After an automatic rollback ({@code cause} not null)
+     * it throws: the procedure failed, and the message says it was rolled back and why.
+     */
+    private Outcome rollback(long id, Procedure procedure, List<ProcedureStep> undo, int from, RuntimeException cause) {
+        StepList list = new StepList(out);
+        for (int position = 1; position < from; position++) {
+            list.show(position, undo.get(position - 1).name(), "done before");
+        }
+        for (int position = from; position <= undo.size(); position++) {
+            ProcedureStep step = undo.get(position - 1);
+            try {
+                runStep(id, position, true, step, list);
+            } catch (RuntimeException e) {
+                String message = "the rollback of " + procedure.kind().label() + " stopped at step " + position
+                        + " (" + step.name() + "): " + messageOf(e) + (cause == null ? "" : " (it rolled back because: "
+                        + messageOf(cause) + ")") + "; once the cause is fixed, run '" + procedure.kind().command()
+                        + " --rollback' again";
+                end(id, procedure, ProcedureState.FAILED, "failed", message);
+                throw OperationException.failed(message);
+            }
+        }
+        if (cause != null) {
+            String message = procedure.rolledBack() + "; cause: " + messageOf(cause);
+            end(id, procedure, ProcedureState.ROLLED_BACK, "failed", message);
+            throw OperationException.failed(message);
+        }
+        end(id, procedure, ProcedureState.ROLLED_BACK, "failed", procedure.rolledBack() + " on request of "
+                + operator.actor());
+        out.println(procedure.rolledBack());
+        return Outcome.ROLLED_BACK;
+    }
+
+    private void runStep(long id, int position, boolean rollback, ProcedureStep step, StepList list) {
+        long stepId = journal.stepStarted(id, position, rollback, step.name());
+        try {
+            list.run(position, step.name(), step.work());
+        } catch (RuntimeException e) {
+            journal.stepEnded(stepId, StepState.FAILED, messageOf(e));
+            throw e;
+        }
+        journal.stepEnded(stepId, StepState.DONE, null);
+    }
+
+    private void end(long id, Procedure procedure, ProcedureState state, String auditOutcome, String message) {
+        journal.setState(id, state, message);
+        audit(procedure.kind(), procedure.target(), auditOutcome, message);
+    }
+
+    private ProcedureLock acquire(ProcedureKind kind, String target) {
+        return ProcedureLock.tryAcquire(db, "pitstop " + kind.label() + " by " + operator.actor())
+                .orElseThrow(() -> refused(kind, target, journal.open()
+                        .map(running -> "another procedure runs: " + describe(running, "running"))
+                        .orElseGet(() -> "another procedure is starting (" + ProcedureLock.holder(controlDb)
+                                .orElse("it has just ended; try again") + ")")
+                        + "; wait until it ends (see: pitstop status)"));
+    }
+
+    private ProcedureRecord openOf(ProcedureKind kind, String action) {
+        ProcedureRecord open = journal.open().orElseThrow(() -> refused(kind, "cluster",
+                "no " + kind.label() + " is open to " + action + "; 'pitstop history' shows the past procedures"));
+        if (!open.kind().equals(kind.label())) {
+            throw refused(kind, "cluster", "the open procedure is " + describe(open, condition(open))
+                    + ", not " + kind.label() + "; " + ProcedureKind.howToFinish(open.kind()));
+        }
+        return open;
+    }
+
+    private OperationException refused(ProcedureKind kind, String target, String message) {
+        audit(kind, target, "refused", message);
+        return OperationException.refused(message);
+    }
+
+    private void audit(ProcedureKind kind, String target, String outcome, String message) {
+        audit.record(kind.label(), target, operator.actor(), operator.origin(), outcome, message);
+    }
+
+    /** What an open procedure is doing, seen by an operator holding the lock: nobody else runs it. */
+    private static String condition(ProcedureRecord open) {
+        return switch (open.state()) {
+            case RUNNING -> open.rollingBack() ? "interrupted while rolling back" : "interrupted";
+            case PAUSED -> "paused";
+            default -> "failed";
+        };
+    }
+
+    /** E.g. {@code maintenance-begin #12 (interrupted at step 3 'stop ...', started ... by alice@host)}. */
+    static String describe(ProcedureRecord procedure, String condition) {
+        ProcedureRecord.StepRecord step = procedure.currentStep();
+        return procedure.kind() + " #" + procedure.id() + " (" + condition
+                + (step == null ? "" : " at step " + step.position() + " '" + step.name() + "'")
+                + ", started " + procedure.startedAt().truncatedTo(ChronoUnit.SECONDS) + " by " + procedure.actor() + ")";
+    }
+
+    private static String messageOf(Throwable e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+}
