@@ -1,0 +1,60 @@
+package dev.pitstop.backup;
+
+import dev.pitstop.backup.format.BackupHeader;
+import dev.pitstop.backup.format.BackupLabel;
+import dev.pitstop.backup.format.BlockCompressor;
+import dev.pitstop.backup.format.DigestSeal;
+import dev.pitstop.backup.format.EntryKind;
+import dev.pitstop.backup.format.Json;
+import dev.pitstop.backup.format.Manifest;
+import dev.pitstop.backup.format.RecordWriter;
+import dev.pitstop.backup.format.SealedOutputStream;
+import dev.pitstop.backup.format.Sha256;
+import dev.pitstop.backup.schema.Definitions;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes backups by hand, sound in every respect but the one a test wants wrong, like a storage
+ * entry whose path leaves the storage directory — which the engine itself never writes.
+ */
+final class CraftedBackup {
+
+    private CraftedBackup() {
+    }
+
+    /** An unencrypted backup of no tables, holding one storage file per name, each containing its name. */
+    static Path withStorageFiles(Path file, String... names) throws IOException {
+        Instant createdAt = Instant.parse("2024-01-01T00:00:00Z");
+        Manifest.Server server = new Manifest.Server("15.0", 150000, "UTF8");
+        try (OutputStream out = Files.newOutputStream(file); BlockCompressor compressor = new BlockCompressor()) {
+            BackupHeader header = BackupHeader.write(out, 4096, new BackupLabel("1.0.0", createdAt, true, null));
+            SealedOutputStream body = new SealedOutputStream(out, new DigestSeal(header.digest()), 4096, header.length());
+            RecordWriter records = new RecordWriter(body);
+            List<Manifest.Entry> entries = new ArrayList<>();
+            byte[] definitions = Json.MAPPER.writeValueAsBytes(new Definitions(List.of(), List.of(), List.of(), List.of()));
+            entries.add(entry(records, compressor, 0, EntryKind.DEFINITIONS, "definitions.json", definitions));
+            for (int i = 0; i < names.length; i++) {
+                entries.add(entry(records, compressor, i + 1, EntryKind.FILE, names[i], names[i].getBytes(StandardCharsets.UTF_8)));
+            }
+            records.manifest(new Manifest(BackupHeader.FORMAT_VERSION, "1.0.0", createdAt, List.of(), server, List.of(), entries));
+            body.finish();
+        }
+        return file;
+    }
+
+    private static Manifest.Entry entry(RecordWriter records, BlockCompressor compressor, int id, EntryKind kind,
+                                        String name, byte[] content) throws IOException {
+        records.open(id, kind, name);
+        byte[] compressed = compressor.compress(content, content.length);
+        records.block(id, content.length, compressed, compressed.length);
+        records.close(id);
+        return new Manifest.Entry(kind, name, content.length, null, Sha256.hex(Sha256.newDigest().digest(content)));
+    }
+}
