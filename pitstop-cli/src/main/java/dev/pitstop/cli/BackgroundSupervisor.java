@@ -22,11 +22,14 @@ final class BackgroundSupervisor {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Home home;
+    private final Path config;
     private final PrintStream out;
     private final PrintStream err;
 
-    BackgroundSupervisor(Home home, PrintStream out, PrintStream err) {
+    /** @param config the {@code --config} file given, or null for the home's */
+    BackgroundSupervisor(Home home, Path config, PrintStream out, PrintStream err) {
         this.home = home;
+        this.config = config;
         this.out = out;
         this.err = err;
     }
@@ -73,7 +76,11 @@ final class BackgroundSupervisor {
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                Pitstop.class.getName(), "--home", home.dir().toString(), "supervise"));
+                Pitstop.class.getName(), "--home", home.dir().toString()));
+        if (config != null) {
+            command.addAll(List.of("--config", config.toString()));
+        }
+        command.add("supervise");
         command.addAll(clusterArgs);
         return command;
     }

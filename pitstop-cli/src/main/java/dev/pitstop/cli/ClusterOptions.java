@@ -1,6 +1,7 @@
 package dev.pitstop.cli;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
 
 /** What a cluster is started with: shared by {@code up} and the background supervisor it spawns. */
 final class ClusterOptions {
+
+    /** How long a node may take to become ready, by default; procedures that start nodes wait as long. */
+    static final String DEFAULT_READY_TIMEOUT_SECONDS = "180";
 
     /** Set by bin/pitstop to the checkout it runs from, where the demo releases are built. */
     static final String REPO_PROPERTY = "pitstop.repo";
@@ -51,13 +55,13 @@ final class ClusterOptions {
                     "The node rejects a key it does not know, and up fails with a message naming it."})
     Map<String, String> nodeSettings = new LinkedHashMap<>();
 
-    @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = "180",
+    @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = DEFAULT_READY_TIMEOUT_SECONDS,
             description = "How long each node may take to become ready; the first one installs the plugins. "
                     + "Default: ${DEFAULT-VALUE}")
     int readyTimeoutSeconds;
 
     /** The options checked and resolved; a bad one is an {@link OperationException} of kind INVALID. */
-    SupervisorSettings settings(Home home) {
+    SupervisorSettings settings(Home home, ClusterConfig config) {
         if (nodes < 1) {
             throw OperationException.invalid("--nodes must be at least 1, got " + nodes);
         }
@@ -71,7 +75,7 @@ final class ClusterOptions {
             throw OperationException.invalid("--db-user and --db-password-file go with --db-url");
         }
         return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
-                nodeSettings, Duration.ofSeconds(readyTimeoutSeconds));
+                nodeSettings, Duration.ofSeconds(readyTimeoutSeconds), config);
     }
 
     /** These options as arguments, with paths made absolute, for a process with another working directory. */

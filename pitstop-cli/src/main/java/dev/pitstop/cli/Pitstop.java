@@ -1,6 +1,9 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.config.ConfigException;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
+import dev.pitstop.procedure.Operator;
 import dev.pitstop.procedure.OperationException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -15,7 +18,7 @@ import picocli.CommandLine.ParseResult;
         description = {"Runs an application as a cluster of identical nodes behind a gateway, sharing one "
                 + "PostgreSQL database, and makes its maintenance one command each."},
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MaintenanceCommand.class,
-                SuperviseCommand.class},
+                HistoryCommand.class, SuperviseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",
@@ -29,8 +32,32 @@ public final class Pitstop {
                     "Default: $PITSTOP_HOME, else ./.pitstop"})
     private Path home;
 
+    @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = {"The operator's configuration (policy, verification checks); see the README.",
+                    "Default: HOME/pitstop.yml if it exists, else the defaults"})
+    private Path config;
+
     Home home() {
         return Home.resolve(home, System.getenv());
+    }
+
+    /** The configuration; a bad one is an {@link OperationException} of kind INVALID naming the key. */
+    ClusterConfig config() {
+        try {
+            return ClusterConfig.load(home(), config, System.getenv());
+        } catch (ConfigException e) {
+            throw OperationException.invalid(e.getMessage());
+        }
+    }
+
+    /** The {@code --config} file as given, absolute, or null: for processes this one starts. */
+    Path configOption() {
+        return config == null ? null : config.toAbsolutePath().normalize();
+    }
+
+    /** Who runs this command, for the journal and the audit log: the user, and the command line. */
+    Operator operator(CommandLine.Model.CommandSpec spec) {
+        return Operator.current("pitstop " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs()));
     }
 
     public static void main(String[] args) {

@@ -2,8 +2,10 @@ package dev.pitstop.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.status.ClusterStatus;
 import java.io.PrintStream;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,7 +13,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the cluster: whether it serves or shows the maintenance page, the installed release, "
-                + "each node (id, URL, version, state) and the procedure running, if any.",
+                + "whether a maintenance window is open, the policy, each node (id, URL, version, state) and the "
+                + "open procedure, if any: running, interrupted (its operator's process died: resume it or roll it "
+                + "back), paused or failed.",
                 "A node whose heartbeat stopped more than 5 s ago shows as failed."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:shown", "1:no cluster runs in HOME, or its database cannot be reached"})
@@ -19,11 +23,16 @@ final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** States of a procedure whose operator is at it now: nobody else has anything to do. */
+    private static final Set<String> RUNNING_NOW = Set.of("running", "rolling-back");
+
     @ParentCommand
     private Pitstop pitstop;
 
-    @Option(names = "--json", description = "Print JSON: {\"mode\", \"release\", \"nodes\": [{\"id\", \"url\", "
-            + "\"version\", \"state\", \"message\"}], \"procedure\"}, for scripts.")
+    @Option(names = "--json", description = "Print JSON, for scripts: {\"mode\", \"release\", \"windowOpen\", "
+            + "\"policy\": {\"plugins\", \"upgrade\"}, \"nodes\": [{\"id\", \"url\", \"version\", \"state\", "
+            + "\"message\"}], \"procedure\": null or {\"id\", \"kind\", \"step\", \"state\", \"actor\", "
+            + "\"startedAt\"}}.")
     private boolean json;
 
     @Override
@@ -38,12 +47,24 @@ final class StatusCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** E.g. {@code maintenance-begin #4, interrupted at 'drain and stop node-2', started ... by alice@host}. */
+    static String describe(ClusterStatus.Procedure procedure) {
+        if (procedure == null) {
+            return "none";
+        }
+        return procedure.kind() + " #" + procedure.id() + ", " + procedure.state()
+                + (procedure.step() == null ? "" : " at '" + procedure.step() + "'")
+                + ", started " + procedure.startedAt() + " by " + procedure.actor()
+                + (RUNNING_NOW.contains(procedure.state()) ? "" : "; " + ProcedureKind.howToFinish(procedure.kind()));
+    }
+
     private static void printTable(ClusterStatus status, String gateway, PrintStream out) {
         out.printf("mode       %s%n", status.mode());
         out.printf("release    %s%n", status.release() == null ? "(not installed yet)" : status.release());
         out.printf("gateway    %s%n", gateway);
-        out.printf("procedure  %s%n", status.procedure() == null ? "none"
-                : status.procedure().kind() + " (step " + status.procedure().step() + ")");
+        out.printf("window     %s%n", status.windowOpen() ? "open (see: pitstop maintenance status)" : "closed");
+        out.printf("policy     plugins %s, upgrade %s%n", status.policy().get("plugins"), status.policy().get("upgrade"));
+        out.printf("procedure  %s%n", describe(status.procedure()));
         out.println();
         String format = "%-12s %-13s %-10s %-26s %s%n";
         out.printf(format, "NODE", "STATE", "VERSION", "URL", "MESSAGE");

@@ -19,7 +19,7 @@ final class SuperviseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return runInForeground(options.settings(pitstop.home()), false);
+        return runInForeground(options.settings(pitstop.home(), pitstop.config()), false);
     }
 
     /**

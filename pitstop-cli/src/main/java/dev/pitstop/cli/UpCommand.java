@@ -38,9 +38,10 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Home home = pitstop.home();
-        SupervisorSettings settings = options.settings(home);
+        SupervisorSettings settings = options.settings(home, pitstop.config());
         if (detach) {
-            return new BackgroundSupervisor(home, System.out, System.err).start(options.toArgs(settings));
+            return new BackgroundSupervisor(home, pitstop.configOption(), System.out, System.err)
+                    .start(options.toArgs(settings));
         }
         return SuperviseCommand.runInForeground(settings, true);
     }

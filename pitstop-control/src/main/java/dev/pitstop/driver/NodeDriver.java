@@ -1,5 +1,6 @@
 package dev.pitstop.driver;
 
+import dev.pitstop.release.Release;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,6 +21,13 @@ public interface NodeDriver {
      * exited within its shutdown timeout. Returns once it has stopped; a stopped node is left alone.
      */
     void stop(String nodeId);
+
+    /**
+     * Nodes started from now on run {@code release}.
+     *
+     * @throws dev.pitstop.procedure.OperationException (refused) while any node runs
+     */
+    void useRelease(Release release);
 
     /** Every node of this driver with its current state. */
     List<NodeStatus> nodes();

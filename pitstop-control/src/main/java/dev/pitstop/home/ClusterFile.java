@@ -18,6 +18,8 @@ import java.util.Optional;
  *
  * @param gateway         URL clients use
  * @param admin           URL of the admin API (the gateway proxies {@code /admin/} to the nodes)
+ * @param control         URL of the supervisor's control API (loopback only, admin token): how
+ *                        procedures in other processes start and stop the supervisor's nodes
  * @param tokenFile       file holding the admin bearer token
  * @param bypassTokenFile file holding the token that passes the maintenance page
  * @param db              the cluster's database
@@ -27,8 +29,8 @@ import java.util.Optional;
  * @param nodes           ids of the nodes, in start order
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClusterFile(String gateway, String admin, String tokenFile, String bypassTokenFile, Db db,
-                          Long pid, String state, String release, List<String> nodes) {
+public record ClusterFile(String gateway, String admin, String control, String tokenFile, String bypassTokenFile,
+                          Db db, Long pid, String state, String release, List<String> nodes) {
 
     public static final String STARTING = "starting";
     public static final String RUNNING = "running";
@@ -75,12 +77,17 @@ public record ClusterFile(String gateway, String admin, String tokenFile, String
     }
 
     public ClusterFile withState(String newState) {
-        return new ClusterFile(gateway, admin, tokenFile, bypassTokenFile, db, pid, newState, release, nodes);
+        return new ClusterFile(gateway, admin, control, tokenFile, bypassTokenFile, db, pid, newState, release, nodes);
     }
 
-    /** The state {@code stopped}, without a supervisor pid. */
+    /** The nodes run {@code releaseDir} from now on. */
+    public ClusterFile withRelease(String releaseDir) {
+        return new ClusterFile(gateway, admin, control, tokenFile, bypassTokenFile, db, pid, state, releaseDir, nodes);
+    }
+
+    /** The state {@code stopped}, without a supervisor pid or its control API. */
     public ClusterFile stopped() {
-        return new ClusterFile(gateway, admin, tokenFile, bypassTokenFile, db, null, STOPPED, release, nodes);
+        return new ClusterFile(gateway, admin, null, tokenFile, bypassTokenFile, db, null, STOPPED, release, nodes);
     }
 
     /**

@@ -25,6 +25,11 @@ public record Home(Path dir) {
         return new Home(fromEnv == null || fromEnv.isBlank() ? DEFAULT : Path.of(fromEnv));
     }
 
+    /** The operator's configuration, {@value ClusterConfig#FILE_NAME}; optional. */
+    public Path configFile() {
+        return dir.resolve(ClusterConfig.FILE_NAME);
+    }
+
     public Path clusterFile() {
         return dir.resolve("cluster.json");
     }

@@ -10,6 +10,7 @@ import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,9 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
 
     private final Map<String, NodeProcess> nodes;
     private final NodeRegistry registry;
+    private final Home home;
+    private final ClusterFile.Db db;
+    private final Map<String, String> settings;
     private final Duration stopTimeout;
     private final HealthProbe probe = new HealthProbe();
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -55,10 +59,28 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     });
     private volatile boolean closed;
 
-    private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Duration stopTimeout) {
+    private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Home home, ClusterFile.Db db,
+                            Map<String, String> settings, Duration stopTimeout) {
         this.nodes = nodes;
         this.registry = registry;
+        this.home = home;
+        this.db = db;
+        this.settings = Map.copyOf(settings);
         this.stopTimeout = stopTimeout;
+    }
+
+    /** Writes each node's configuration file for {@code release} and the command that runs it. */
+    private void configure(Release release) {
+        for (NodeProcess node : nodes.values()) {
+            int port = URI.create(node.url()).getPort();
+            Path config = NodeConfigFile.write(home, node.id(), node.url(), port, release, db);
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", release.lib().resolve("*").toString(),
+                    "dev.pitstop.node.NodeMain", "--config", config.toString()));
+            settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+            node.useCommand(command);
+        }
     }
 
     /**
@@ -72,17 +94,12 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         Map<String, NodeProcess> nodes = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
             String id = "node-" + i;
-            int port = Ports.free();
-            String url = "http://" + Ports.HOST + ":" + port;
-            Path config = NodeConfigFile.write(home, id, url, port, release, db);
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", release.lib().resolve("*").toString(),
-                    "dev.pitstop.node.NodeMain", "--config", config.toString()));
-            settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-            nodes.put(id, new NodeProcess(id, url, command, home.nodeLog(id)));
+            nodes.put(id, new NodeProcess(id, "http://" + Ports.HOST + ":" + Ports.free(), home.nodeLog(id)));
         }
-        return new LocalNodeDriver(nodes, registry, shutdownTimeout(settings).plus(EXIT_GRACE));
+        LocalNodeDriver driver = new LocalNodeDriver(nodes, registry, home, db, settings,
+                shutdownTimeout(settings).plus(EXIT_GRACE));
+        driver.configure(release);
+        return driver;
     }
 
     /** The nodes' shutdown timeout; an invalid value is the node's to reject, with a clear message. */
@@ -101,7 +118,7 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     }
 
     @Override
-    public void start(String nodeId) {
+    public synchronized void start(String nodeId) {
         if (closed) {
             throw OperationException.failed("the supervisor is stopping; " + nodeId + " was not started");
         }
@@ -118,6 +135,17 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
             Thread.currentThread().interrupt();
             throw OperationException.failed("interrupted while stopping " + nodeId + "; it may still be running");
         }
+    }
+
+    /** Refused while any node runs: a cluster never runs two releases at once. */
+    @Override
+    public synchronized void useRelease(Release release) {
+        List<String> running = nodes.values().stream().filter(NodeProcess::running).map(NodeProcess::id).toList();
+        if (!running.isEmpty()) {
+            throw OperationException.refused("cannot switch the nodes to release " + release.version() + " while "
+                    + String.join(", ", running) + (running.size() == 1 ? " runs" : " run") + "; stop them first");
+        }
+        configure(release);
     }
 
     @Override

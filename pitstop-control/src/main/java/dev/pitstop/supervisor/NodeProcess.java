@@ -27,21 +27,29 @@ final class NodeProcess {
 
     private final String id;
     private final String url;
-    private final List<String> command;
     private final Path log;
     private final Backoff backoff = new Backoff();
 
+    private List<String> command;
     private Process process;
     private Instant startedAt;
     private long logOffset;
     private boolean stopRequested;
     private volatile boolean hasBeenReady;
 
-    NodeProcess(String id, String url, List<String> command, Path log) {
+    NodeProcess(String id, String url, Path log) {
         this.id = id;
         this.url = url;
-        this.command = List.copyOf(command);
         this.log = log;
+    }
+
+    /** What the next launch runs; the current run, if any, goes on with what it was launched with. */
+    synchronized void useCommand(List<String> newCommand) {
+        command = List.copyOf(newCommand);
+    }
+
+    synchronized boolean running() {
+        return process != null && process.isAlive();
     }
 
     String id() {
@@ -62,7 +70,12 @@ final class NodeProcess {
 
     /** Launches the process unless it runs; {@code onExit} is called when this launch exits. */
     synchronized void start(Consumer<Process> onExit) {
-        if (process != null && process.isAlive()) {
+        if (running() && stopRequested) {
+            // A stop is under way (asked for by a procedure that was interrupted since): let it end,
+            // then start afresh, rather than take a draining node for a running one.
+            awaitExit();
+        }
+        if (running()) {
             return;
         }
         try {
@@ -83,6 +96,15 @@ final class NodeProcess {
         startedAt = Instant.now();
         stopRequested = false;
         process.onExit().thenAccept(onExit);
+    }
+
+    private void awaitExit() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + id + " to finish stopping", e);
+        }
     }
 
     synchronized Optional<Process> process() {

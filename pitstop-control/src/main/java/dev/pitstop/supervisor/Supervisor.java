@@ -53,6 +53,7 @@ public final class Supervisor implements AutoCloseable {
     private HomeLock lock;
     private boolean stopping;
     private ClusterFile clusterFile;
+    private String adminTokenHash;
 
     public Supervisor(SupervisorSettings settings, PrintStream out) {
         this.settings = settings;
@@ -76,14 +77,17 @@ public final class Supervisor implements AutoCloseable {
             DbSettings db = startDatabase();
             HikariDataSource pool = Database.pool(db, "pitstop-supervisor", 2);
             register("close the database connections", pool);
-            steps.run("migrate the control schema and install the tokens", () -> prepareControlSchema(pool));
+            steps.run("migrate the control schema, install the tokens and the policy", () -> prepareControlSchema(pool));
             String gatewayUrl = "http://" + Ports.HOST + ":" + settings.port();
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
                     Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), settings.nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);
-            writeClusterFile(new ClusterFile(gatewayUrl, gatewayUrl, home.adminTokenFile().toString(),
+            ControlApi control = ControlApi.start(nodes, adminTokenHash,
+                    release -> writeClusterFile(clusterFile.withRelease(release.dir().toString())));
+            register("stop the control API", control);
+            writeClusterFile(new ClusterFile(gatewayUrl, gatewayUrl, control.url(), home.adminTokenFile().toString(),
                     home.bypassTokenFile().toString(), clusterDb(db), ProcessHandle.current().pid(),
                     ClusterFile.STARTING, settings.release().dir().toString(), nodes.nodeIds()));
             new FirstStart(nodes, steps, settings.readyTimeout()).run();
@@ -134,9 +138,12 @@ public final class Supervisor implements AutoCloseable {
     private void prepareControlSchema(HikariDataSource pool) {
         ControlSchema.migrate(pool);
         try {
-            String admin = Tokens.readOrCreate(home.adminTokenFile());
+            adminTokenHash = Tokens.hash(Tokens.readOrCreate(home.adminTokenFile()));
             String bypass = Tokens.readOrCreate(home.bypassTokenFile());
-            new Cluster(pool).setTokenHashes(Tokens.hash(admin), Tokens.hash(bypass));
+            Cluster cluster = new Cluster(pool);
+            cluster.setTokenHashes(adminTokenHash, Tokens.hash(bypass));
+            cluster.setPolicy(settings.config().policy().pluginsFor(settings.nodes()),
+                    settings.config().policy().upgradeOrDefault());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the token files in " + home + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package dev.pitstop.supervisor;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.release.Release;
 import java.nio.file.Path;
@@ -14,9 +15,11 @@ import java.util.Map;
  * @param dbPasswordFile the file with {@code externalDb}'s password, or null
  * @param nodeSettings   extra node configuration ({@code key=value}), given to every node
  * @param readyTimeout   how long each node may take to become ready
+ * @param config         the operator's configuration; the supervisor writes its policy into the control schema
  */
 public record SupervisorSettings(Home home, Release release, int nodes, int port, DbSettings externalDb,
-                                 Path dbPasswordFile, Map<String, String> nodeSettings, Duration readyTimeout) {
+                                 Path dbPasswordFile, Map<String, String> nodeSettings, Duration readyTimeout,
+                                 ClusterConfig config) {
 
     public SupervisorSettings {
         if (nodes < 1) {

@@ -16,7 +16,7 @@ class ClusterFileTest {
     @Test
     void writesAndReadsTheSameFile() {
         Home home = new Home(dir);
-        ClusterFile file = new ClusterFile("http://127.0.0.1:8080", "http://127.0.0.1:8080", "/h/admin.token",
+        ClusterFile file = new ClusterFile("http://127.0.0.1:8080", "http://127.0.0.1:8080", "http://127.0.0.1:9090", "/h/admin.token",
                 "/h/bypass.token", new ClusterFile.Db("jdbc:postgresql://127.0.0.1:5432/pitstop", "postgres", null, true),
                 42L, ClusterFile.RUNNING, "/r/1.0.0", List.of("node-1", "node-2"));
 
@@ -28,7 +28,7 @@ class ClusterFileTest {
     @Test
     void hasTheKeysScriptsRelyOn() throws Exception {
         Home home = new Home(dir);
-        new ClusterFile("http://g", "http://a", "/t", null, null, null, ClusterFile.STOPPED, null, List.of())
+        new ClusterFile("http://g", "http://a", null, "/t", null, null, null, ClusterFile.STOPPED, null, List.of())
                 .write(home);
 
         assertThat(Files.readString(home.clusterFile()))
@@ -43,7 +43,7 @@ class ClusterFileTest {
     @Test
     void takesNoProcessButPitstopsForTheSupervisor() {
         // This test's JVM is alive, but it is not a Pitstop CLI: a recycled pid must not count.
-        ClusterFile file = new ClusterFile(null, null, null, null, null, ProcessHandle.current().pid(),
+        ClusterFile file = new ClusterFile(null, null, null, null, null, null, ProcessHandle.current().pid(),
                 ClusterFile.RUNNING, null, List.of());
 
         assertThat(file.supervisor()).isEmpty();

@@ -1,0 +1,262 @@
+package dev.pitstop.procedure;
+
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.NodeState;
+import dev.pitstop.control.ProcedureJournal;
+import dev.pitstop.control.ProcedureState;
+import dev.pitstop.driver.NodeDriver;
+import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.driver.TrafficDriver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The in-app maintenance window of the operations guide: scale the cluster down to one node and
+ * stop the others; do the operation (plugin changes, which a {@code window-only} policy allows only
+ * now); after verification start the other nodes and restore the cluster. {@link #begin} and
+ * {@link #end} build the two procedures, each journaled and resumable on its own.
+ */
+public final class MaintenanceWindow {
+
+    /** What the status page tells clients to wait before retrying, while this window puts it up. */
+    static final int RETRY_AFTER_SECONDS = 30;
+
+    private static final String PAGE = "page";
+    private static final String KEEP = "keep";
+    private static final String STOP = "stop";
+    private static final String VERIFY = "verify";
+    private static final String START = "start";
+
+    private final NodeDriver nodes;
+    private final TrafficDriver traffic;
+    private final Cluster cluster;
+    private final ProcedureJournal journal;
+    private final Verification verification;
+    private final Duration readyTimeout;
+
+    public MaintenanceWindow(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, ProcedureJournal journal,
+                             Verification verification, Duration readyTimeout) {
+        this.nodes = nodes;
+        this.traffic = traffic;
+        this.cluster = cluster;
+        this.journal = journal;
+        this.verification = verification;
+        this.readyTimeout = readyTimeout;
+    }
+
+    /**
+     * A new window: the first ready node stays, the others stop.
+     *
+     * @param page whether to put the status page up first, so clients wait instead of reaching the one node
+     */
+    public Procedure begin(boolean page) {
+        List<NodeStatus> all = nodes.nodes();
+        String keep = all.stream().filter(n -> n.state() == NodeState.READY).map(NodeStatus::id).findFirst().orElse("");
+        List<String> stop = all.stream().map(NodeStatus::id).filter(id -> !id.equals(keep)).toList();
+        return begin(Map.of(PAGE, String.valueOf(page), KEEP, keep, STOP, String.join(",", stop)));
+    }
+
+    /** The window begun with {@code params}, as journaled. */
+    public Procedure begin(Map<String, String> params) {
+        return new Begin(params);
+    }
+
+    /**
+     * The end of the open window: verify the nodes that served it, start the others, and take the
+     * status page down if the window put it up.
+     */
+    public Procedure end() {
+        boolean pageWasPutUp = journal.last(ProcedureKind.MAINTENANCE_BEGIN.label(), ProcedureState.SUCCEEDED)
+                .map(begin -> Boolean.parseBoolean(begin.params().get(PAGE))).orElse(false);
+        List<NodeStatus> all = nodes.nodes();
+        List<String> running = all.stream().filter(n -> n.state() != NodeState.STOPPED).map(NodeStatus::id).toList();
+        List<String> stopped = all.stream().filter(n -> n.state() == NodeState.STOPPED).map(NodeStatus::id).toList();
+        return end(Map.of(PAGE, String.valueOf(pageWasPutUp), VERIFY, String.join(",", running),
+                START, String.join(",", stopped)));
+    }
+
+    /** The end begun with {@code params}, as journaled. */
+    public Procedure end(Map<String, String> params) {
+        return new End(params);
+    }
+
+    private final class Begin implements Procedure {
+
+        private final Map<String, String> params;
+        private final boolean page;
+        private final String keep;
+        private final List<String> stop;
+
+        Begin(Map<String, String> params) {
+            this.params = Map.copyOf(params);
+            this.page = Boolean.parseBoolean(params.get(PAGE));
+            this.keep = params.get(KEEP);
+            this.stop = ids(params.get(STOP));
+        }
+
+        @Override
+        public ProcedureKind kind() {
+            return ProcedureKind.MAINTENANCE_BEGIN;
+        }
+
+        @Override
+        public String target() {
+            return "cluster";
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return params;
+        }
+
+        @Override
+        public void preflight() {
+            if (cluster.policy().windowOpen()) {
+                throw OperationException.refused("a maintenance window is already open; end it with "
+                        + "'pitstop maintenance end' (see: pitstop maintenance status)");
+            }
+            if (keep.isEmpty()) {
+                throw OperationException.refused("no node is ready to serve alone during the window, so none can be "
+                        + "kept; see 'pitstop status' and the nodes' logs; nothing was changed");
+            }
+        }
+
+        @Override
+        public List<ProcedureStep> steps() {
+            List<ProcedureStep> steps = new ArrayList<>();
+            if (page) {
+                steps.add(pageUp());
+            }
+            steps.add(ProcedureStep.of("open the maintenance window", () -> cluster.setWindowOpen(true)));
+            if (!stop.isEmpty()) {
+                steps.add(ProcedureStep.of("drain and stop " + Nodes.names(stop) + " (" + keep + " serves alone)",
+                        () -> Nodes.stopAll(nodes, stop)));
+            }
+            return steps;
+        }
+
+        /** Whatever ran, the undo is the same: everything back as it was, which is idempotent. */
+        @Override
+        public List<ProcedureStep> rollbackSteps(int completedSteps) {
+            List<ProcedureStep> undo = new ArrayList<>(restart(stop));
+            if (page && completedSteps > 0) {
+                undo.add(pageDown());
+            }
+            undo.add(closeWindow());
+            return undo;
+        }
+
+        @Override
+        public String succeeded() {
+            return "maintenance window open: " + keep + " serves alone" + (page
+                    ? " behind the status page (operators pass it with the header " + Verification.BYPASS_HEADER
+                    + " and the bypass token)" : "") + "; plugin changes are allowed now; end it with "
+                    + "'pitstop maintenance end'";
+        }
+
+        @Override
+        public String rolledBack() {
+            return "the maintenance window was undone: every node runs again and the window is closed";
+        }
+    }
+
+    private final class End implements Procedure {
+
+        private final Map<String, String> params;
+        private final boolean page;
+        private final List<String> verify;
+        private final List<String> start;
+
+        End(Map<String, String> params) {
+            this.params = Map.copyOf(params);
+            this.page = Boolean.parseBoolean(params.get(PAGE));
+            this.verify = ids(params.get(VERIFY));
+            this.start = ids(params.get(START));
+        }
+
+        @Override
+        public ProcedureKind kind() {
+            return ProcedureKind.MAINTENANCE_END;
+        }
+
+        @Override
+        public String target() {
+            return "cluster";
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return params;
+        }
+
+        @Override
+        public void preflight() {
+            if (!cluster.policy().windowOpen()) {
+                throw OperationException.refused("no maintenance window is open; begin one with "
+                        + "'pitstop maintenance begin'");
+            }
+            if (verify.isEmpty()) {
+                throw OperationException.refused("no node runs, so none can be verified; see 'pitstop status' and "
+                        + "the nodes' logs; the window stays open");
+            }
+        }
+
+        @Override
+        public List<ProcedureStep> steps() {
+            List<ProcedureStep> steps = new ArrayList<>();
+            steps.add(ProcedureStep.of("verify " + Nodes.names(verify) + ": " + verification.describe(),
+                    this::verifyServing));
+            steps.addAll(restart(start));
+            if (page) {
+                steps.add(pageDown());
+            }
+            steps.add(closeWindow());
+            return steps;
+        }
+
+        private void verifyServing() {
+            for (NodeStatus node : nodes.nodes()) {
+                if (verify.contains(node.id())) {
+                    verification.verify(node);
+                }
+            }
+        }
+
+        @Override
+        public String succeeded() {
+            return "maintenance window closed: every node serves" + (page ? " and the status page is down" : "");
+        }
+    }
+
+    /** Starts the nodes and waits until all are ready: none when {@code ids} is empty. */
+    private List<ProcedureStep> restart(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        String names = Nodes.names(ids);
+        return List.of(
+                ProcedureStep.of("start " + names, () -> ids.forEach(nodes::start)),
+                ProcedureStep.of("wait until " + names + (ids.size() == 1 ? " is" : " are") + " ready",
+                        () -> Nodes.awaitAllReady(nodes, ids, readyTimeout)));
+    }
+
+    private ProcedureStep pageUp() {
+        return ProcedureStep.of("put the status page up (operators pass with the bypass token)",
+                () -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS));
+    }
+
+    private ProcedureStep pageDown() {
+        return ProcedureStep.of("take the status page down", traffic::backToCluster);
+    }
+
+    private ProcedureStep closeWindow() {
+        return ProcedureStep.of("close the maintenance window", () -> cluster.setWindowOpen(false));
+    }
+
+    private static List<String> ids(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
+    }
+}
