@@ -1,0 +1,176 @@
+# Helpers shared by the benchmark scripts in bench/. Sourced, not run.
+#
+# Conventions: progress goes to stderr (so a run can be watched), the Markdown report to stdout
+# (so `bench/x.sh > out.md` keeps only the result). Every process a benchmark starts is registered
+# here and stopped by the EXIT trap, whatever way the script ends.
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- tools ---------------------------------------------------------------------------------------
+
+# Installs the Debian packages a benchmark needs when they are missing (root only; otherwise says
+# what to install). wrk in particular is not on a fresh machine.
+require_packages() {
+  local missing=() tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    die "missing: ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}"
+  fi
+  log "installing ${missing[*]} from Debian's packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# --- the build under test ------------------------------------------------------------------------
+
+# The benchmarks measure a commit, not the working tree: other work in the same checkout may be
+# half-edited (and not compile), and bin/pitstop rebuilds whenever a source is newer than its jars,
+# which would put a Maven build inside a timed `up` or swap jars under running nodes. So export the
+# commit into the run's directory and build it there. `package`, not `install`: the reactor links
+# the modules itself, and the SNAPSHOTs in ~/.m2 that other builds resolve are left alone.
+# Sets SRC, COMMIT, PITSTOP_CP and RELEASE; needs WORK (the run's scratch directory).
+build_revision() {
+  local rev=$1
+  COMMIT="$(git -C "$REPO" rev-parse --short "$rev^{commit}")" || die "no commit '$rev' in $REPO"
+  SRC="$WORK/src"
+  mkdir -p "$SRC"
+  git -C "$REPO" archive "$COMMIT" | tar -x -C "$SRC"
+  log "building commit $COMMIT in $SRC (mvn -DskipTests package)"
+  (cd "$SRC" && mvn -q -B -DskipTests package) >"$WORK/build.log" 2>&1 \
+    || { cat "$WORK/build.log" >&2; die "the build of $COMMIT failed; the output above says why"; }
+  PITSTOP_CP="$SRC/pitstop-cli/target/lib/*"
+  RELEASE="$SRC/demo/target/releases/1.0.0"
+}
+
+# Runs the CLI exactly as bin/pitstop execs it, from the build under test.
+pitstop() {
+  java -Dpitstop.repo="$SRC" -cp "$PITSTOP_CP" dev.pitstop.cli.Pitstop "$@"
+}
+
+# --- cleanup -------------------------------------------------------------------------------------
+
+HOMES=()   # cluster homes to bring down
+PIDS=()    # processes started directly (nodes launched without the supervisor)
+
+cleanup() {
+  local status=$? pid home
+  for pid in "${PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
+  for home in "${HOMES[@]}"; do
+    if [[ -f "$home/cluster.json" ]]; then
+      pitstop --home "$home" down >/dev/null 2>&1 || log "warning: pitstop down failed for $home"
+    fi
+  done
+  if [[ -n "${WORK:-}" && -d "$WORK" && -z "${KEEP_WORK:-}" ]]; then
+    rm -rf "$WORK"
+  fi
+  exit "$status"
+}
+
+# Creates the run's scratch directory and arms the cleanup trap.
+init_run() {
+  WORK="$(mktemp -d /tmp/pitstop-bench.XXXXXX)"
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# --- clusters ------------------------------------------------------------------------------------
+
+# A loopback port nobody listens on. Random in a high range, so parallel runs rarely collide;
+# a taken port is detected by trying to connect (pure bash, no extra tool).
+free_port() {
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 30000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+# Brings a cluster down and forgets it, so the EXIT trap does not try again.
+cluster_down() {
+  local home=$1 kept=() h
+  pitstop --home "$home" down >/dev/null 2>&1 || log "warning: pitstop down failed for $home"
+  for h in "${HOMES[@]}"; do [[ $h == "$home" ]] || kept+=("$h"); done
+  HOMES=("${kept[@]+"${kept[@]}"}")
+}
+
+# HTTP status of a GET, 000 when nothing answers.
+http_status() {
+  curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" || true
+}
+
+# --- numbers -------------------------------------------------------------------------------------
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# Median of the numbers given as arguments (the mean of the middle two for an even count).
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) printf "%.2f\n", v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# a / b with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
+
+# Milliseconds as seconds, with two decimals.
+ms_to_s() { awk -v ms="$1" 'BEGIN { printf "%.2f\n", ms / 1000 }'; }
+
+# --- the machine ---------------------------------------------------------------------------------
+
+# Percent of all CPUs busy over the next SECONDS (default 3), from /proc/stat.
+cpu_busy_percent() {
+  local seconds=${1:-3} before after
+  before="$(head -1 /proc/stat)"
+  sleep "$seconds"
+  after="$(head -1 /proc/stat)"
+  # Fields after "cpu": user nice system idle iowait irq softirq steal; idle + iowait is not busy.
+  awk -v a="$before" -v b="$after" 'BEGIN {
+    split(a, x); split(b, y)
+    for (i = 2; i <= 9; i++) total += y[i] - x[i]
+    idle = (y[5] - x[5]) + (y[6] - x[6])
+    printf "%.0f\n", total ? 100 * (total - idle) / total : 0 }'
+}
+
+# Other work on the machine (builds, tests) competes with a benchmark for the same CPUs. Wait,
+# boundedly, for it to quieten, and record how busy the machine was when the run began.
+QUIET_PERCENT=25   # busy below this counts as quiet
+QUIET_WAIT=180     # seconds to wait for quiet before measuring anyway
+await_quiet_machine() {
+  local waited=0 busy
+  busy="$(cpu_busy_percent)"
+  while ((busy >= QUIET_PERCENT && waited < QUIET_WAIT)); do
+    log "the CPUs are ${busy}% busy with other work; waiting for quiet (up to ${QUIET_WAIT}s)"
+    sleep 7
+    waited=$((waited + 10))
+    busy="$(cpu_busy_percent)"
+  done
+  ((busy < QUIET_PERCENT)) || log "warning: still ${busy}% busy after ${QUIET_WAIT}s; measuring anyway"
+  BUSY_AT_START="$busy"
+}
+
+# --- report --------------------------------------------------------------------------------------
+
+# The environment the numbers were measured in, as Markdown list items.
+environment_md() {
+  local cpu java
+  cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+  java="$(java -version 2>&1 | head -1)"
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(nproc) CPUs (${cpu:-unknown}), $(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }') memory, $(uname -sr)"
+  echo "- java: $java"
+  echo "- other load: CPUs ${BUSY_AT_START}% busy with other work just before measuring (over 3 s)"
+  echo "- build: commit $COMMIT, built by the script (\`mvn -DskipTests package\` of a \`git archive\` export)"
+}
