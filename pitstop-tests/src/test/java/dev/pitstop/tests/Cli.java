@@ -29,13 +29,10 @@ final class Cli {
     }
 
     Result run(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", LIB.resolve("*").toString(), "dev.pitstop.cli.Pitstop", "--home", home.toString()));
-        command.addAll(List.of(args));
         Path out = Files.createTempFile("pitstop-out", ".txt");
         Path err = Files.createTempFile("pitstop-err", ".txt");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("pitstop " + String.join(" ", args) + " did not finish within "
@@ -46,5 +43,17 @@ final class Cli {
             Files.delete(out);
             Files.delete(err);
         }
+    }
+
+    /** Starts the command and returns at once, for a test that kills the operator's process midway. */
+    Process start(String... args) throws IOException {
+        return command(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private ProcessBuilder command(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", LIB.resolve("*").toString(), "dev.pitstop.cli.Pitstop", "--home", home.toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
     }
 }
