@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pitstop.admin.AdminClient;
+import dev.pitstop.procedure.OperationException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,14 @@ final class PluginCommand {
     AdminClient admin() {
         RunningCluster cluster = RunningCluster.open(pitstop.home());
         return new AdminClient(cluster.file().admin(), cluster.adminToken(), pitstop.operator(spec).actor());
+    }
+
+    /** Checks the jar file first: a usage error is reported before anything else is tried. */
+    static Path readable(Path jar) {
+        if (!Files.isRegularFile(jar) || !Files.isReadable(jar)) {
+            throw OperationException.invalid("plugin jar not found or not readable: " + jar.toAbsolutePath());
+        }
+        return jar;
     }
 
     static void printChange(String done, JsonNode plugin, PrintStream out) {
@@ -105,7 +115,8 @@ final class PluginCommand {
 
         @Override
         public Integer call() {
-            printChange("Added", plugin.admin().add(jar), System.out);
+            Path file = readable(jar);
+            printChange("Added", plugin.admin().add(file), System.out);
             return 0;
         }
     }
@@ -159,7 +170,8 @@ final class PluginCommand {
 
         @Override
         public Integer call() {
-            printChange("Upgraded", plugin.admin().upgrade(jar), System.out);
+            Path file = readable(jar);
+            printChange("Upgraded", plugin.admin().upgrade(file), System.out);
             return 0;
         }
     }

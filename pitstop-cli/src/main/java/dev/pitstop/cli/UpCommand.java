@@ -15,12 +15,16 @@ import picocli.CommandLine.ParentCommand;
                 "",
                 "Without --detach the cluster runs until Ctrl-C (or SIGTERM), which stops it gracefully. "
                         + "A node that crashes is restarted, with a growing delay between restarts. "
-                        + "Each node logs to HOME/logs/<node-id>.log."},
+                        + "Each node logs to HOME/logs/<node-id>.log.",
+                "",
+                "The policy of pitstop.yml (see --config) is written into the cluster, where the nodes enforce it: "
+                        + "policy.plugins (allowed | window-only | prohibited; default window-only for more than one "
+                        + "node) and policy.upgrade (allowed | prohibited; default allowed)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the cluster ran and was stopped (with --detach: it runs and all nodes are ready)",
                 "1:the cluster did not start; everything started was stopped again",
-                "2:a bad option, release or node configuration key",
+                "2:a bad option, release, node configuration key or pitstop.yml",
                 "3:refused: a cluster already runs in HOME, the port is taken, or the database is unreachable"})
 final class UpCommand implements Callable<Integer> {
 

@@ -126,6 +126,52 @@ class CommandErrorsTest {
     }
 
     @Test
+    void unknownKeyInPitstopYmlIsAUsageError() throws IOException {
+        Files.writeString(home.resolve("pitstop.yml"), "policy:\n  plugin: allowed\n");
+
+        Outcome outcome = run("up", "--release", release().toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: unknown config key 'policy.plugin' in " + home.resolve("pitstop.yml")
+                + "; known keys: checks, policy.plugins, policy.upgrade");
+    }
+
+    @Test
+    void resumeAndRollbackTogetherAreAUsageError() {
+        Outcome outcome = run("maintenance", "begin", "--resume", "--rollback");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: --resume and --rollback exclude each other; choose one");
+    }
+
+    @Test
+    void pageWithResumeIsAUsageError() {
+        Outcome outcome = run("maintenance", "begin", "--page", "--resume");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: --page goes with a new window only; --resume and --rollback keep "
+                + "the options the window began with");
+    }
+
+    @Test
+    void missingPluginJarIsAUsageError() {
+        Path missing = scratch.resolve("nope.jar");
+
+        Outcome outcome = run("plugin", "add", missing.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: plugin jar not found or not readable: " + missing);
+    }
+
+    @Test
+    void maintenanceWindowWithoutAClusterFails() {
+        Outcome outcome = run("maintenance", "end");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.line()).startsWith("pitstop: no cluster running in ");
+    }
+
+    @Test
     void downWithoutAClusterHasNothingToDo() {
         assertThat(run("down").exitCode()).isZero();
     }

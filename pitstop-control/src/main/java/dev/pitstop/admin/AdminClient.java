@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -110,8 +109,6 @@ public final class AdminClient {
     private static HttpRequest.BodyPublisher jarBody(Path jar) {
         try {
             return HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(jar));
-        } catch (NoSuchFileException e) {
-            throw OperationException.invalid("plugin jar not found: " + jar.toAbsolutePath());
         } catch (IOException e) {
             throw OperationException.invalid("cannot read the plugin jar " + jar.toAbsolutePath() + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.pitstop.home;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import java.nio.file.Files;
@@ -101,6 +102,13 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks) {
                 throw new IllegalArgumentException("config key 'checks' has status " + status + " for " + path
                         + "; an HTTP status is between 100 and 599");
             }
+        }
+
+        /** Jackson's own message for an unknown key names the Java class; an operator needs the key. */
+        @JsonAnySetter
+        void unknownKey(String key, Object value) {
+            throw new IllegalArgumentException("unknown key '" + key + "' in an entry of config key 'checks'; "
+                    + "known keys: method, path, status, body-contains");
         }
 
         @Override
