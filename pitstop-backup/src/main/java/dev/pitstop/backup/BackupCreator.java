@@ -95,8 +95,8 @@ final class BackupCreator {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (Connection snapshot = Database.connect(db, APPLICATION_NAME)) {
             snapshot.setAutoCommit(false);
-            execute(snapshot, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            String snapshotId = queryString(snapshot, "SELECT pg_export_snapshot()");
+            Jdbc.execute(snapshot, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            String snapshotId = Jdbc.queryString(snapshot, "SELECT pg_export_snapshot()");
             Instant createdAt = snapshotTime(snapshot);
             lockTables(snapshot);
             Definitions definitions = CatalogReader.read(snapshot);
@@ -268,8 +268,8 @@ final class BackupCreator {
         Connection c = Database.connect(db, APPLICATION_NAME);
         try {
             c.setAutoCommit(false);
-            execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-            execute(c, "SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'");
+            Jdbc.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            Jdbc.execute(c, "SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'");
             return c;
         } catch (SQLException e) {
             closeQuietly(c);
@@ -282,15 +282,15 @@ final class BackupCreator {
      * current catalogs, which must still match the rows read in the snapshot.
      */
     private static void lockTables(Connection snapshot) throws SQLException {
-        String tables = queryString(snapshot, "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ')"
+        String tables = Jdbc.queryString(snapshot, "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ')"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE " + AppSchemas.CONDITION + " AND c.relkind IN ('r', 'v')");
         if (tables == null) {
             return;
         }
-        execute(snapshot, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+        Jdbc.execute(snapshot, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
         try {
-            execute(snapshot, "LOCK TABLE " + tables + " IN ACCESS SHARE MODE");
+            Jdbc.execute(snapshot, "LOCK TABLE " + tables + " IN ACCESS SHARE MODE");
         } catch (SQLException e) {
             if ("55P03".equals(e.getSQLState())) {
                 throw new BackupException("cannot back up: another session has been changing the application's tables for "
@@ -308,7 +308,7 @@ final class BackupCreator {
     }
 
     private String installedRelease(Connection snapshot) throws SQLException {
-        if (queryString(snapshot, "SELECT to_regclass('pitstop.installations')::text") == null) {
+        if (Jdbc.queryString(snapshot, "SELECT to_regclass('pitstop.installations')::text") == null) {
             return null;
         }
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
@@ -322,7 +322,7 @@ final class BackupCreator {
     private static List<Manifest.Plugin> plugins(Connection snapshot) throws SQLException {
         String table = Database.APP_SCHEMA + ".plugins";
         List<Manifest.Plugin> plugins = new ArrayList<>();
-        if (queryString(snapshot, "SELECT to_regclass('" + table + "')::text") == null) {
+        if (Jdbc.queryString(snapshot, "SELECT to_regclass('" + table + "')::text") == null) {
             return plugins;
         }
         try (Statement st = snapshot.createStatement();
@@ -380,18 +380,6 @@ final class BackupCreator {
             pool.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    static void execute(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private static String queryString(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
         }
     }
 

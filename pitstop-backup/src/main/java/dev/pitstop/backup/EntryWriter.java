@@ -51,13 +51,11 @@ final class EntryWriter {
     }
 
     /** Completes the entry; {@code rows} is a table's row count, null for other entries. */
-    Manifest.Entry finish(Long rows) throws IOException {
+    void finish(Long rows) throws IOException {
         if (filled > 0) {
             emit();
         }
-        Manifest.Entry entry = new Manifest.Entry(kind, name, size, rows, Sha256.hex(sha256.digest()));
-        sink.close(id, entry);
-        return entry;
+        sink.close(id, new Manifest.Entry(kind, name, size, rows, Sha256.hex(sha256.digest())));
     }
 
     private void emit() throws IOException {

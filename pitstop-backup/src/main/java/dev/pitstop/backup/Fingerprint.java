@@ -98,7 +98,10 @@ public record Fingerprint(SortedMap<String, String> items) {
         }
     }
 
-    /** Reads the database in one repeatable-read transaction, so that it is one state. */
+    /**
+     * Reads the database in one repeatable-read transaction, so that it is one state; {@code c}
+     * must not be in a transaction already.
+     */
     public static Fingerprint of(Connection c, Path storage) throws SQLException {
         SortedMap<String, String> items = new TreeMap<>();
         boolean autoCommit = c.getAutoCommit();

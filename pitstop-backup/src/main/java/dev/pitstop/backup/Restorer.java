@@ -98,17 +98,17 @@ final class Restorer {
         boolean swapped = false;
         TableLoader loader = new TableLoader(c);
         try {
+            c.setAutoCommit(false);
             if (options.storage() != null && label.storage()) {
                 swap = StorageSwap.prepare(options.storage());
             }
-            c.setAutoCommit(false);
-            BackupCreator.execute(c, "SET LOCAL search_path = ''");
+            Jdbc.execute(c, "SET LOCAL search_path = ''");
             // Function bodies may refer to tables created after them.
-            BackupCreator.execute(c, "SET LOCAL check_function_bodies = false");
-            BackupCreator.execute(c, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            Jdbc.execute(c, "SET LOCAL check_function_bodies = false");
+            Jdbc.execute(c, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
             step = "dropping the application schemas";
             for (String schema : AppSchemas.list(c)) {
-                BackupCreator.execute(c, "DROP SCHEMA " + schema + " CASCADE");
+                Jdbc.execute(c, "DROP SCHEMA " + schema + " CASCADE");
             }
             Definitions definitions = loadEntries(c, loader, swap == null ? null : swap.staging());
             finish(c, definitions);
@@ -223,7 +223,7 @@ final class Restorer {
             if (meter != null) {
                 meter.started(ddl.kind() + " " + ddl.object());
             }
-            BackupCreator.execute(c, ddl.sql());
+            Jdbc.execute(c, ddl.sql());
             if (meter != null) {
                 meter.finished(ddl.kind() + " " + ddl.object());
             }

@@ -64,10 +64,7 @@ class RestoreFailureTest {
         Files.delete(storage.resolve("zero-length"));
         Fingerprint before = Fingerprint.of(db, storage);
 
-        Process restore = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RestoreProcess.class.getName(),
-                db.url(), db.user(), file.toString(), storage.toString())
-                .redirectErrorStream(true).start();
+        Process restore = ChildJvm.start(List.of(), "restore", db.url(), db.user(), file.toString(), storage.toString());
         List<String> output = new ArrayList<>();
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(restore.getInputStream(), StandardCharsets.UTF_8))) {
             String line;

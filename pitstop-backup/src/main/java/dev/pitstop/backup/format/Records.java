@@ -18,9 +18,6 @@ final class Records {
     static final byte CLOSE = 'C';
     static final byte MANIFEST = 'M';
 
-    /** Larger than any block or manifest a writer makes; a length beyond it means a damaged file. */
-    static final int MAX_LENGTH = Integer.MAX_VALUE - 64;
-
     private Records() {
     }
 }

@@ -1,0 +1,26 @@
+package dev.pitstop.backup;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The two JDBC shapes the engine needs besides COPY. */
+final class Jdbc {
+
+    private Jdbc() {
+    }
+
+    static void execute(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** The first column of the first row, or null when there is no row. */
+    static String queryString(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+}
