@@ -4,4 +4,4 @@ CREATE TABLE slow_marks (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 
-SELECT pg_sleep(4);
+SELECT pg_sleep(8);

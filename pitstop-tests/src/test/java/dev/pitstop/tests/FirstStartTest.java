@@ -56,26 +56,43 @@ class FirstStartTest {
     void nodeKilledDuringInstallationLeavesTheNextNodeToFinish(@TempDir Path dir) throws Exception {
         DbSettings db = TestDatabase.create();
         Path release = Demo.releaseWith(dir, "1.0.0", "slow-1.0.0.jar");
-        NodeProcess first = NodeProcess.start(release, db, "node-a");
-        nodes.add(first);
-        first.awaitState("installing", Duration.ofSeconds(60));
-        NodeProcess second = NodeProcess.start(release, db, "node-b");
-        nodes.add(second);
-        awaitLog(second, "Waiting for node-a");
+        nodes.add(NodeProcess.start(release, db, "node-a"));
+        nodes.add(NodeProcess.start(release, db, "node-b"));
+        NodeProcess installer = awaitInstaller();
+        NodeProcess waiter = nodes.get(0) == installer ? nodes.get(1) : nodes.get(0);
+        awaitLog(waiter, "Waiting for " + installer.id());
 
-        first.kill();
-        second.awaitReady();
+        installer.kill();
+        waiter.awaitReady();
 
         assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.installations WHERE completed_at IS NOT NULL"))
                 .isEqualTo(1);
-        assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.installations WHERE node_id = 'node-b'"
-                + " AND completed_at IS NOT NULL")).isEqualTo(1);
+        assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.installations WHERE node_id = '" + waiter.id()
+                + "' AND completed_at IS NOT NULL")).isEqualTo(1);
         assertThat(pluginStates(db)).isEqualTo(Map.of("items", "1.0.0 enabled", "slow", "1.0.0 enabled"));
         for (String history : List.of("core_schema_history", "plugin_items_schema_history", "plugin_slow_schema_history")) {
             assertThat(TestDatabase.count(db, "SELECT count(*) FROM app." + history + " WHERE NOT success"))
                     .as("failed migrations in " + history).isZero();
         }
-        assertThat(Http.post(second.url() + "/api/items", Http.item("after the crash")).statusCode()).isEqualTo(201);
+        assertThat(Http.post(waiter.url() + "/api/items", Http.item("after the crash")).statusCode()).isEqualTo(201);
+    }
+
+    /** The node that took the install lock, once it reports it is installing. */
+    private NodeProcess awaitInstaller() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (NodeProcess node : nodes) {
+                try {
+                    if ("installing".equals(Http.json(Http.get(node.url() + "/health/ready")).path("state").asText())) {
+                        return node;
+                    }
+                } catch (java.io.UncheckedIOException notListeningYet) {
+                    // the node's JVM is still starting
+                }
+            }
+            NodeProcess.sleep(50);
+        }
+        throw new AssertionError("no node started installing:\n" + nodes.get(0).log() + "\n" + nodes.get(1).log());
     }
 
     @Test
@@ -96,6 +113,23 @@ class FirstStartTest {
         assertThat(Http.get(installed.url() + "/api/items").statusCode()).isEqualTo(200);
         assertThat(TestDatabase.count(db, "SELECT count(*) FROM information_schema.columns"
                 + " WHERE table_schema = 'app' AND table_name = 'items' AND column_name = 'sku'")).isZero();
+    }
+
+    @Test
+    void aStoppingNodeFinishesItsInFlightRequestsAndDeregisters(@TempDir Path dir) throws Exception {
+        DbSettings db = TestDatabase.create();
+        NodeProcess node = NodeProcess.start(Demo.releaseWith(dir, "1.0.0", "slow-1.0.0.jar"), db, "node-1");
+        nodes.add(node);
+        node.awaitReady();
+        var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> Http.get(node.url() + "/api/slow/3000"));
+        NodeProcess.sleep(500);
+
+        node.close();
+
+        assertThat(inFlight.get().statusCode()).isEqualTo(200);
+        assertThat(node.isAlive()).isFalse();
+        assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.nodes WHERE id = 'node-1' AND state = 'stopped'"))
+                .isEqualTo(1);
     }
 
     private static Map<String, String> pluginStates(DbSettings db) throws Exception {
