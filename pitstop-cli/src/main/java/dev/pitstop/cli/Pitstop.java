@@ -33,7 +33,9 @@ public final class Pitstop {
     private Path home;
 
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
-            description = {"The operator's configuration (policy, verification checks); see the README.",
+            description = {"The operator's configuration (YAML; unknown keys are errors): policy.plugins (allowed | "
+                    + "window-only | prohibited), policy.upgrade (allowed | prohibited), and checks, the HTTP requests "
+                    + "that verify a node before traffic returns to it: [{method, path, status, body-contains}].",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
 
