@@ -24,9 +24,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupScheduler implements AutoCloseable {
 
-    /** The advisory lock of scheduled backups: "pits" and a number of its own. */
-    public static final long LOCK_KEY = 0x7069_7473_0B4BL;
-
     private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
 
     private final BackupSchedule schedule;
@@ -68,7 +65,7 @@ public final class BackupScheduler implements AutoCloseable {
      * @return the backup made, or empty when another node made or is making it
      */
     public Optional<BackupResult> runSlot(ZonedDateTime slot) throws SQLException {
-        Optional<AdvisoryLock> lock = AdvisoryLock.tryAcquire(db, LOCK_KEY, "pitstop-backup-scheduler " + nodeId);
+        Optional<AdvisoryLock> lock = AdvisoryLock.tryAcquire(db, AdvisoryLock.BACKUP_SCHEDULE, "pitstop-backup-scheduler " + nodeId);
         if (lock.isEmpty()) {
             LOG.info("scheduled backup of {}: another node is making it", slot);
             return Optional.empty();

@@ -50,6 +50,11 @@ public record Home(Path dir) {
         return dir.resolve("storage");
     }
 
+    /** Where {@code pitstop backup} and the nodes keep backups. */
+    public Path backupsDir() {
+        return dir.resolve("backups");
+    }
+
     public Path logsDir() {
         return dir.resolve("logs");
     }

@@ -17,6 +17,9 @@ public final class AdvisoryLock implements AutoCloseable {
     /** Held by the node that installs or upgrades the application schema. */
     public static final long INSTALL = 0x7069_7473_0001L;
 
+    /** Held by the node that makes a scheduled backup, so that one node makes each. */
+    public static final long BACKUP_SCHEDULE = 0x7069_7473_0B4BL;
+
     private final Connection session;
     private final long key;
 
