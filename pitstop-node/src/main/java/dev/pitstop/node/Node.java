@@ -1,6 +1,11 @@
 package dev.pitstop.node;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.backup.BackupCatalog;
+import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.BackupSchedule;
+import dev.pitstop.backup.BackupScheduler;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.control.ChangeListener;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ClusterMode;
@@ -25,6 +30,7 @@ import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -72,6 +78,7 @@ public final class Node implements NodeView {
     private volatile PluginReconciler reconciler;
     private volatile PluginManagement pluginManagement;
     private ScheduledExecutorService timer;
+    private BackupScheduler backupScheduler;
 
     public Node(NodeConfig config) {
         this.config = config;
@@ -92,7 +99,8 @@ public final class Node implements NodeView {
         listener = new ChangeListener(db, id() + " (listener)", List.of(Cluster.CHANNEL, PluginStates.CHANNEL),
                 this::onChange).start();
         try {
-            NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted);
+            NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted,
+                    new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir()));
             http = HttpServer.start(config.http().host(), config.http().port(), handler,
                     Duration.ofSeconds(config.shutdownTimeoutSeconds()));
         } catch (Exception e) {
@@ -131,8 +139,24 @@ public final class Node implements NodeView {
         reconciler = new PluginReconciler(pluginHost, pluginStates, store, bundled);
         reconcilePlugins();
         pluginManagement = new PluginManagement(db, pool, id(), version(), pluginStates, store, bundled);
+        startBackupSchedule(db);
         setState(NodeState.READY, null);
         log.info("Node {} is ready", id());
+    }
+
+    /** Scheduled backups, when {@code backup.cron} is set; every node schedules, one makes each backup. */
+    private void startBackupSchedule(DbSettings db) {
+        BackupSchedule schedule = config.backupSchedule();
+        if (schedule == null) {
+            return;
+        }
+        PasswordSource password = config.backup().passwordFile() == null ? PasswordSource.NONE
+                : PasswordSource.file(Path.of(config.backup().passwordFile()));
+        backupScheduler = new BackupScheduler(schedule, db, new BackupCatalog(config.backupDir()),
+                () -> BackupOptions.defaults().withStorage(Path.of(config.storage())).withRelease(version())
+                        .withPassword(password), id(), Clock.systemDefaultZone());
+        backupScheduler.start();
+        log.info("Scheduled backups '{}' into {}, keeping {}", schedule.cron(), config.backupDir(), schedule.keep());
     }
 
     private void install(Collection<PluginJar> bundled) {
@@ -198,6 +222,9 @@ public final class Node implements NodeView {
         } finally {
             if (timer != null) {
                 timer.shutdownNow();
+            }
+            if (backupScheduler != null) {
+                backupScheduler.close();
             }
             if (listener != null) {
                 listener.close();

@@ -1,5 +1,6 @@
 package dev.pitstop.node;
 
+import dev.pitstop.backup.BackupSchedule;
 import dev.pitstop.config.ConfigException;
 import dev.pitstop.db.DbSettings;
 import java.io.IOException;
@@ -10,7 +11,7 @@ import java.nio.file.Path;
  * Everything a node is configured with, in one place. Loaded by {@link dev.pitstop.config.ConfigLoader}
  * from a YAML file, {@code PITSTOP_*} environment variables and {@code --set key=value} flags.
  */
-public record NodeConfig(Db db, Http http, Identity node, String release, String storage,
+public record NodeConfig(Db db, Http http, Identity node, String release, String storage, Backup backup,
                          Integer shutdownTimeoutSeconds, Integer heartbeatSeconds, Boolean exitWithParent) {
 
     public NodeConfig {
@@ -29,6 +30,7 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         if (storage == null) {
             throw new ConfigException("config key 'storage' is required (the storage directory all nodes share)");
         }
+        backup = backup == null ? new Backup(null, null, null, null) : backup;
         shutdownTimeoutSeconds = positive("shutdown-timeout-seconds", shutdownTimeoutSeconds, 30);
         heartbeatSeconds = positive("heartbeat-seconds", heartbeatSeconds, 1);
         exitWithParent = exitWithParent != null && exitWithParent;
@@ -56,6 +58,23 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         return node.url() != null ? node.url() : "http://" + http.host() + ":" + http.port();
     }
 
+    /** Where backups are kept: {@code backup.dir}, by default {@code backups} beside the storage directory. */
+    public Path backupDir() {
+        return backup.dir() != null ? Path.of(backup.dir()) : Path.of(storage).toAbsolutePath().resolveSibling("backups");
+    }
+
+    /** The schedule of automatic backups, or null when {@code backup.cron} is not set. */
+    public BackupSchedule backupSchedule() {
+        if (backup.cron() == null) {
+            return null;
+        }
+        try {
+            return new BackupSchedule(backup.cron(), backup.keep() == null ? 7 : backup.keep());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     private static int positive(String key, Integer value, int fallback) {
         if (value == null) {
             return fallback;
@@ -79,5 +98,12 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
     }
 
     public record Identity(String id, String url) {
+    }
+
+    /**
+     * Backups made by the node: where they go, and optionally a schedule ({@code cron}, {@code keep})
+     * and the password file that encrypts scheduled backups.
+     */
+    public record Backup(String dir, String cron, Integer keep, String passwordFile) {
     }
 }

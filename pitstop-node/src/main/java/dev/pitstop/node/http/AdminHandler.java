@@ -1,5 +1,6 @@
 package dev.pitstop.node.http;
 
+import dev.pitstop.control.Requester;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.node.plugin.PluginChangeException;
 import dev.pitstop.node.plugin.PluginManagement;
@@ -35,11 +36,13 @@ final class AdminHandler {
     private final NodeView node;
     private final Supplier<PluginManagement> plugins;
     private final Predicate<String> loadedHere;
+    private final BackupEndpoints backups;
 
-    AdminHandler(NodeView node, Supplier<PluginManagement> plugins, Predicate<String> loadedHere) {
+    AdminHandler(NodeView node, Supplier<PluginManagement> plugins, Predicate<String> loadedHere, BackupEndpoints backups) {
         this.node = node;
         this.plugins = plugins;
         this.loadedHere = loadedHere;
+        this.backups = backups;
     }
 
     void handle(Request request, String path, Response response, Callback callback) {
@@ -57,7 +60,9 @@ final class AdminHandler {
             if (path.equals("/admin/node") && method.equals("GET")) {
                 Json.write(response, callback, 200, nodeDetails());
             } else if (parts[0].equals("plugins") && plugins.get() != null) {
-                plugins(plugins.get(), request, method, parts, response, callback);
+                plugins(plugins.get(), request, method, parts, requester(request), response, callback);
+            } else if (parts[0].equals("backups")) {
+                backups.handle(request, method, parts, requester(request), response, callback);
             } else {
                 Json.write(response, callback, 404, error("no admin endpoint " + method + " " + path));
             }
@@ -69,10 +74,8 @@ final class AdminHandler {
         }
     }
 
-    private void plugins(PluginManagement plugins, Request request, String method, String[] parts,
+    private void plugins(PluginManagement plugins, Request request, String method, String[] parts, Requester requester,
                          Response response, Callback callback) {
-        PluginManagement.Requester requester = new PluginManagement.Requester(
-                request.getHeaders().get(ACTOR_HEADER), origin(request));
         String id = parts.length > 1 ? parts[1] : null;
         String action = parts.length > 2 ? parts[2] : null;
         String route = method + " " + (id == null ? "" : "{id}") + (action == null ? "" : "/" + action);
@@ -126,9 +129,10 @@ final class AdminHandler {
         return body;
     }
 
-    private static String origin(Request request) {
+    private static Requester requester(Request request) {
         String forwarded = request.getHeaders().get("X-Forwarded-For");
-        return forwarded != null ? forwarded : Request.getRemoteAddr(request);
+        return new Requester(request.getHeaders().get(ACTOR_HEADER),
+                forwarded != null ? forwarded : Request.getRemoteAddr(request));
     }
 
     private static int status(PluginChangeException.Reason reason) {

@@ -4,13 +4,16 @@ import dev.pitstop.control.ClusterMode;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
+import dev.pitstop.db.DbSettings;
 import dev.pitstop.node.plugin.PluginManagement;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.plugin.BadRequestException;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -39,10 +42,16 @@ public final class NodeHandler extends Handler.Abstract {
      *                   plugins (not installed, or incompatible), when the plugin endpoints answer 404
      * @param loadedHere whether a plugin runs on this node
      */
-    public NodeHandler(NodeView node, RouteTable routes, Supplier<PluginManagement> plugins, Predicate<String> loadedHere) {
+    public NodeHandler(NodeView node, RouteTable routes, Supplier<PluginManagement> plugins, Predicate<String> loadedHere,
+                       Backing backing) {
         this.node = node;
         this.routes = routes;
-        this.admin = new AdminHandler(node, plugins, loadedHere);
+        this.admin = new AdminHandler(node, plugins, loadedHere, new BackupEndpoints(node, backing.db(),
+                backing.dataSource(), backing.storage(), backing.backupDir()));
+    }
+
+    /** Where the node's data lives, for the backup endpoints of the admin API. */
+    public record Backing(DbSettings db, DataSource dataSource, Path storage, Path backupDir) {
     }
 
     @Override

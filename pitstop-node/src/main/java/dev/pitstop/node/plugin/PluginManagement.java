@@ -8,6 +8,7 @@ import static dev.pitstop.node.plugin.PluginChangeException.Reason.POLICY;
 import dev.pitstop.control.AdvisoryLock;
 import dev.pitstop.control.AuditLog;
 import dev.pitstop.control.Cluster;
+import dev.pitstop.control.Requester;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.node.install.MigrationFailedException;
 import dev.pitstop.node.install.Migrations;
@@ -32,10 +33,6 @@ public final class PluginManagement {
 
     /** Held by the node that changes plugins, so two changes never interleave. */
     private static final long LOCK = 0x7069_7473_0002L;
-
-    /** Who asked for a change, for the audit log. */
-    public record Requester(String actor, String origin) {
-    }
 
     private final DbSettings db;
     private final DataSource dataSource;
