@@ -64,6 +64,18 @@ public final class Backups {
         return Restorer.restore(db, file, options);
     }
 
+    /**
+     * Runs the checks of {@link #restore} — the release that made the backup, the whole file's
+     * verification, the server's settings — without changing anything: a procedure refuses with
+     * them before it takes the cluster down.
+     *
+     * @return the manifest of a backup that can be restored
+     * @throws RestoreRefusedException when the checks refuse it
+     */
+    public static Manifest checkRestore(DbSettings db, Path file, RestoreOptions options) {
+        return Restorer.check(db, file, options);
+    }
+
     /** What {@code file} says about itself in clear text, without its password or a full read. */
     public static BackupLabel label(Path file) {
         return BackupReader.label(file);

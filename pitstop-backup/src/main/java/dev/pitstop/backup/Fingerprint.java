@@ -83,7 +83,12 @@ public record Fingerprint(SortedMap<String, String> items) {
             "SELECT 'type ' || format('%I.%I', n.nspname, x.typname), x.typtype::text || ' ' || coalesce("
                     + "   (SELECT string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = x.oid), '')"
                     + " FROM (SELECT t.oid, t.typname, t.typtype, t.typnamespace AS ns FROM pg_type t"
-                    + "   WHERE t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)) x" + APP_NAMESPACE);
+                    + "   WHERE t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.typarray = t.oid)) x" + APP_NAMESPACE,
+            "SELECT 'comment on ' || pg_describe_object(x.classoid, x.objoid, x.objsubid), x.description"
+                    + " FROM (SELECT d.*, (SELECT n.oid FROM pg_namespace n"
+                    + "     WHERE n.nspname = coalesce(o.schema, a.object_names[1])) AS ns"
+                    + "   FROM pg_description d, pg_identify_object(d.classoid, d.objoid, d.objsubid) o,"
+                    + "   pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a) x" + APP_NAMESPACE);
 
     public Fingerprint {
         items = Collections.unmodifiableSortedMap(new TreeMap<>(items));

@@ -5,7 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** The two JDBC shapes the engine needs besides COPY. */
+/** The JDBC shapes the engine needs besides COPY. */
 final class Jdbc {
 
     private Jdbc() {
@@ -21,6 +21,13 @@ final class Jdbc {
     static String queryString(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    static boolean queryBoolean(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 }

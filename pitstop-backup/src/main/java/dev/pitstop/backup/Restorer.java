@@ -10,6 +10,8 @@ import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.backup.schema.Definitions.Ddl;
 import dev.pitstop.backup.schema.Definitions.Table;
+import dev.pitstop.control.AdvisoryLock;
+import dev.pitstop.control.Installations;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.release.Versions;
@@ -33,6 +35,8 @@ import java.util.stream.Collectors;
  * indexes, while the storage directory is extracted beside the current one; the directories are
  * swapped just before the commit and swapped back if it fails. Until the commit, any failure —
  * including the process being killed, which makes PostgreSQL roll back — leaves both as they were.
+ * The transaction holds {@link AdvisoryLock#RESTORE}, so two restores never interleave, and
+ * records the restored release in the control schema, if there is one.
  */
 final class Restorer {
 
@@ -50,7 +54,16 @@ final class Restorer {
         this.password = password;
     }
 
+    static Manifest check(DbSettings db, Path file, RestoreOptions options) {
+        return run(db, file, options, false);
+    }
+
     static Manifest restore(DbSettings db, Path file, RestoreOptions options) {
+        return run(db, file, options, true);
+    }
+
+    /** The checks, which refuse; then, if {@code load}, the restore. */
+    private static Manifest run(DbSettings db, Path file, RestoreOptions options, boolean load) {
         BackupLabel label;
         try {
             label = BackupReader.label(file);
@@ -76,7 +89,13 @@ final class Restorer {
                 if (incompatibility != null) {
                     throw refused(file, incompatibility, null);
                 }
-                new Restorer(file, options, once).load(c, label);
+                if (load) {
+                    c.setAutoCommit(false);
+                    if (!Jdbc.queryBoolean(c, "SELECT pg_try_advisory_xact_lock(" + AdvisoryLock.RESTORE + ")")) {
+                        throw refused(file, "another restore into this database is running; wait until it ends", null);
+                    }
+                    new Restorer(file, options, once).load(c, label);
+                }
             } catch (SQLException e) {
                 throw new BackupException("restore of " + file + " failed, nothing was changed: cannot reach the database: "
                         + e.getMessage(), e);
@@ -112,6 +131,10 @@ final class Restorer {
             }
             Definitions definitions = loadEntries(c, loader, swap == null ? null : swap.staging());
             finish(c, definitions);
+            if (label.release() != null) {
+                step = "recording the restored release";
+                Installations.recordRestore(c, label.release(), file.getFileName().toString());
+            }
             if (swap != null) {
                 step = "swapping the storage directory";
                 swap.swap();

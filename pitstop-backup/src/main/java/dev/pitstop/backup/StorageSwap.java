@@ -1,6 +1,7 @@
 package dev.pitstop.backup;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,8 @@ import java.util.UUID;
  */
 final class StorageSwap {
 
+    private static final String STAGING = "restore";
+
     private final Path target;
     private final Path staging;
     private Path previous;
@@ -25,10 +28,21 @@ final class StorageSwap {
         this.staging = staging;
     }
 
-    /** Creates the empty staging directory beside {@code target}. */
+    /**
+     * Creates the empty staging directory beside {@code target}, first deleting those that killed
+     * restores left: the caller holds the restore lock, so no other restore is using one.
+     */
     static StorageSwap prepare(Path target) throws IOException {
         Path absolute = target.toAbsolutePath().normalize();
-        Path staging = sibling(absolute, "restore");
+        if (Files.isDirectory(absolute.getParent())) {
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(absolute.getParent(),
+                    "." + absolute.getFileName() + "." + STAGING + "-*")) {
+                for (Path leftover : leftovers) {
+                    deleteTree(leftover);
+                }
+            }
+        }
+        Path staging = sibling(absolute, STAGING);
         Files.createDirectories(staging);
         return new StorageSwap(absolute, staging);
     }

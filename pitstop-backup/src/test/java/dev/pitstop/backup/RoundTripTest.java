@@ -43,6 +43,8 @@ class RoundTripTest {
                 .withProgress(updates::add));
 
         assertThat(Fingerprint.of(db, storage).differences(before)).isEmpty();
+        assertThat(before.items()).containsKeys("comment on trigger items_touch on table app.items",
+                "comment on column price of table app.items", "comment on schema reports");
         assertThat(siblings(storage)).containsExactly("full.backup", "storage");
         Manifest manifest = result.manifest();
         assertThat(manifest.release()).isEqualTo("1.0.0");

@@ -10,7 +10,8 @@ import java.util.Random;
  * An application database with most of what a backup must carry: many column types, an enum,
  * sequences (serial, identity, standalone), foreign keys, a plain unique index referenced by a
  * foreign key, a partial index, check constraints, a generated column, views over views, a
- * trigger function and a trigger, a second schema, the plugins table — and a storage directory.
+ * trigger function and a trigger, functions that use a view's row type or (with a SQL-standard
+ * body) the view itself, comments, a second schema, the plugins table — and a storage directory.
  */
 final class SampleApp {
 
@@ -77,6 +78,23 @@ final class SampleApp {
             CREATE VIEW reports.big_customers AS
                 SELECT code, app.price_with_tax(total) AS total_with_tax FROM app.customer_totals WHERE total > 100;
             CREATE TABLE reports.snapshots (id serial PRIMARY KEY, taken timestamptz, data jsonb);
+            CREATE FUNCTION reports.top_customer() RETURNS SETOF app.customer_totals LANGUAGE sql STABLE
+                AS 'SELECT * FROM app.customer_totals ORDER BY total DESC NULLS LAST LIMIT 1';
+            CREATE VIEW reports.top AS SELECT code FROM reports.top_customer();
+            COMMENT ON SCHEMA reports IS 'read-only views for the back office';
+            COMMENT ON TYPE app.mood IS 'how a customer feels';
+            COMMENT ON TABLE app.items IS 'what customers buy';
+            COMMENT ON COLUMN app.items.price IS 'in euros, it''s without VAT';
+            COMMENT ON COLUMN app.customer_totals.total IS 'sum of the item totals';
+            COMMENT ON VIEW reports.top IS 'the best customer';
+            COMMENT ON SEQUENCE app.invoice_numbers IS 'invoice numbers, in steps of 10';
+            COMMENT ON INDEX app.items_doc_idx IS 'for jsonb containment';
+            COMMENT ON CONSTRAINT code_format ON app.customers IS 'three letters and a number';
+            COMMENT ON TRIGGER items_touch ON app.items IS 'keeps updated and the audit';
+            COMMENT ON FUNCTION app.price_with_tax(numeric) IS 'VAT included';
+            -- Last: the JDBC driver splits a script wrongly after a BEGIN ATOMIC body.
+            CREATE FUNCTION app.total_of(customer text) RETURNS numeric LANGUAGE sql STABLE
+                BEGIN ATOMIC SELECT total FROM app.customer_totals WHERE code = customer; END;
             """;
 
     static final String DATA = """

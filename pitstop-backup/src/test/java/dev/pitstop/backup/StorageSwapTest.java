@@ -57,4 +57,18 @@ class StorageSwapTest {
 
         assertThat(dir.toFile().list()).isEmpty();
     }
+
+    @Test
+    void theNextRestoreDeletesTheStagingOfAKilledOneAndKeepsPreviousDirectories() throws IOException {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        Path killed = Files.createDirectories(dir.resolve(".storage.restore-0b1f/uploads"));
+        Files.writeString(killed.resolve("half.bin"), "half");
+        Path previous = Files.createDirectories(dir.resolve(".storage.previous-7c2e"));
+
+        StorageSwap swap = StorageSwap.prepare(storage);
+
+        assertThat(dir.resolve(".storage.restore-0b1f")).doesNotExist();
+        assertThat(previous).exists();
+        assertThat(swap.staging()).exists();
+    }
 }

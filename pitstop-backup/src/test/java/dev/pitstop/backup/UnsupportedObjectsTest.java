@@ -29,6 +29,8 @@ class UnsupportedObjectsTest {
                 CREATE TYPE app.pair AS (a int, b int);
                 ALTER TABLE app.items ENABLE ROW LEVEL SECURITY;
                 CREATE TEXT SEARCH CONFIGURATION app.simple_copy (COPY = pg_catalog.simple);
+                COMMENT ON RULE no_delete ON app.items IS 'keeps every item';
+                COMMENT ON TABLE app.items IS 'carried';
                 """);
 
         UnsupportedObjectsException e = catchThrowableOfType(UnsupportedObjectsException.class,
@@ -43,7 +45,8 @@ class UnsupportedObjectsTest {
                 "aggregate app.total(numeric)",
                 "composite type app.pair",
                 "row-level security on table app.items",
-                "text search configuration app.simple_copy");
+                "text search configuration app.simple_copy",
+                "comment on rule no_delete on app.items");
         assertThat(e).hasMessageStartingWith("cannot back up: the application schemas hold objects a backup cannot carry:");
         assertThat(dir.toFile().list()).isEmpty();
     }

@@ -20,6 +20,9 @@ public final class AdvisoryLock implements AutoCloseable {
     /** Held by the node that makes a scheduled backup, so that one node makes each. */
     public static final long BACKUP_SCHEDULE = 0x7069_7473_0B4BL;
 
+    /** Held by a restore's transaction (a transaction-level lock), so that two restores never interleave. */
+    public static final long RESTORE = 0x7069_7473_0B52L;
+
     private final Connection session;
     private final long key;
 

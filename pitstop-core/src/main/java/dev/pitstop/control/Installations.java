@@ -1,5 +1,10 @@
 package dev.pitstop.control;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -31,5 +36,27 @@ public final class Installations {
 
     public void complete(long id) {
         Sql.update(dataSource, "UPDATE pitstop.installations SET completed_at = now() WHERE id = ?", id);
+    }
+
+    /**
+     * Records, in {@code c}'s transaction, that the database now holds the data of release
+     * {@code releaseVersion}, restored from the backup file {@code backup} (kept as the row's
+     * node): committed with the restored data, so the two never disagree. Does nothing in a
+     * database without the control schema.
+     */
+    public static void recordRestore(Connection c, String releaseVersion, String backup) throws SQLException {
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT to_regclass('pitstop.installations') IS NOT NULL")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO pitstop.installations"
+                + " (kind, release_version, node_id, completed_at) VALUES ('restore', ?, ?, now())")) {
+            ps.setString(1, releaseVersion);
+            ps.setString(2, backup);
+            ps.execute();
+        }
     }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,15 +54,13 @@ public final class CatalogReader {
         List<Ddl> ownerships = sequences(identityOptions);
         List<Ddl> defaults = new ArrayList<>();
         List<Table> tables = tables(identityOptions, defaults);
-        query("function", "SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),"
-                + " pg_get_functiondef(p.oid) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE " + AppSchemas.CONDITION + " AND p.prokind IN ('f', 'p') ORDER BY p.oid", before);
-        // Defaults come after functions, which they may call; functions come after tables, whose
-        // row types they may take or return.
+        // Functions and views come after tables, whose row types they may take or return, and
+        // defaults after both, since they may call functions.
+        functionsAndViews();
         before.addAll(defaults);
-        views();
         before.addAll(ownerships);
         afterData();
+        comments();
         return new Definitions(schemas, tables, List.copyOf(before), List.copyOf(after));
     }
 
@@ -177,37 +176,58 @@ public final class CatalogReader {
         return result;
     }
 
-    /** Views in an order where each comes after the views it selects from. */
-    private void views() throws SQLException {
-        Map<Long, Ddl> views = new LinkedHashMap<>();
-        forEach("SELECT c.oid, format('%I.%I', n.nspname, c.relname), pg_get_viewdef(c.oid),"
+    /**
+     * Functions and views, each after what it uses as PostgreSQL recorded it in {@code pg_depend}:
+     * a view may select from views and call functions, and a function may take or return a view's
+     * row type, or (with a SQL-standard body) use views and functions. Bodies in other languages
+     * are not checked on creation, so their dependencies do not matter.
+     */
+    private void functionsAndViews() throws SQLException {
+        Map<String, Ddl> objects = new LinkedHashMap<>();
+        forEach("SELECT 'function ' || p.oid, format('%I.%I(%s)', n.nspname, p.proname,"
+                + " pg_get_function_identity_arguments(p.oid)), pg_get_functiondef(p.oid)"
+                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE " + AppSchemas.CONDITION + " AND p.prokind IN ('f', 'p') ORDER BY p.oid",
+                rs -> objects.put(rs.getString(1), new Ddl("function", rs.getString(2), rs.getString(3))));
+        forEach("SELECT 'view ' || c.oid, format('%I.%I', n.nspname, c.relname), pg_get_viewdef(c.oid),"
                 + " array_to_string(c.reloptions, ', ')" + APP_RELATION + " AND c.relkind = 'v' ORDER BY 2", rs -> {
                     String name = rs.getString(2);
                     String options = rs.getString(4);
-                    views.put(rs.getLong(1), new Ddl("view", name, "CREATE VIEW " + name
+                    objects.put(rs.getString(1), new Ddl("view", name, "CREATE VIEW " + name
                             + (options == null || options.isEmpty() ? "" : " WITH (" + options + ")")
                             + " AS " + rs.getString(3)));
                 });
-        Map<Long, Set<Long>> uses = new HashMap<>();
-        forEach("SELECT DISTINCT r.ev_class, d.refobjid FROM pg_rewrite r"
-                + " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
-                + " JOIN pg_class v ON v.oid = d.refobjid"
-                + " WHERE d.refclassid = 'pg_class'::regclass AND v.relkind = 'v' AND d.refobjid <> r.ev_class",
-                rs -> uses.computeIfAbsent(rs.getLong(1), k -> new LinkedHashSet<>()).add(rs.getLong(2)));
-        Set<Long> done = new LinkedHashSet<>();
-        for (Long view : views.keySet()) {
-            addView(view, views, uses, done);
+        // (dependent, dependency) pairs among functions and views; a type stands for the view
+        // whose row type it is, or whose row type it is an array of.
+        Map<String, Set<String>> uses = new HashMap<>();
+        forEach("SELECT CASE WHEN d.classid = 'pg_proc'::regclass THEN 'function ' || d.objid"
+                + "   ELSE 'view ' || r.ev_class END,"
+                + " CASE WHEN d.refclassid = 'pg_proc'::regclass THEN 'function ' || d.refobjid"
+                + "   WHEN d.refclassid = 'pg_class'::regclass THEN 'view ' || d.refobjid"
+                + "   ELSE 'view ' || CASE WHEN t.typrelid <> 0 THEN t.typrelid ELSE e.typrelid END END"
+                + " FROM pg_depend d"
+                + " LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid"
+                + " LEFT JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid"
+                + " LEFT JOIN pg_type e ON e.oid = t.typelem"
+                + " WHERE d.classid IN ('pg_proc'::regclass, 'pg_rewrite'::regclass)"
+                + " AND d.refclassid IN ('pg_proc'::regclass, 'pg_class'::regclass, 'pg_type'::regclass)",
+                rs -> uses.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(rs.getString(2)));
+        Set<String> done = new HashSet<>();
+        for (String object : objects.keySet()) {
+            addAfterWhatItUses(object, objects, uses, done);
         }
     }
 
-    private void addView(Long view, Map<Long, Ddl> views, Map<Long, Set<Long>> uses, Set<Long> done) {
-        if (!views.containsKey(view) || !done.add(view)) {
+    /** Depth first: what {@code object} uses, then itself. {@code done} also breaks cycles. */
+    private void addAfterWhatItUses(String object, Map<String, Ddl> objects, Map<String, Set<String>> uses,
+                                    Set<String> done) {
+        if (!objects.containsKey(object) || !done.add(object)) {
             return;
         }
-        for (Long used : uses.getOrDefault(view, Set.of())) {
-            addView(used, views, uses, done);
+        for (String used : uses.getOrDefault(object, Set.of())) {
+            addAfterWhatItUses(used, objects, uses, done);
         }
-        before.add(views.get(view));
+        before.add(objects.get(object));
     }
 
     /**
@@ -247,6 +267,18 @@ public final class CatalogReader {
                                 "ALTER TABLE " + rs.getString(4) + " " + state + " TRIGGER " + rs.getString(5)));
                     }
                 });
+    }
+
+    /**
+     * Comments, last: on schemas, types, tables, views, sequences, columns, indexes, constraints,
+     * triggers and functions ({@link UnsupportedObjects} refuses comments on anything else).
+     * {@code pg_identify_object} names each object as its {@code COMMENT ON} statement does.
+     */
+    private void comments() throws SQLException {
+        forEach(Comments.QUERY + " ORDER BY 1, 2", rs -> {
+            String target = Comments.target(rs.getString(1), rs.getString(2));
+            after.add(new Ddl("comment", target, "COMMENT ON " + target + " IS " + quoteLiteral(rs.getString(3))));
+        });
     }
 
     /** Adds a statement per row of (name, sql). */

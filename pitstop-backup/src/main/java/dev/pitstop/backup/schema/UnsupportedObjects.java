@@ -51,6 +51,7 @@ final class UnsupportedObjects {
                     + " format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))"
                     + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                     + " WHERE " + AppSchemas.CONDITION + " AND p.prokind IN ('a', 'w')",
+            "SELECT 'comment on ' || type, identity FROM (" + Comments.QUERY + " AND " + Comments.NOT_CARRIED + ") x",
             other("collation", "collname", "collnamespace", "pg_collation"),
             other("conversion", "conname", "connamespace", "pg_conversion"),
             other("operator", "oprname", "oprnamespace", "pg_operator"),
