@@ -171,6 +171,8 @@ environment_md() {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) CPUs (${cpu:-unknown}), $(free -m | awk '/^Mem:/ { printf "%.1f GiB", $2 / 1024 }') memory, $(uname -sr)"
   echo "- java: $java"
-  echo "- other load: CPUs ${BUSY_AT_START}% busy with other work just before measuring (over 3 s)"
+  # Measured again at the end, with the benchmark's own load stopped (its cluster, if still up, is idle).
+  echo "- other load: CPUs ${BUSY_AT_START}% busy with other work just before measuring," \
+    "$(cpu_busy_percent)% just after (each over 3 s)"
   echo "- build: commit $COMMIT, built by the script (\`mvn -DskipTests package\` of a \`git archive\` export)"
 }
