@@ -1,13 +1,25 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.Progress;
 import dev.pitstop.control.Cluster;
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.home.Home;
 import dev.pitstop.procedure.MaintenanceWindow;
+import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.procedure.Restore;
+import dev.pitstop.procedure.Upgrade;
+import dev.pitstop.procedure.UpgradePreflight;
 import dev.pitstop.procedure.Verification;
+import dev.pitstop.release.Release;
+import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import javax.sql.DataSource;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The procedures of the cluster running in a home, run from this process with its drivers. */
@@ -16,11 +28,13 @@ final class ClusterProcedures {
     private static final Duration READY_TIMEOUT =
             Duration.ofSeconds(Long.parseLong(ClusterOptions.DEFAULT_READY_TIMEOUT_SECONDS));
 
+    private final Home home;
     private final RunningCluster cluster;
     private final ClusterConfig config;
     private final ProcedureRunner runner;
 
-    private ClusterProcedures(RunningCluster cluster, ClusterConfig config, ProcedureRunner runner) {
+    private ClusterProcedures(Home home, RunningCluster cluster, ClusterConfig config, ProcedureRunner runner) {
+        this.home = home;
         this.cluster = cluster;
         this.config = config;
         this.runner = runner;
@@ -28,14 +42,64 @@ final class ClusterProcedures {
 
     /** For the command {@code spec}, run by the operator of this process. */
     static ClusterProcedures open(Pitstop pitstop, CommandSpec spec) {
+        return open(pitstop, spec, System.out);
+    }
+
+    /** The same, showing the steps on {@code out}. */
+    static ClusterProcedures open(Pitstop pitstop, CommandSpec spec, PrintStream out) {
         ClusterConfig config = pitstop.config();
         RunningCluster cluster = RunningCluster.open(pitstop.home());
-        return new ClusterProcedures(cluster, config,
-                new ProcedureRunner(cluster.db(), cluster.controlDb(), pitstop.operator(spec), System.out));
+        return new ClusterProcedures(pitstop.home(), cluster, config,
+                new ProcedureRunner(cluster.db(), cluster.controlDb(), pitstop.operator(spec), out));
     }
 
     ProcedureRunner runner() {
         return runner;
+    }
+
+    Upgrade upgrade() {
+        Cluster control = new Cluster(cluster.controlDb());
+        return new Upgrade(cluster.nodes(), new BuiltInGatewayTraffic(control), control,
+                new Installations(cluster.controlDb()), new Verification(config.checks(), cluster.bypassToken()),
+                upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), home.storageDir(),
+                READY_TIMEOUT);
+    }
+
+    UpgradePreflight upgradePreflight() {
+        return new UpgradePreflight(cluster.controlDb(), new Cluster(cluster.controlDb()), home.storageDir());
+    }
+
+    /** The release directory the nodes run now. */
+    Path currentRelease() {
+        return Path.of(cluster.file().release());
+    }
+
+    DataSource controlDb() {
+        return cluster.controlDb();
+    }
+
+    Path backupsDir() {
+        return home.backupsDir();
+    }
+
+    /**
+     * Restores into this cluster; {@code password} opens encrypted backups and encrypts the safety
+     * backup, {@code progress} shows the work on the backup files.
+     */
+    Restore restore(PasswordSource password, Progress progress) {
+        Cluster control = new Cluster(cluster.controlDb());
+        return new Restore(cluster.nodes(), new BuiltInGatewayTraffic(control), control,
+                new Verification(config.checks(), cluster.bypassToken()), cluster.db(), home.storageDir(), password,
+                progress, READY_TIMEOUT);
+    }
+
+    /** The release the nodes run now. */
+    String runningRelease() {
+        try {
+            return Release.open(currentRelease()).version();
+        } catch (IllegalArgumentException e) {
+            throw OperationException.failed("cannot read the release the cluster runs: " + e.getMessage());
+        }
     }
 
     MaintenanceWindow window() {

@@ -5,7 +5,9 @@ import java.util.Arrays;
 /** The procedures there are, by the name the journal records and the command that runs each. */
 public enum ProcedureKind {
     MAINTENANCE_BEGIN("maintenance-begin", "pitstop maintenance begin", true),
-    MAINTENANCE_END("maintenance-end", "pitstop maintenance end", false);
+    MAINTENANCE_END("maintenance-end", "pitstop maintenance end", false),
+    UPGRADE("upgrade", "pitstop upgrade", true),
+    RESTORE("restore", "pitstop backup restore", true);
 
     private final String label;
     private final String command;

@@ -134,7 +134,7 @@ public final class ProcedureRunner {
                 return Outcome.PAUSED;
             }
             try {
-                runStep(id, position, false, step, list);
+                runStep(id, procedure.kind(), position, false, step, list);
             } catch (RuntimeException e) {
                 if (procedure.rollsBackOnFailureOf(position)) {
                     out.printf("Rolling back, because step %d failed: %s%n", position, messageOf(e));
@@ -164,7 +164,7 @@ public final class ProcedureRunner {
         for (int position = from; position <= undo.size(); position++) {
             ProcedureStep step = undo.get(position - 1);
             try {
-                runStep(id, position, true, step, list);
+                runStep(id, procedure.kind(), position, true, step, list);
             } catch (RuntimeException e) {
                 String message = "the rollback of " + procedure.kind().label() + " stopped at step " + position
                         + " (" + step.name() + "): " + messageOf(e) + (cause == null ? "" : " (it rolled back because: "
@@ -185,14 +185,17 @@ public final class ProcedureRunner {
         return Outcome.ROLLED_BACK;
     }
 
-    private void runStep(long id, int position, boolean rollback, ProcedureStep step, StepList list) {
+    private void runStep(long id, ProcedureKind kind, int position, boolean rollback, ProcedureStep step,
+                         StepList list) {
         long stepId = journal.stepStarted(id, position, rollback, step.name());
+        CrashPoint.reached(kind, rollback, position, "start");
         try {
             list.run(position, step.name(), step.work());
         } catch (RuntimeException e) {
             journal.stepEnded(stepId, StepState.FAILED, messageOf(e));
             throw e;
         }
+        CrashPoint.reached(kind, rollback, position, "end");
         journal.stepEnded(stepId, StepState.DONE, null);
     }
 

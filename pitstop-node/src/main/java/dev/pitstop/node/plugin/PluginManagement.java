@@ -59,7 +59,7 @@ public final class PluginManagement {
 
     /** Stores an uploaded jar as a new, disabled plugin. */
     public PluginStates.State add(Path upload, Requester requester) {
-        return change("plugin add", upload.getFileName().toString(), requester, () -> {
+        return change("plugin add", uploadedId(upload), requester, () -> {
             PluginJar jar = checkedJar(upload);
             if (states.all().containsKey(jar.id()) || bundled.containsKey(jar.id())) {
                 throw new PluginChangeException(CONFLICT, "plugin " + jar.id()
@@ -69,6 +69,15 @@ public final class PluginManagement {
             states.save(state);
             return state;
         });
+    }
+
+    /** The plugin id of an upload for the audit log, which records refused uploads too. */
+    private static String uploadedId(Path upload) {
+        try {
+            return PluginJar.read(upload).id();
+        } catch (PluginChangeException e) {
+            return "(an invalid jar)";
+        }
     }
 
     /** Enables the plugin, running its install migrations the first time. */

@@ -1,0 +1,117 @@
+package dev.pitstop.cli;
+
+import dev.pitstop.control.Installations;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.ProcedureKind;
+import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.procedure.Upgrade;
+import dev.pitstop.procedure.UpgradePreflight;
+import dev.pitstop.release.Release;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "upgrade", sortOptions = false,
+        description = {"Upgrades the cluster to another release, as the operations guide's version upgrade: the "
+                + "status page goes up, every node drains and stops, a verified backup is taken, one node of the new "
+                + "release upgrades the database and is verified, the others start, traffic returns.",
+                "Any failure after the backup rolls back by itself: the backup is restored and the previous release "
+                        + "serves again. Every step is journaled: if this process dies, continue with --resume or "
+                        + "return to the previous release with --rollback. 'pitstop status' shows the step in "
+                        + "progress, 'pitstop history' every step with its duration."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:upgraded (or, with --plan, every check passed)",
+                "1:failed; the message says the state the cluster was left in, e.g. \"rolled back to 1.0.0\"",
+                "2:usage error", "3:refused before anything changed: a preflight check, the policy, or another procedure"})
+final class UpgradeCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Pitstop pitstop;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--to", paramLabel = "DIR", description = "The release directory to upgrade to (like demo/target/releases/1.1.0).")
+    private Path to;
+
+    @Option(names = "--plan", description = "Print the preflight checks and the steps, change nothing, and exit.")
+    private boolean plan;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation before the cluster goes down.")
+    private boolean yes;
+
+    @Option(names = "--pause-for-verification", description = "Stop after the first node of the new release is "
+            + "verified, with the status page still up: test through the gateway with the header X-Pitstop-Bypass "
+            + "and the bypass token, then run 'pitstop upgrade --resume' or 'pitstop upgrade --rollback'.")
+    private boolean pause;
+
+    @Option(names = "--resume", description = "Continue the interrupted, failed or paused upgrade after its last completed step.")
+    private boolean resume;
+
+    @Option(names = "--rollback", description = "Return to the release the interrupted, failed or paused upgrade started from, restoring its backup if the database may have changed.")
+    private boolean rollback;
+
+    @Override
+    public Integer call() {
+        if (resume && rollback) {
+            throw OperationException.invalid("--resume and --rollback exclude each other; choose one");
+        }
+        ClusterProcedures procedures = ClusterProcedures.open(pitstop, spec);
+        Upgrade upgrade = procedures.upgrade();
+        ProcedureRunner runner = procedures.runner();
+        if (resume || rollback) {
+            if (to != null || pause || plan) {
+                throw OperationException.invalid("--resume and --rollback keep the options the upgrade began with;"
+                        + " give neither --to, --plan nor --pause-for-verification");
+            }
+            if (resume) {
+                runner.resume(ProcedureKind.UPGRADE, upgrade::resumed);
+            } else {
+                runner.rollback(ProcedureKind.UPGRADE, upgrade::resumed);
+            }
+            return 0;
+        }
+        if (to == null) {
+            throw OperationException.invalid("give the release to upgrade to with --to DIR");
+        }
+        if (plan) {
+            return plan(procedures);
+        }
+        if (!yes && !Confirmation.ask(spec, "The cluster stops serving clients (they get the status page) until the"
+                + " upgrade to " + to + " is done.")) {
+            throw OperationException.refused("upgrade not confirmed; nothing was changed");
+        }
+        runner.start(upgrade.to(to, procedures.currentRelease(), procedures.backupsDir(), pause));
+        return 0;
+    }
+
+    private int plan(ClusterProcedures procedures) {
+        PrintWriter out = spec.commandLine().getOut();
+        Release target;
+        try {
+            target = Release.open(to);
+        } catch (IllegalArgumentException e) {
+            throw OperationException.refused("the target release cannot be read: " + e.getMessage());
+        }
+        UpgradePreflight preflight = procedures.upgradePreflight();
+        String installed = new Installations(procedures.controlDb()).installedVersion().orElse("");
+        List<UpgradePreflight.Check> checks = preflight.run(target, installed, procedures.backupsDir());
+        out.printf("Upgrade %s -> %s%n%nPreflight:%n", installed, target.version());
+        checks.forEach(check -> out.printf("  [%s] %s: %s%n", check.passed() ? "ok" : "refused", check.name(), check.detail()));
+        out.printf("%nSteps:%n");
+        List<String> steps = procedures.upgrade().to(to, procedures.currentRelease(), procedures.backupsDir(), pause)
+                .steps().stream().map(step -> step.name()).toList();
+        for (int i = 0; i < steps.size(); i++) {
+            out.printf("  %d. %s%n", i + 1, steps.get(i));
+        }
+        out.printf("%nAny failure after step 3 rolls back: the nodes stop, the backup is restored, %s serves again.%n",
+                installed);
+        return checks.stream().allMatch(UpgradePreflight.Check::passed) ? 0 : 3;
+    }
+}
