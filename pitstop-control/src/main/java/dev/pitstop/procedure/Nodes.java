@@ -29,6 +29,12 @@ final class Nodes {
         inParallel(ids, id -> nodes.awaitReady(id, timeout), "waiting for");
     }
 
+    /** Starts the nodes and waits until every one is ready; throws the first node's failure. */
+    static void startAndAwaitReady(NodeDriver nodes, List<String> ids, Duration timeout) {
+        ids.forEach(nodes::start);
+        awaitAllReady(nodes, ids, timeout);
+    }
+
     /** "node-2, node-3", for step names. */
     static String names(List<String> ids) {
         return String.join(", ", ids);

@@ -1,0 +1,289 @@
+package dev.pitstop.procedure;
+
+import dev.pitstop.backup.BackupException;
+import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.Backups;
+import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.Progress;
+import dev.pitstop.backup.RestoreOptions;
+import dev.pitstop.backup.format.BackupLabel;
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.NodeState;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.driver.NodeDriver;
+import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.driver.TrafficDriver;
+import dev.pitstop.release.Versions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The restore of a backup into the cluster, as the operations guide's in-app maintenance: the
+ * status page goes up, every node stops, the current data is saved in a safety backup, the backup
+ * is restored (one transaction, and the storage directory swapped whole), one node starts and is
+ * verified, the others start, traffic returns. Everything that can refuse — the file's
+ * verification, its release, the server's settings, the operator's confirmation — is checked
+ * before anything changes. A rollback restores the safety backup.
+ *
+ * <p>A backup made by an older release is restored as such, and the first node, which runs the
+ * cluster's release, is authorised to upgrade it (see the nodes' installer).
+ */
+public final class Restore {
+
+    private static final String FILE = "file";
+    private static final String ENCRYPTED = "encrypted";
+    private static final String STORAGE = "storage";
+    private static final String BACKUP_RELEASE = "backup-release";
+    private static final String RUNNING_RELEASE = "running-release";
+    private static final String SAFETY_BACKUP = "safety-backup";
+    private static final String PAGE = "page";
+    private static final String STOP = "stop";
+    private static final String START = "start";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final NodeDriver nodes;
+    private final TrafficDriver traffic;
+    private final Cluster cluster;
+    private final Verification verification;
+    private final DbSettings db;
+    private final Path storage;
+    private final PasswordSource password;
+    private final Progress progress;
+    private final Duration readyTimeout;
+
+    /**
+     * @param storage  the cluster's storage directory, replaced when a backup carries one
+     * @param password opens an encrypted backup, and encrypts the safety backup taken before it is
+     *                 restored; asked only for an encrypted backup
+     * @param progress shown while the safety backup is written and the backup verified and restored
+     */
+    public Restore(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Verification verification, DbSettings db,
+                   Path storage, PasswordSource password, Progress progress, Duration readyTimeout) {
+        this.nodes = nodes;
+        this.traffic = traffic;
+        this.cluster = cluster;
+        this.verification = verification;
+        this.db = db;
+        this.storage = storage;
+        this.password = password;
+        this.progress = progress;
+        this.readyTimeout = readyTimeout;
+    }
+
+    /**
+     * A new restore of {@code file} into the cluster, whose nodes run {@code runningRelease}.
+     *
+     * @param backupsDir where the safety backup of the current data goes
+     * @param confirm    asked, once the checks passed, whether to go ahead; it is told what will happen
+     * @throws OperationException (refused) when {@code file} is not a backup
+     */
+    public Procedure of(Path file, String runningRelease, Path backupsDir, Predicate<String> confirm) {
+        BackupLabel label;
+        try {
+            label = Backups.label(file);
+        } catch (BackupException e) {
+            throw OperationException.refused(e.getMessage() + "; nothing was changed");
+        }
+        List<NodeStatus> all = nodes.nodes();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put(FILE, file.toAbsolutePath().normalize().toString());
+        params.put(ENCRYPTED, String.valueOf(label.encrypted()));
+        params.put(STORAGE, String.valueOf(label.storage()));
+        params.put(BACKUP_RELEASE, label.release() == null ? "" : label.release());
+        params.put(RUNNING_RELEASE, runningRelease);
+        params.put(SAFETY_BACKUP, backupsDir.toAbsolutePath().normalize()
+                .resolve("before-restore-" + STAMP.format(Instant.now()) + ".backup").toString());
+        params.put(PAGE, String.valueOf(!traffic.statusPageShown()));
+        params.put(STOP, String.join(",", all.stream().map(NodeStatus::id).toList()));
+        params.put(START, String.join(",", all.stream().filter(n -> n.state() != NodeState.STOPPED)
+                .map(NodeStatus::id).toList()));
+        return new Run(params, label, confirm);
+    }
+
+    /** The restore started with {@code params}, as journaled. */
+    public Procedure resumed(Map<String, String> params) {
+        return new Run(params, null, consequence -> true);
+    }
+
+    private final class Run implements Procedure {
+
+        private final Map<String, String> params;
+        private final BackupLabel label;
+        private final Predicate<String> confirm;
+        private final Path file;
+        private final Path safety;
+        private final String backupRelease;
+        private final String runningRelease;
+        private final boolean page;
+        private final List<String> stop;
+        private final List<String> start;
+
+        Run(Map<String, String> params, BackupLabel label, Predicate<String> confirm) {
+            this.params = Map.copyOf(params);
+            this.label = label;
+            this.confirm = confirm;
+            this.file = Path.of(params.get(FILE));
+            this.safety = Path.of(params.get(SAFETY_BACKUP));
+            this.backupRelease = params.get(BACKUP_RELEASE);
+            this.runningRelease = params.get(RUNNING_RELEASE);
+            this.page = Boolean.parseBoolean(params.get(PAGE));
+            this.stop = ids(params.get(STOP));
+            this.start = ids(params.get(START));
+        }
+
+        @Override
+        public ProcedureKind kind() {
+            return ProcedureKind.RESTORE;
+        }
+
+        @Override
+        public String target() {
+            return file.getFileName().toString();
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return params;
+        }
+
+        @Override
+        public void preflight() {
+            if (start.isEmpty()) {
+                throw OperationException.refused("no node runs, so none could be verified on the restored data; "
+                        + "start the cluster first (see: pitstop status); nothing was changed");
+            }
+            try {
+                Backups.checkRestore(db, file, restoreOptions());
+            } catch (BackupException e) {
+                throw OperationException.refused(e.getMessage());
+            }
+            String consequence = "This replaces all application data of the cluster with the backup " + target()
+                    + " (made " + label.createdAt().truncatedTo(ChronoUnit.SECONDS) + " by release "
+                    + (backupRelease.isEmpty() ? "unknown" : backupRelease) + "): every node stops meanwhile, and "
+                    + "the current data is saved first in " + safety.getFileName() + ".";
+            if (!confirm.test(consequence)) {
+                throw OperationException.refused("the restore was not confirmed; nothing was changed");
+            }
+        }
+
+        @Override
+        public List<ProcedureStep> steps() {
+            String first = start.get(0);
+            List<String> others = start.subList(1, start.size());
+            List<ProcedureStep> steps = new ArrayList<>(takeDown());
+            steps.add(ProcedureStep.of("save the current data in the safety backup " + safety.getFileName(),
+                    this::saveCurrentData));
+            steps.add(ProcedureStep.of("restore " + target(), () -> restore(file)));
+            if (upgrades()) {
+                steps.add(ProcedureStep.of("authorise " + first + " to upgrade the restored data from release "
+                        + backupRelease + " to " + runningRelease, () -> cluster.setUpgradeTarget(runningRelease)));
+            }
+            steps.add(ProcedureStep.of("start " + first + " and wait until it is ready",
+                    () -> Nodes.startAndAwaitReady(nodes, List.of(first), readyTimeout)));
+            steps.add(ProcedureStep.of("verify " + first + ": " + verification.describe(), () -> verify(first)));
+            if (!others.isEmpty()) {
+                steps.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready",
+                        () -> Nodes.startAndAwaitReady(nodes, others, readyTimeout)));
+            }
+            if (page) {
+                steps.add(ProcedureStep.of("take the status page down", traffic::backToCluster));
+            }
+            return steps;
+        }
+
+        /** The steps before the safety backup: the cluster taken down. */
+        private List<ProcedureStep> takeDown() {
+            List<ProcedureStep> steps = new ArrayList<>();
+            if (page) {
+                steps.add(ProcedureStep.of("put the status page up (operators pass with the bypass token)",
+                        () -> traffic.showStatusPage(null, MaintenanceWindow.RETRY_AFTER_SECONDS)));
+            }
+            steps.add(ProcedureStep.of("drain and stop " + Nodes.names(stop), () -> Nodes.stopAll(nodes, stop)));
+            return steps;
+        }
+
+        /**
+         * Whatever ran, the undo is the same, and idempotent: the safety backup back once it was
+         * taken (the restore after it may have committed just before the operator's process died).
+         */
+        @Override
+        public List<ProcedureStep> rollbackSteps(int completedSteps) {
+            List<ProcedureStep> undo = new ArrayList<>();
+            undo.add(ProcedureStep.of("drain and stop " + Nodes.names(stop), () -> Nodes.stopAll(nodes, stop)));
+            if (completedSteps > takeDown().size()) {
+                undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName(), () -> restore(safety)));
+            }
+            if (upgrades()) {
+                undo.add(ProcedureStep.of("withdraw the upgrade authorisation", () -> cluster.setUpgradeTarget(null)));
+            }
+            undo.add(ProcedureStep.of("start " + Nodes.names(start) + " and wait until ready",
+                    () -> Nodes.startAndAwaitReady(nodes, start, readyTimeout)));
+            if (page) {
+                undo.add(ProcedureStep.of("take the status page down", traffic::backToCluster));
+            }
+            return undo;
+        }
+
+        @Override
+        public String succeeded() {
+            return "restored " + target() + ": every node serves its data"
+                    + (upgrades() ? ", upgraded from release " + backupRelease + " to " + runningRelease : "")
+                    + "; the data from before is in " + safety + " (to go back: pitstop backup restore "
+                    + safety.getFileName() + ")";
+        }
+
+        @Override
+        public String rolledBack() {
+            return "the restore of " + target() + " was rolled back: the cluster serves the data it had before";
+        }
+
+        /** The step may have run before, and been interrupted after the file was complete. */
+        private void saveCurrentData() {
+            if (Files.exists(safety)) {
+                return;
+            }
+            Backups.create(db, safety, BackupOptions.defaults()
+                    .withStorage(Boolean.parseBoolean(params.get(STORAGE)) ? storage : null)
+                    .withPassword(Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE)
+                    .withProgress(progress));
+        }
+
+        private void restore(Path backup) {
+            Backups.restore(db, backup, restoreOptions());
+        }
+
+        private RestoreOptions restoreOptions() {
+            return RestoreOptions.forRelease(runningRelease).withStorage(storage).withPassword(password)
+                    .withProgress(progress);
+        }
+
+        private void verify(String id) {
+            NodeStatus node = nodes.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
+                    .orElseThrow(() -> OperationException.failed(id + " is no longer one of the cluster's nodes"));
+            verification.verify(node);
+            if (upgrades()) {
+                // The node has upgraded the data; no other node needs the authorisation.
+                cluster.setUpgradeTarget(null);
+            }
+        }
+
+        private boolean upgrades() {
+            return !backupRelease.isEmpty() && Versions.compare(backupRelease, runningRelease) < 0;
+        }
+    }
+
+    private static List<String> ids(String joined) {
+        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
+    }
+}
