@@ -14,6 +14,7 @@ import dev.pitstop.backup.format.EntryKind;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.control.AuditLog;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.Operator;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
 import dev.pitstop.procedure.Restore;
@@ -119,9 +120,9 @@ final class BackupCommand {
             } catch (UnsupportedObjectsException e) {
                 throw OperationException.refused(e.getMessage());
             }
-            new AuditLog(cluster.controlDb()).record("backup create", file.getFileName().toString(),
-                    backup.pitstop.operator(backup.spec).actor(), backup.pitstop.operator(backup.spec).origin(),
-                    "succeeded", null);
+            Operator operator = backup.pitstop.operator(backup.spec);
+            new AuditLog(cluster.controlDb()).record("backup create", file.getFileName().toString(), operator.actor(),
+                    operator.origin(), "succeeded", null);
             System.out.printf("Backup written: %s (%s in %.1f s; %s)%n", result.file(),
                     ProgressDisplay.bytes(result.size()), result.elapsed().toMillis() / 1000.0,
                     contents(result.manifest(), Backups.label(result.file())));

@@ -176,6 +176,39 @@ class CommandErrorsTest {
         assertThat(run("down").exitCode()).isZero();
     }
 
+    @Test
+    void backupCommandsNameTheMissingBackup() {
+        Outcome restore = run("backup", "restore", "nope.backup", "--yes");
+        Outcome delete = run("backup", "delete", "nope.backup");
+
+        assertThat(restore.exitCode()).isEqualTo(2);
+        assertThat(restore.line()).contains("no backup named \"nope.backup\" in " + home.resolve("backups"),
+                "see: pitstop backup list");
+        assertThat(delete.exitCode()).isEqualTo(2);
+        assertThat(delete.line()).contains("no backup named \"nope.backup\"");
+    }
+
+    @Test
+    void restoreResumesWithoutAFileAndAsksBeforeItStarts() {
+        assertThat(run("backup", "restore", "x.backup", "--resume").line())
+                .isEqualTo("pitstop: --resume and --rollback continue the open restore with its own file: leave FILE out");
+        assertThat(run("backup", "restore").line())
+                .isEqualTo("pitstop: which backup? give FILE, a path or a name from 'pitstop backup list'");
+        assertThat(run("backup", "restore", "x.backup").line())
+                .isEqualTo("pitstop: there is no terminal to confirm the restore on: add --yes");
+    }
+
+    @Test
+    void verifyingAFileThatIsNotABackupIsRefused() throws IOException {
+        Path notABackup = Files.writeString(scratch.resolve("notes.txt"), "hello, not a backup");
+
+        Outcome outcome = run("backup", "verify", notABackup.toString());
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.line()).isEqualTo("pitstop: " + notABackup + " is not a Pitstop backup:"
+                + " it does not start with the backup signature");
+    }
+
     /** A directory that passes as a release; nothing in these tests gets as far as running it. */
     private Path release() throws IOException {
         Path dir = scratch.resolve("release");
