@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code pitstop} command as its own process, the way bin/pitstop does, on one home. */
@@ -29,10 +30,17 @@ final class Cli {
     }
 
     Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), args);
+    }
+
+    /** Runs with extra environment variables, e.g. a crash point. */
+    Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("pitstop-out", ".txt");
         Path err = Files.createTempFile("pitstop-err", ".txt");
         try {
-            Process process = command(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = command(args);
+            builder.environment().putAll(env);
+            Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("pitstop " + String.join(" ", args) + " did not finish within "
