@@ -97,6 +97,37 @@ class PluginManagementTest {
     }
 
     @Test
+    void anAddedPluginIsUpgradedEverywhereAndRemovedWithItsData(@TempDir Path dir) throws Exception {
+        long item = Http.json(Http.post(nodes.get(0).url() + "/api/items", Http.item("gear"))).get("id").asLong();
+        admin("POST", nodes.get(0), "/admin/plugins", Demo.plugin("comments-1.0.0.jar"));
+        admin("POST", nodes.get(0), "/admin/plugins/comments/enable", null);
+        Path newer = rewrite(Demo.plugin("comments-1.0.0.jar"), dir.resolve("comments-1.0.1.jar"),
+                descriptor("comments", ">=1.0.0", "items").replace("plugin.version=1.0.0", "plugin.version=1.0.1"));
+
+        HttpResponse<String> upgraded = admin("PUT", nodes.get(1), "/admin/plugins/comments", newer);
+
+        assertThat(upgraded.statusCode()).as(upgraded.body()).isEqualTo(200);
+        for (NodeProcess node : nodes) {
+            awaitTrue(node.id() + " runs comments 1.0.1", Duration.ofSeconds(2), () -> Http.json(
+                    Http.get(node.url() + "/api/info")).get("plugins").toString().contains("\"comments\",\"version\":\"1.0.1\",\"enabled\":true"));
+            assertThat(commentsStatus(node, item)).isEqualTo(200);
+        }
+        assertThat(admin("DELETE", nodes.get(0), "/admin/plugins/comments", null).statusCode())
+                .as("an enabled plugin is not removed").isEqualTo(409);
+        admin("POST", nodes.get(0), "/admin/plugins/comments/disable", null);
+
+        HttpResponse<String> removed = admin("DELETE", nodes.get(0), "/admin/plugins/comments?drop-data=true", null);
+
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(TestDatabase.count(db, "SELECT count(*) FROM app.plugins WHERE id = 'comments'")).isZero();
+        assertThat(TestDatabase.count(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'app'"
+                + " AND table_name IN ('comments', 'plugin_comments_schema_history')")).isZero();
+        try (Stream<Path> stored = Files.list(NodeProcess.storage(db).resolve("plugins"))) {
+            assertThat(stored).isEmpty();
+        }
+    }
+
+    @Test
     void aPluginWhoseMigrationFailsChangesNothing() throws Exception {
         assertThat(admin("POST", nodes.get(0), "/admin/plugins", Demo.plugin("broken-1.0.0.jar")).statusCode()).isEqualTo(201);
         String schemaBefore = schemaFingerprint();
