@@ -1,5 +1,6 @@
 package dev.pitstop.control;
 
+import dev.pitstop.db.Announced;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,17 +48,8 @@ final class Sql {
 
     /** Runs the update and announces it on {@code channel} in one transaction. */
     static void updateAndNotify(DataSource ds, String channel, String sql, Object... args) {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = prepare(c, sql, args);
-                 PreparedStatement notify = prepare(c, "SELECT pg_notify(?, 'changed')", channel)) {
-                ps.executeUpdate();
-                notify.execute();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        try {
+            Announced.update(ds, channel, sql, args);
         } catch (SQLException e) {
             throw new ControlSchemaException("control schema update failed: " + sql, e);
         }

@@ -1,5 +1,6 @@
 package dev.pitstop.node.plugin;
 
+import dev.pitstop.db.Announced;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -64,21 +65,8 @@ public final class PluginStates {
     }
 
     private void change(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(sql);
-                 PreparedStatement notify = c.prepareStatement("SELECT pg_notify('" + CHANNEL + "', ?)")) {
-                for (int i = 0; i < args.length; i++) {
-                    ps.setObject(i + 1, args[i]);
-                }
-                ps.executeUpdate();
-                notify.setString(1, String.valueOf(args[0]));
-                notify.execute();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
+        try {
+            Announced.update(dataSource, CHANNEL, sql, args);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot save plugin state: " + e.getMessage(), e);
         }
