@@ -18,8 +18,7 @@ import dev.pitstop.node.http.HttpServer;
 import dev.pitstop.node.http.NodeHandler;
 import dev.pitstop.node.http.NodeView;
 import dev.pitstop.node.install.Installer;
-import dev.pitstop.node.install.Migrations;
-import dev.pitstop.node.plugin.DependencyOrder;
+import dev.pitstop.node.install.ReleaseSchema;
 import dev.pitstop.node.plugin.PluginHost;
 import dev.pitstop.node.plugin.PluginJar;
 import dev.pitstop.node.plugin.PluginManagement;
@@ -32,7 +31,6 @@ import dev.pitstop.release.Versions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +128,8 @@ public final class Node implements NodeView {
         }
         PluginStore store = new PluginStore(Path.of(config.storage()));
         Installer installer = new Installer(db, pool, id(), version(), s -> setState(s, null));
-        String installed = installer.prepare(() -> install(bundled.values()), () -> upgrade(bundled.values(), store));
+        ReleaseSchema schema = new ReleaseSchema(pool, pluginStates, store, version(), bundled.values());
+        String installed = installer.prepare(schema::install, schema::upgrade);
         if (!installed.equals(version())) {
             setState(NodeState.INCOMPATIBLE, incompatibility(installed));
             log.warn("Node {} does not serve: {}", id(), message);
@@ -157,41 +156,6 @@ public final class Node implements NodeView {
                         .withPassword(password), id(), Clock.systemDefaultZone());
         backupScheduler.start();
         log.info("Scheduled backups '{}' into {}, keeping {}", schedule.cron(), config.backupDir(), schedule.keep());
-    }
-
-    private void install(Collection<PluginJar> bundled) {
-        Migrations.migrateCore(pool);
-        for (PluginJar plugin : DependencyOrder.sort(bundled, PluginJar::id, PluginJar::dependencyIds)) {
-            Migrations.migratePlugin(pool, plugin.id(), plugin.path());
-            pluginStates.save(new PluginStates.State(plugin.id(), plugin.version(), true, true, null));
-        }
-    }
-
-    /**
-     * Brings the schema from the installed release to this one: the core's new migrations, then
-     * each bundled plugin's (new plugins are installed and enabled). Plugins added at run time
-     * must accept the new release, or the upgrade stops before anything changed.
-     */
-    private void upgrade(Collection<PluginJar> bundled, PluginStore store) {
-        Map<String, PluginStates.State> rows = pluginStates.all();
-        for (PluginStates.State row : rows.values()) {
-            if (row.file() != null && row.installed()) {
-                String incompatible = PluginJar.read(store.path(row.file())).incompatibilityWith(version());
-                if (incompatible != null) {
-                    throw new IllegalStateException("cannot upgrade: " + incompatible + "; upgrade or remove the plugin first");
-                }
-            }
-        }
-        Migrations.migrateCore(pool);
-        for (PluginJar plugin : DependencyOrder.sort(bundled, PluginJar::id, PluginJar::dependencyIds)) {
-            PluginStates.State row = rows.get(plugin.id());
-            if (row == null || row.installed()) {
-                Migrations.migratePlugin(pool, plugin.id(), plugin.path());
-            }
-            boolean enabled = row == null || row.enabled();
-            boolean installedNow = row == null || row.installed();
-            pluginStates.save(new PluginStates.State(plugin.id(), plugin.version(), enabled, installedNow, null));
-        }
     }
 
     private String incompatibility(String installed) {
