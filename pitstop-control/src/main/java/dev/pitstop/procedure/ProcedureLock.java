@@ -15,8 +15,6 @@ import javax.sql.DataSource;
  */
 public final class ProcedureLock implements AutoCloseable {
 
-    static final long KEY = 0x7069_7473_0002L;
-
     private final AdvisoryLock lock;
 
     private ProcedureLock(AdvisoryLock lock) {
@@ -30,7 +28,7 @@ public final class ProcedureLock implements AutoCloseable {
      */
     static Optional<ProcedureLock> tryAcquire(DbSettings db, String holder) {
         try {
-            return AdvisoryLock.tryAcquire(db, KEY, holder).map(ProcedureLock::new);
+            return AdvisoryLock.tryAcquire(db, AdvisoryLock.PROCEDURE, holder).map(ProcedureLock::new);
         } catch (SQLException e) {
             throw OperationException.failed("cannot reach the cluster's database " + db + " to take the procedure lock: "
                     + e.getMessage());
@@ -40,7 +38,7 @@ public final class ProcedureLock implements AutoCloseable {
     /** Who holds the lock now (their database session's name), if anyone does. */
     public static Optional<String> holder(DataSource controlDb) {
         try (Connection c = controlDb.getConnection()) {
-            return AdvisoryLock.holder(c, KEY);
+            return AdvisoryLock.holder(c, AdvisoryLock.PROCEDURE);
         } catch (SQLException e) {
             throw new ControlSchemaException("cannot read who holds the procedure lock", e);
         }

@@ -17,6 +17,12 @@ public final class AdvisoryLock implements AutoCloseable {
     /** Held by the node that installs or upgrades the application schema. */
     public static final long INSTALL = 0x7069_7473_0001L;
 
+    /** Held by the operator process that runs a procedure: one procedure at a time in the cluster. */
+    public static final long PROCEDURE = 0x7069_7473_0002L;
+
+    /** Held by the node that changes plugins, so two plugin changes never interleave. */
+    public static final long PLUGIN_CHANGE = 0x7069_7473_0003L;
+
     /** Held by the node that makes a scheduled backup, so that one node makes each. */
     public static final long BACKUP_SCHEDULE = 0x7069_7473_0B4BL;
 

@@ -31,9 +31,6 @@ import javax.sql.DataSource;
  */
 public final class PluginManagement {
 
-    /** Held by the node that changes plugins, so two changes never interleave. */
-    private static final long LOCK = 0x7069_7473_0002L;
-
     private final DbSettings db;
     private final DataSource dataSource;
     private final String nodeId;
@@ -262,7 +259,7 @@ public final class PluginManagement {
             if (refusal != null) {
                 throw new PluginChangeException(POLICY, refusal);
             }
-            Optional<AdvisoryLock> lock = AdvisoryLock.tryAcquire(db, LOCK, nodeId + " (" + operation + ")");
+            Optional<AdvisoryLock> lock = AdvisoryLock.tryAcquire(db, AdvisoryLock.PLUGIN_CHANGE, nodeId + " (" + operation + ")");
             if (lock.isEmpty()) {
                 throw new PluginChangeException(CONFLICT, "another plugin change is running; retry when it has finished");
             }
