@@ -5,7 +5,7 @@ import dev.pitstop.backup.format.Manifest;
 import java.io.IOException;
 
 /** Where {@link EntryWriter}s put what they encode: straight into the file, or onto the export queue. */
-interface EntrySink {
+public interface EntrySink {
 
     /** Starts an entry and returns its id. */
     int open(EntryKind kind, String name) throws IOException;

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * way. A block ends only between two {@link #write} calls, so when each call is a row, every block
  * holds whole rows and loads with a COPY of its own.
  */
-final class EntryWriter {
+public final class EntryWriter {
 
     /** Large enough for zstd to find the repetition in table text, small enough to keep memory flat. */
     static final int BLOCK_BYTES = 1 << 20;
@@ -28,7 +28,7 @@ final class EntryWriter {
     private int filled;
     private long size;
 
-    EntryWriter(EntrySink sink, BlockCompressor compressor, EntryKind kind, String name) throws IOException {
+    public EntryWriter(EntrySink sink, BlockCompressor compressor, EntryKind kind, String name) throws IOException {
         this.sink = sink;
         this.compressor = compressor;
         this.kind = kind;
@@ -36,7 +36,7 @@ final class EntryWriter {
         this.id = sink.open(kind, name);
     }
 
-    void write(byte[] bytes, int offset, int length) throws IOException {
+    public void write(byte[] bytes, int offset, int length) throws IOException {
         if (filled + length > block.length) {
             // Only a row larger than a block grows it; the next block starts small again.
             block = Arrays.copyOf(block, Math.max(block.length * 2, filled + length));
@@ -51,7 +51,7 @@ final class EntryWriter {
     }
 
     /** Completes the entry; {@code rows} is a table's row count, null for other entries. */
-    void finish(Long rows) throws IOException {
+    public void finish(Long rows) throws IOException {
         if (filled > 0) {
             emit();
         }

@@ -7,12 +7,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /** The server settings a backup records and a restore compares. */
-final class ServerSettings {
+public final class ServerSettings {
 
     private ServerSettings() {
     }
 
-    static Manifest.Server read(Connection c) throws SQLException {
+    public static Manifest.Server read(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT current_setting('server_version'),"
                      + " current_setting('server_version_num')::int, current_setting('server_encoding')")) {

@@ -13,11 +13,11 @@ import org.postgresql.copy.CopyOut;
  * Reads one table with {@code COPY ... TO STDOUT} in text format, row by row: the server sends a
  * message per row, so memory holds a block, never the table.
  */
-final class TableExport implements ExportTask {
+public final class TableExport implements ExportTask {
 
     private final Table table;
 
-    TableExport(Table table) {
+    public TableExport(Table table) {
         this.table = table;
     }
 

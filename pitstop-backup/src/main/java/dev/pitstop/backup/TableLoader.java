@@ -12,17 +12,17 @@ import org.postgresql.copy.CopyManager;
  * blocks belong to the same table: parallel workers interleave tables in the file, a restore loads
  * them over one connection.
  */
-final class TableLoader {
+public final class TableLoader {
 
     private final CopyManager copyManager;
     private Table current;
     private CopyIn copy;
 
-    TableLoader(Connection connection) throws SQLException {
+    public TableLoader(Connection connection) throws SQLException {
         this.copyManager = connection.unwrap(PGConnection.class).getCopyAPI();
     }
 
-    void load(Table table, byte[] rows, int length) throws SQLException {
+    public void load(Table table, byte[] rows, int length) throws SQLException {
         if (current != table) {
             end();
             copy = copyManager.copyIn(table.copyFrom());
@@ -32,7 +32,7 @@ final class TableLoader {
     }
 
     /** Ends the open COPY, if any, so that the connection can run other statements. */
-    void end() throws SQLException {
+    public void end() throws SQLException {
         if (copy != null) {
             CopyIn ending = copy;
             copy = null;
@@ -42,7 +42,7 @@ final class TableLoader {
     }
 
     /** After a failure: abandons the open COPY, so that the transaction can be rolled back. */
-    void cancel() {
+    public void cancel() {
         if (copy != null && copy.isActive()) {
             try {
                 copy.cancelCopy();

@@ -14,7 +14,7 @@ import java.util.Arrays;
 /**
  * The clear-text start of a backup file:
  * <pre>
- *   magic          8 bytes  89 50 42 4B 0D 0A 1A 0A  ("\x89PBK\r\n\x1a\n")
+ *   magic          8 bytes  89 50 42 4B 0D 0A 1A 0A  ("\x89PBK\r\n\x1a\n"); another per {@link FileType}
  *   format version u16      1
  *   chunk size     u32      bytes of body in every chunk but the last
  *   label length   u32
@@ -29,16 +29,20 @@ public record BackupHeader(int chunkSize, BackupLabel label, byte[] digest, int 
 
     public static final int FORMAT_VERSION = 1;
 
-    private static final byte[] MAGIC = {(byte) 0x89, 'P', 'B', 'K', '\r', '\n', 0x1A, '\n'};
     private static final int MAX_LABEL_BYTES = 64 * 1024;
     private static final int MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
-    /** Writes a header and returns it with its digest. */
+    /** Writes a backup's header and returns it with its digest. */
     public static BackupHeader write(OutputStream out, int chunkSize, BackupLabel label) throws IOException {
+        return write(out, FileType.BACKUP, chunkSize, label);
+    }
+
+    /** Writes the header of a file of {@code type} and returns it with its digest. */
+    public static BackupHeader write(OutputStream out, FileType type, int chunkSize, BackupLabel label) throws IOException {
         byte[] json = Json.MAPPER.writeValueAsBytes(label);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream data = new DataOutputStream(bytes);
-        data.write(MAGIC);
+        data.write(type.magic());
         data.writeShort(FORMAT_VERSION);
         data.writeInt(chunkSize);
         data.writeInt(json.length);
@@ -49,15 +53,20 @@ public record BackupHeader(int chunkSize, BackupLabel label, byte[] digest, int 
         return new BackupHeader(chunkSize, label, digest, bytes.size());
     }
 
-    /** Reads and checks a header; {@code file} names the file in errors. */
+    /** Reads and checks a backup's header; {@code file} names the file in errors. */
     public static BackupHeader read(InputStream in, String file) throws IOException {
+        return read(in, FileType.BACKUP, file);
+    }
+
+    /** Reads and checks the header of a file of {@code type}; {@code file} names the file in errors. */
+    public static BackupHeader read(InputStream in, FileType type, String file) throws IOException {
         MessageDigest sha256 = Sha256.newDigest();
         DataInputStream data = new DataInputStream(in);
         try {
-            byte[] magic = new byte[MAGIC.length];
+            byte[] magic = new byte[type.magic().length];
             data.readFully(magic);
-            if (!Arrays.equals(magic, MAGIC)) {
-                throw notABackup(file);
+            if (!Arrays.equals(magic, type.magic())) {
+                throw notA(type, file);
             }
             int version = data.readUnsignedShort();
             if (version != FORMAT_VERSION) {
@@ -91,12 +100,13 @@ public record BackupHeader(int chunkSize, BackupLabel label, byte[] digest, int 
             }
             return new BackupHeader(chunkSize, label, digest, covered.size() + digest.length);
         } catch (EOFException e) {
-            throw new InvalidBackupException(file + " is not a Pitstop backup, or is truncated: it ends inside the header");
+            throw new InvalidBackupException(file + " is not a Pitstop " + type.noun() + ", or is truncated: it ends inside the header");
         }
     }
 
-    private static InvalidBackupException notABackup(String file) {
-        return new InvalidBackupException(file + " is not a Pitstop backup: it does not start with the backup signature");
+    private static InvalidBackupException notA(FileType type, String file) {
+        return new InvalidBackupException(file + " is not a Pitstop " + type.noun() + ": it does not start with the " + type.noun()
+                + " signature");
     }
 
     private static InvalidBackupException damaged(String file) {

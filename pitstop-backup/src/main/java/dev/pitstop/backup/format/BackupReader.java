@@ -61,10 +61,15 @@ public final class BackupReader implements AutoCloseable {
         this.in = new DataInputStream(sealed);
     }
 
-    /** The clear-text label of {@code file}, without reading or checking its body. */
+    /** The clear-text label of the backup {@code file}, without reading or checking its body. */
     public static BackupLabel label(Path file) {
-        try (InputStream in = openFile(file)) {
-            return BackupHeader.read(in, file.toString()).label();
+        return label(file, FileType.BACKUP);
+    }
+
+    /** The clear-text label of {@code file}, of {@code type}, without reading or checking its body. */
+    public static BackupLabel label(Path file, FileType type) {
+        try (InputStream in = openFile(file, type)) {
+            return BackupHeader.read(in, type, file.toString()).label();
         } catch (IOException e) {
             throw new BackupException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -74,9 +79,14 @@ public final class BackupReader implements AutoCloseable {
      * Opens {@code file}, deriving its key when it is encrypted: {@code password} is asked only then.
      */
     public static BackupReader open(Path file, PasswordSource password) {
-        InputStream in = openFile(file);
+        return open(file, FileType.BACKUP, password);
+    }
+
+    /** Opens {@code file}, of {@code type}, as {@link #open(Path, PasswordSource)} does a backup. */
+    public static BackupReader open(Path file, FileType type, PasswordSource password) {
+        InputStream in = openFile(file, type);
         try {
-            BackupHeader header = BackupHeader.read(in, file.toString());
+            BackupHeader header = BackupHeader.read(in, type, file.toString());
             return new BackupReader(file, in, header, seal(file, header, password));
         } catch (IOException | RuntimeException e) {
             closeQuietly(in, e);
@@ -87,11 +97,11 @@ public final class BackupReader implements AutoCloseable {
         }
     }
 
-    private static InputStream openFile(Path file) {
+    private static InputStream openFile(Path file, FileType type) {
         try {
             return new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
-            throw new BackupException("backup file not found: " + file);
+            throw new BackupException(type.noun() + " file not found: " + file);
         } catch (IOException e) {
             throw new BackupException("cannot open " + file + ": " + e.getMessage(), e);
         }
