@@ -5,7 +5,6 @@ import dev.pitstop.backup.Progress;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
 import dev.pitstop.control.ProcedureJournal;
-import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.MaintenanceWindow;
@@ -32,12 +31,14 @@ final class ClusterProcedures {
     private final RunningCluster cluster;
     private final ClusterConfig config;
     private final ProcedureRunner runner;
+    private final Drivers drivers;
 
     private ClusterProcedures(Home home, RunningCluster cluster, ClusterConfig config, ProcedureRunner runner) {
         this.home = home;
         this.cluster = cluster;
         this.config = config;
         this.runner = runner;
+        this.drivers = new Drivers(config, cluster);
     }
 
     /** For the command {@code spec}, run by the operator of this process. */
@@ -59,7 +60,7 @@ final class ClusterProcedures {
 
     Upgrade upgrade() {
         Cluster control = new Cluster(cluster.controlDb());
-        return new Upgrade(cluster.nodes(), new BuiltInGatewayTraffic(control), control,
+        return new Upgrade(drivers.nodes(), drivers.traffic(), control,
                 new Installations(cluster.controlDb()), new Verification(config.checks(), cluster.bypassToken()),
                 upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), home.storageDir(),
                 READY_TIMEOUT);
@@ -88,7 +89,7 @@ final class ClusterProcedures {
      */
     Restore restore(PasswordSource password, Progress progress) {
         Cluster control = new Cluster(cluster.controlDb());
-        return new Restore(cluster.nodes(), new BuiltInGatewayTraffic(control), control,
+        return new Restore(drivers.nodes(), drivers.traffic(), control,
                 new Verification(config.checks(), cluster.bypassToken()), cluster.db(), home.storageDir(), password,
                 progress, READY_TIMEOUT);
     }
@@ -104,7 +105,7 @@ final class ClusterProcedures {
 
     MaintenanceWindow window() {
         Cluster control = new Cluster(cluster.controlDb());
-        return new MaintenanceWindow(cluster.nodes(), new BuiltInGatewayTraffic(control), control,
+        return new MaintenanceWindow(drivers.nodes(), drivers.traffic(), control,
                 new ProcedureJournal(cluster.controlDb()), new Verification(config.checks(), cluster.bypassToken()),
                 READY_TIMEOUT);
     }

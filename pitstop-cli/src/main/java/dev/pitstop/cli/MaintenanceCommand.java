@@ -1,10 +1,8 @@
 package dev.pitstop.cli;
 
-import dev.pitstop.control.Cluster;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureState;
-import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.MaintenanceWindow;
@@ -186,7 +184,7 @@ final class MaintenanceCommand {
         private MaintenanceCommand maintenance;
 
         TrafficDriver traffic() {
-            return new BuiltInGatewayTraffic(new Cluster(RunningCluster.open(home()).controlDb()));
+            return new Drivers(maintenance.pitstop.config(), RunningCluster.open(home())).traffic();
         }
 
         Home home() {

@@ -24,15 +24,47 @@ import java.util.Set;
  *     status: 200            # default: 200
  *     body-contains: "["     # default: any body
  *     method: GET            # default: GET
+ * nodes: local               # where the nodes run: local | kubernetes; default: local
+ * traffic: gateway           # what steers client traffic: gateway | nginx | haproxy; default: gateway
+ * nginx: ...                 # the settings of the driver chosen, see NginxSettings, HaproxySettings,
+ * haproxy: ...               # KubernetesSettings; a section of a driver that is not chosen is an error,
+ * kubernetes: ...            # as it would be silently ignored
  * </pre>
  */
-public record ClusterConfig(PolicyConfig policy, List<Check> checks) {
+public record ClusterConfig(PolicyConfig policy, List<Check> checks, String nodes, String traffic,
+                            NginxSettings nginx, HaproxySettings haproxy, KubernetesSettings kubernetes) {
 
     public static final String FILE_NAME = "pitstop.yml";
+
+    public static final String NODES_LOCAL = "local";
+    public static final String NODES_KUBERNETES = "kubernetes";
+    public static final String TRAFFIC_GATEWAY = "gateway";
+    public static final String TRAFFIC_NGINX = "nginx";
+    public static final String TRAFFIC_HAPROXY = "haproxy";
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
         checks = checks == null ? List.of() : List.copyOf(checks);
+        nodes = nodes == null ? NODES_LOCAL : nodes;
+        traffic = traffic == null ? TRAFFIC_GATEWAY : traffic;
+        PolicyConfig.requireOneOf("nodes", nodes, Set.of(NODES_LOCAL, NODES_KUBERNETES));
+        PolicyConfig.requireOneOf("traffic", traffic,
+                Set.of(TRAFFIC_GATEWAY, TRAFFIC_NGINX, TRAFFIC_HAPROXY));
+        requireSection("nginx", nginx, traffic.equals(TRAFFIC_NGINX), "traffic: nginx");
+        requireSection("haproxy", haproxy, traffic.equals(TRAFFIC_HAPROXY), "traffic: haproxy");
+        requireSection("kubernetes", kubernetes, nodes.equals(NODES_KUBERNETES), "nodes: kubernetes");
+    }
+
+    /** A driver's section is needed exactly when the driver is chosen. */
+    private static void requireSection(String section, Object settings, boolean chosen, String chosenBy) {
+        if (chosen && settings == null) {
+            throw new IllegalArgumentException("config " + chosenBy + " needs the section '" + section
+                    + "' with its settings (see the README, pitstop.yml)");
+        }
+        if (!chosen && settings != null) {
+            throw new IllegalArgumentException("config section '" + section + "' is set but " + section
+                    + " is not chosen; choose it (" + chosenBy + ") or remove the section");
+        }
     }
 
     /**
@@ -73,7 +105,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks) {
             return upgrade == null ? Policy.ALLOWED : upgrade;
         }
 
-        private static void requireOneOf(String key, String value, Set<String> allowed) {
+        static void requireOneOf(String key, String value, Set<String> allowed) {
             if (value != null && !allowed.contains(value)) {
                 throw new IllegalArgumentException("config key '" + key + "' must be one of "
                         + String.join(", ", allowed.stream().sorted().toList()) + ", got '" + value + "'");

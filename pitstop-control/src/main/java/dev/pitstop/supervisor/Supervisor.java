@@ -8,6 +8,8 @@ import dev.pitstop.control.Tokens;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeFailedException;
+import dev.pitstop.driver.Proxies;
+import dev.pitstop.driver.ProxyTraffic;
 import dev.pitstop.gateway.Gateway;
 import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.home.ClusterFile;
@@ -91,6 +93,9 @@ public final class Supervisor implements AutoCloseable {
                     home.bypassTokenFile().toString(), clusterDb(db), ProcessHandle.current().pid(),
                     ClusterFile.STARTING, settings.release().dir().toString(), nodes.nodeIds()));
             new FirstStart(nodes, steps, settings.readyTimeout()).run();
+            // An external proxy learns where the nodes are only from Pitstop: before the cluster counts as running.
+            Proxies.of(settings.config()).ifPresent(proxy -> steps.run("point " + proxy + " at the nodes",
+                    () -> new ProxyTraffic(proxy, nodes, new Cluster(pool)).follow()));
             markRunning();
             out.printf("Cluster ready at %s (admin token in %s)%n", gatewayUrl, home.adminTokenFile());
         } catch (RuntimeException | IOException e) {

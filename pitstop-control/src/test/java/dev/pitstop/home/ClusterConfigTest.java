@@ -76,4 +76,72 @@ class ClusterConfigTest {
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
                 .hasMessage("each entry of config key 'checks' needs a 'path' starting with /");
     }
+
+    @Test
+    void choosesTheDriversWithTheirSettings() throws Exception {
+        Files.writeString(dir.resolve("pitstop.yml"), """
+                traffic: haproxy
+                haproxy:
+                  socket: /run/haproxy/admin.sock
+                  map-file: /etc/haproxy/pitstop.map
+                """);
+
+        ClusterConfig config = ClusterConfig.load(new Home(dir), null, Map.of());
+
+        assertThat(config.nodes()).isEqualTo("local");
+        assertThat(config.traffic()).isEqualTo("haproxy");
+        assertThat(config.haproxy()).isEqualTo(new HaproxySettings("/run/haproxy/admin.sock",
+                "/etc/haproxy/pitstop.map", "pitstop_nodes", "node"));
+        assertThat(ClusterConfig.load(new Home(dir), null, Map.of()).nginx()).isNull();
+    }
+
+    @Test
+    void defaultsNginxsCommandsAndSplitsThemIntoArguments() throws Exception {
+        Files.writeString(dir.resolve("pitstop.yml"), """
+                traffic: nginx
+                nginx:
+                  include-file: /etc/nginx/conf.d/pitstop.conf
+                  listen: 127.0.0.1:8080
+                  reload-command: /usr/sbin/nginx  -s reload
+                """);
+
+        NginxSettings nginx = ClusterConfig.load(new Home(dir), null, Map.of()).nginx();
+
+        assertThat(nginx.testCommandLine()).containsExactly("nginx", "-t");
+        assertThat(nginx.reloadCommandLine()).containsExactly("/usr/sbin/nginx", "-s", "reload");
+    }
+
+    @Test
+    void refusesADriverWithoutItsSettingsAndSettingsWithoutTheirDriver() throws Exception {
+        Files.writeString(dir.resolve("pitstop.yml"), "traffic: nginx\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessage("config traffic: nginx needs the section 'nginx' with its settings (see the README, "
+                        + "pitstop.yml)");
+
+        Files.writeString(dir.resolve("pitstop.yml"), "kubernetes:\n  deployment: app\n  image: registry/app\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessage("config section 'kubernetes' is set but kubernetes is not chosen; choose it "
+                        + "(nodes: kubernetes) or remove the section");
+    }
+
+    @Test
+    void refusesAnUnknownDriverOrDriverKey() throws Exception {
+        Files.writeString(dir.resolve("pitstop.yml"), "traffic: envoy\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessage("config key 'traffic' must be one of gateway, haproxy, nginx, got 'envoy'");
+
+        Files.writeString(dir.resolve("pitstop.yml"), "traffic: haproxy\nhaproxy:\n  sock: /x\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("unknown config key 'haproxy.sock'");
+
+        Files.writeString(dir.resolve("pitstop.yml"), """
+                nodes: kubernetes
+                kubernetes:
+                  deployment: app
+                  image: registry.example.com/app:1.0.0
+                """);
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessageStartingWith("config key 'kubernetes.image' must be an image repository without a tag");
+    }
 }

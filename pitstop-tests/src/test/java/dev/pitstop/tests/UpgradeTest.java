@@ -160,6 +160,11 @@ class UpgradeTest {
             return poller;
         }
 
+        /** How many times it got the status page. */
+        int pagesSeen() {
+            return pages.get();
+        }
+
         List<String> stop() throws InterruptedException {
             running.set(false);
             thread.join();
