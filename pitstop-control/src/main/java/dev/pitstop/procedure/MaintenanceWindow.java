@@ -78,6 +78,14 @@ public final class MaintenanceWindow {
                 START, String.join(",", stopped)));
     }
 
+    /**
+     * The end of the window begun with {@code beginParams}: for a procedure that opens a window
+     * for its own work and closes it again, verifying the node that served and restarting the others.
+     */
+    public Procedure endOf(Map<String, String> beginParams) {
+        return end(Map.of(PAGE, beginParams.get(PAGE), VERIFY, beginParams.get(KEEP), START, beginParams.get(STOP)));
+    }
+
     /** The end begun with {@code params}, as journaled. */
     public Procedure end(Map<String, String> params) {
         return new End(params);

@@ -7,7 +7,8 @@ public enum ProcedureKind {
     MAINTENANCE_BEGIN("maintenance-begin", "pitstop maintenance begin", true),
     MAINTENANCE_END("maintenance-end", "pitstop maintenance end", false),
     UPGRADE("upgrade", "pitstop upgrade", true),
-    RESTORE("restore", "pitstop backup restore", true);
+    RESTORE("restore", "pitstop backup restore", true),
+    MIGRATION_APPLY("migration-apply", "pitstop migration apply", false);
 
     private final String label;
     private final String command;

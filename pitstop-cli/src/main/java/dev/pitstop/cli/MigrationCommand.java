@@ -1,0 +1,347 @@
+package dev.pitstop.cli;
+
+import dev.pitstop.backup.BackupException;
+import dev.pitstop.control.Cluster;
+import dev.pitstop.migration.InvalidMigrationException;
+import dev.pitstop.migration.MigrationException;
+import dev.pitstop.migration.MigrationLog;
+import dev.pitstop.migration.MigrationRefusedException;
+import dev.pitstop.migration.Migrations;
+import dev.pitstop.migration.RulesFile;
+import dev.pitstop.procedure.MigrationApply;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.ProcedureKind;
+import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.release.Release;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(name = "migration", mixinStandardHelpOptions = true,
+        description = {"Environment migration: moves the application's configuration and schema from one cluster "
+                + "(say staging) to another (production) by per-table rules. User data and secrets of the target "
+                + "stay its own.",
+                "",
+                "  pitstop migration create --output m.migration   (on the source; --rules FILE)",
+                "  pitstop migration check m.migration             (on the target: a preview)",
+                "  pitstop migration apply m.migration             (backup first, one transaction)",
+                "",
+                "Each table has a rule: overwrite (the target's rows become the source's), upsert (source rows "
+                        + "replace those of the same primary key, new ones are added), insert-ignore (only new keys "
+                        + "are added), schema-only (the table's definition moves, no rows), skip (nothing moves). "
+                        + "The core and the plugins declare tables as configuration (default: overwrite) or user data "
+                        + "(default: schema-only; so is any undeclared table). The environment's variables and "
+                        + "secrets (app.environment) never move: only their names, which the target must have.",
+                "Schema changes only add: missing tables, columns, indexes, constraints and functions are created, "
+                        + "column defaults take the source's; nothing of the target is dropped."},
+        subcommands = {MigrationCommand.Create.class, MigrationCommand.Check.class, MigrationCommand.Apply.class,
+                MigrationCommand.Logs.class})
+final class MigrationCommand {
+
+    @ParentCommand
+    private Pitstop pitstop;
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = {"Writes a migration file of the running cluster, read in one consistent snapshot: each "
+                    + "table's rule, the definitions of the tables that move, the rows of those whose rule moves rows, "
+                    + "the names (never the values) of its environment variables and secrets, and a manifest with "
+                    + "the release, the plugins and a checksum per table.",
+                    "",
+                    "The rules file (YAML) gives tables other rules than their defaults:",
+                    "  tables:",
+                    "    app.items: upsert",
+                    "    app.comments: skip",
+                    "upsert and insert-ignore need a primary key that the application sets, not the database (no "
+                            + "identity, serial or default): otherwise equal keys in two databases are different rows."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:written", "1:failed, or no cluster runs in HOME; no file was written",
+                    "2:usage error: FILE exists, or the rules file is not valid (the message names the table and "
+                            + "the rule); no file was written"})
+    static final class Create implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Option(names = "--output", paramLabel = "FILE", required = true, description = "Where to write the migration file.")
+        private Path output;
+
+        @Option(names = "--rules", paramLabel = "FILE",
+                description = "The rules file (YAML, see above). Default: every table gets its default rule.")
+        private Path rules;
+
+        @Override
+        public Integer call() {
+            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            Migrations.Created created = engine(() -> Migrations.create(cluster.db(), output,
+                    rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster)));
+            System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
+                            + "names)%n", created.file(), ProgressDisplay.bytes(created.size()), created.manifest().release(),
+                    created.plan().tables().stream().filter(t -> t.rule().movesSchema()).count(),
+                    created.manifest().tables().size(), created.plan().environment().size());
+            return 0;
+        }
+
+        /** The plugins the nodes load: the release's bundled ones and those added to the storage directory. */
+        private List<Path> pluginJars(RunningCluster cluster) {
+            List<Path> jars = new ArrayList<>(Release.open(Path.of(cluster.file().release())).plugins());
+            Path added = migration.pitstop.home().storageDir().resolve("plugins");
+            if (Files.isDirectory(added)) {
+                try (Stream<Path> files = Files.list(added)) {
+                    files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+                } catch (IOException e) {
+                    throw OperationException.failed("cannot list the added plugins in " + added + ": " + e.getMessage());
+                }
+            }
+            return jars;
+        }
+    }
+
+    /** How values for the target's missing environment variables and secrets are given to check and apply. */
+    static final class ValueOptions {
+
+        @Option(names = "--set", paramLabel = "NAME=VALUE",
+                description = "The value of an environment variable the source has and the target lacks. Not for "
+                        + "secrets: a command line is visible to every user of the host.")
+        private List<String> set = List.of();
+
+        @Option(names = "--set-file", paramLabel = "FILE",
+                description = "Values of variables and secrets the target lacks, one NAME=VALUE a line ('#' starts "
+                        + "a comment). Keep it readable only by you.")
+        private Path setFile;
+
+        @Option(names = "--allow-missing-plugins",
+                description = "Go on when the target lacks plugins of the source (or has older versions): their "
+                        + "tables are left out.")
+        private boolean allowMissingPlugins;
+
+        Migrations.Options options() {
+            Map<String, String> values = new LinkedHashMap<>();
+            if (setFile != null) {
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(setFile);
+                } catch (NoSuchFileException e) {
+                    throw OperationException.invalid("--set-file: no such file " + setFile);
+                } catch (IOException e) {
+                    throw OperationException.invalid("--set-file: cannot read " + setFile + ": " + e.getMessage());
+                }
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).strip();
+                    if (!line.isEmpty() && !line.startsWith("#")) {
+                        put(values, line, setFile + " line " + (i + 1));
+                    }
+                }
+            }
+            for (String assignment : set) {
+                put(values, assignment, "--set");
+            }
+            Migrations.Options options = Migrations.Options.defaults().withValues(values, set.stream()
+                    .map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
+            return allowMissingPlugins ? options.allowingMissingPlugins() : options;
+        }
+
+        private static void put(Map<String, String> values, String assignment, String where) {
+            int equals = assignment.indexOf('=');
+            if (equals < 1) {
+                throw OperationException.invalid(where + ": '" + assignment.split("=", 2)[0]
+                        + "...' is not NAME=VALUE");
+            }
+            if (values.put(assignment.substring(0, equals), assignment.substring(equals + 1)) != null) {
+                throw OperationException.invalid(where + ": " + assignment.substring(0, equals) + " is given twice");
+            }
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Checks a migration file against the running cluster and shows what 'apply' would do, "
+                    + "without changing anything: it runs the whole migration in a transaction and rolls it back "
+                    + "(briefly locking the tables it would change).",
+                    "",
+                    "Refused when: the file is damaged or not a migration file; it was made by a newer release than "
+                            + "the cluster's; plugins of the source are missing here (listed; --allow-missing-plugins "
+                            + "leaves their tables out); environment variables or secrets are missing here (listed; "
+                            + "give them with --set or --set-file); the PostgreSQL version or encoding cannot take it; "
+                            + "a table's rule cannot match its rows by the key here; or a table, column or index of "
+                            + "the same name differs. Every reason is listed at once.",
+                    "Otherwise it prints, per table, the rule and the rows to insert, update and delete, then every "
+                            + "schema statement that would run."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:the migration can be applied; the preview is printed", "1:failed, or no cluster runs in HOME",
+                    "2:usage error: a bad --set or --set-file", "3:refused: the message lists every reason"})
+    static final class Check implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Parameters(paramLabel = "FILE", description = "The migration file.")
+        private Path file;
+
+        @Mixin
+        private ValueOptions values;
+
+        @Override
+        public Integer call() {
+            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options()));
+            print(preview, System.out, "would change");
+            System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
+            return 0;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Applies a migration file to the running cluster, as a journaled procedure:",
+                    "  the checks of 'migration check' (refused with nothing changed) → confirmation (skipped with "
+                            + "--yes) → a maintenance window, unless one is open (with --page: status page up; every "
+                            + "node but one drained and stopped) → the current data saved in "
+                            + "HOME/backups/before-migration-<UTC time>.backup → the migration in one transaction: "
+                            + "schema, environment values, rows by rule, verified, logged → the window closed again "
+                            + "(the node verified, the others started, the page down).",
+                    "",
+                    "If the backup or the migration fails, nothing was changed and the window it opened is undone. "
+                            + "If this command is interrupted, --resume continues after the last completed step (give "
+                            + "--set and --set-file again: values are not journaled). To undo a migration that "
+                            + "succeeded, restore the backup it names: pitstop backup restore NAME. 'pitstop migration "
+                            + "logs' shows what every migration did."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:applied", "1:failed: the message says what state the cluster is in and names the backup",
+                    "2:usage error: a bad option, no terminal to confirm on",
+                    "3:refused: the checks (the message lists every reason), not confirmed, or another procedure runs "
+                            + "or is open; nothing was changed"})
+    static final class Apply implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Parameters(paramLabel = "FILE", arity = "0..1", description = "The migration file. Not with --resume.")
+        private Path file;
+
+        @Mixin
+        private ValueOptions values;
+
+        @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
+        private boolean yes;
+
+        @Option(names = "--page", description = "If a window is opened, put the 503 status page up while it is open.")
+        private boolean page;
+
+        @Option(names = "--resume", description = "Continue the interrupted (or failed) apply after its last "
+                + "completed step.")
+        private boolean resume;
+
+        @Override
+        public Integer call() {
+            if (resume == (file != null)) {
+                throw OperationException.invalid(resume ? "--resume continues the open apply with its own file: leave "
+                        + "FILE out" : "which migration file? give FILE");
+            }
+            if (!resume && !yes && System.console() == null) {
+                throw OperationException.invalid("there is no terminal to confirm the migration on: add --yes");
+            }
+            ClusterProcedures procedures = ClusterProcedures.open(migration.pitstop, spec);
+            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
+                    cluster.db(), migration.pitstop.home().storageDir(), ProgressDisplay.forConsole(null));
+            ProcedureRunner runner = procedures.runner();
+            Migrations.Options options = values.options();
+            if (resume) {
+                runner.resume(ProcedureKind.MIGRATION_APPLY, params -> apply.resumed(params, options));
+            } else {
+                runner.start(apply.of(file, procedures.backupsDir(), options, page,
+                        consequence -> yes || Confirmation.ask(spec, consequence)));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Shows the migrations applied to the running cluster, newest first: file, releases, outcome, "
+                    + "the backup taken before, each step with its duration, each table's rows inserted, updated and "
+                    + "deleted, and every schema statement that ran.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:shown", "1:failed, or no cluster runs in HOME"})
+    static final class Logs implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Override
+        public Integer call() {
+            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            List<MigrationLog.Entry> entries = engine(() -> Migrations.logs(cluster.db()));
+            PrintStream out = System.out;
+            if (entries.isEmpty()) {
+                out.println("No migration was applied to this cluster (see: pitstop migration --help)");
+            }
+            for (MigrationLog.Entry entry : entries) {
+                out.printf("#%d %s %s: %s from release %s%s, %s%n", entry.id(), entry.startedAt().truncatedTo(ChronoUnit.SECONDS),
+                        entry.outcome(), entry.file(), entry.sourceRelease(),
+                        entry.targetRelease() == null ? "" : " into " + entry.targetRelease(),
+                        entry.backup() == null ? "no backup" : "backup before: " + entry.backup());
+                if (entry.message() != null) {
+                    out.printf("  %s%n", entry.message());
+                }
+                for (MigrationLog.Step step : entry.steps()) {
+                    out.printf("  step: %s (%.1f s)%n", step.name(), step.millis() / 1000.0);
+                }
+                print(new Migrations.Report(entry.file(), entry.sourceRelease(), entry.targetRelease(), entry.tables(),
+                        entry.statements(), List.of()), out, "changed");
+            }
+            return 0;
+        }
+    }
+
+    /** Per table the rule and the row counts, then the schema statements. */
+    static void print(Migrations.Report report, PrintStream out, String verb) {
+        out.printf("%s: made by release %s, for the target at release %s%n", report.file(), report.sourceRelease(),
+                report.targetRelease());
+        String format = "  %-32s %-14s %8s %8s %8s  %s%n";
+        out.printf(format, "TABLE", "RULE", "INSERT", "UPDATE", "DELETE", "");
+        for (Migrations.TableOutcome table : report.tables()) {
+            boolean rows = table.rule().movesData() && table.note() == null;
+            out.printf(format, table.table(), table.rule().label(), rows ? table.inserted() : "-",
+                    rows ? table.updated() : "-", rows ? table.deleted() : "-", table.note() == null ? "" : table.note());
+        }
+        out.printf("  Schema statements that %s the target: %s%n", verb, report.statements().isEmpty() ? "none" : "");
+        for (String statement : report.statements()) {
+            out.printf("    %s;%n", statement);
+        }
+        if (!report.environmentAdded().isEmpty()) {
+            out.printf("  Environment values added: %s%n", String.join(", ", report.environmentAdded()));
+        }
+    }
+
+    /** The engine's errors as the CLI's: refused (3), bad input (2), failed (1). */
+    private static <T> T engine(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (MigrationRefusedException e) {
+            throw OperationException.refused(e.getMessage());
+        } catch (InvalidMigrationException e) {
+            throw OperationException.invalid(e.getMessage());
+        } catch (MigrationException | BackupException e) {
+            throw OperationException.failed(e.getMessage());
+        }
+    }
+}

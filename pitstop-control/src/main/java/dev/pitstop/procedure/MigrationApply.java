@@ -1,0 +1,217 @@
+package dev.pitstop.procedure;
+
+import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.Backups;
+import dev.pitstop.backup.Progress;
+import dev.pitstop.control.Cluster;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.migration.MigrationException;
+import dev.pitstop.migration.MigrationRefusedException;
+import dev.pitstop.migration.Migrations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The application of a migration file to the cluster, as the operations guide's in-app
+ * maintenance: inside a maintenance window — the open one, or one this procedure opens and closes
+ * with {@link MaintenanceWindow}'s own steps — a backup of the current data, then the migration in
+ * one transaction ({@link Migrations#apply}), which verifies itself and writes the migration log.
+ * Everything that can refuse is checked first, by running the whole migration in a transaction
+ * that is rolled back. A failure of the backup or the migration changes no data; the window this
+ * procedure opened is undone by itself.
+ *
+ * <p>The values given for missing environment variables and secrets are not journaled: a resume
+ * needs them again.
+ */
+public final class MigrationApply {
+
+    private static final String FILE = "file";
+    private static final String BACKUP = "backup";
+    private static final String OPENS_WINDOW = "opens-window";
+    private static final String ALLOW_MISSING_PLUGINS = "allow-missing-plugins";
+    /** The journaled parameters of the window this procedure opens carry this prefix. */
+    private static final String WINDOW = "window.";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final MaintenanceWindow window;
+    private final Cluster cluster;
+    private final DbSettings db;
+    private final Path storage;
+    private final Progress progress;
+
+    /**
+     * @param storage  the storage directory, carried by the backup taken first
+     * @param progress shown while that backup is written
+     */
+    public MigrationApply(MaintenanceWindow window, Cluster cluster, DbSettings db, Path storage, Progress progress) {
+        this.window = window;
+        this.cluster = cluster;
+        this.db = db;
+        this.storage = storage;
+        this.progress = progress;
+    }
+
+    /**
+     * A new application of {@code file}.
+     *
+     * @param page    whether a window this procedure opens puts the status page up
+     * @param confirm asked, once the checks passed, whether to go ahead; it is told what will happen
+     */
+    public Procedure of(Path file, Path backupsDir, Migrations.Options options, boolean page, Predicate<String> confirm) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put(FILE, file.toAbsolutePath().normalize().toString());
+        params.put(BACKUP, backupsDir.toAbsolutePath().normalize()
+                .resolve("before-migration-" + STAMP.format(Instant.now()) + ".backup").toString());
+        params.put(ALLOW_MISSING_PLUGINS, String.valueOf(options.allowMissingPlugins()));
+        boolean opensWindow = !cluster.policy().windowOpen();
+        params.put(OPENS_WINDOW, String.valueOf(opensWindow));
+        if (opensWindow) {
+            window.begin(page).params().forEach((key, value) -> params.put(WINDOW + key, value));
+        }
+        return new Run(params, options, confirm);
+    }
+
+    /** The application started with {@code params}, as journaled; {@code values} as given again. */
+    public Procedure resumed(Map<String, String> params, Migrations.Options values) {
+        return new Run(params, values, consequence -> true);
+    }
+
+    private final class Run implements Procedure {
+
+        private final Map<String, String> params;
+        private final Migrations.Options options;
+        private final Predicate<String> confirm;
+        private final Path file;
+        private final Path backup;
+        private final Procedure begin;
+        private Migrations.Report report;
+
+        Run(Map<String, String> params, Migrations.Options values, Predicate<String> confirm) {
+            this.params = Map.copyOf(params);
+            this.options = Boolean.parseBoolean(params.get(ALLOW_MISSING_PLUGINS)) ? values.allowingMissingPlugins() : values;
+            this.confirm = confirm;
+            this.file = Path.of(params.get(FILE));
+            this.backup = Path.of(params.get(BACKUP));
+            this.begin = Boolean.parseBoolean(params.get(OPENS_WINDOW)) ? window.begin(windowParams()) : null;
+        }
+
+        private Map<String, String> windowParams() {
+            Map<String, String> windowParams = new HashMap<>();
+            params.forEach((key, value) -> {
+                if (key.startsWith(WINDOW)) {
+                    windowParams.put(key.substring(WINDOW.length()), value);
+                }
+            });
+            return windowParams;
+        }
+
+        @Override
+        public ProcedureKind kind() {
+            return ProcedureKind.MIGRATION_APPLY;
+        }
+
+        @Override
+        public String target() {
+            return file.getFileName().toString();
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return params;
+        }
+
+        @Override
+        public void preflight() {
+            if (begin != null) {
+                begin.preflight();
+            }
+            Migrations.Report preview = check();
+            String consequence = "This applies " + target() + " (release " + preview.sourceRelease() + ") to the cluster: "
+                    + changedTables(preview) + " tables change, " + preview.statements().size() + " schema statements run"
+                    + (begin != null ? "; the cluster is scaled down to one node meanwhile" : "") + ". The current data "
+                    + "is saved first in " + backup.getFileName() + " ('pitstop migration check " + target()
+                    + "' shows every change).";
+            if (!confirm.test(consequence)) {
+                throw OperationException.refused("the migration was not confirmed; nothing was changed");
+            }
+        }
+
+        private Migrations.Report check() {
+            try {
+                return Migrations.check(db, file, options);
+            } catch (MigrationRefusedException e) {
+                throw OperationException.refused(e.getMessage());
+            } catch (MigrationException e) {
+                throw OperationException.failed(e.getMessage());
+            }
+        }
+
+        @Override
+        public List<ProcedureStep> steps() {
+            List<ProcedureStep> steps = new ArrayList<>();
+            if (begin != null) {
+                steps.addAll(begin.steps());
+            }
+            steps.add(ProcedureStep.of("save the current data in " + backup.getFileName(), this::saveCurrentData));
+            steps.add(ProcedureStep.of("apply " + target() + " in one transaction, verified and logged", this::apply));
+            if (begin != null) {
+                steps.addAll(window.endOf(windowParams()).steps());
+            }
+            return steps;
+        }
+
+        /** The backup and the migration change no data when they fail; the window opened for them is undone. */
+        @Override
+        public boolean rollsBackOnFailureOf(int position) {
+            int firstOwnStep = begin == null ? 1 : begin.steps().size() + 1;
+            return position == firstOwnStep || position == firstOwnStep + 1;
+        }
+
+        @Override
+        public List<ProcedureStep> rollbackSteps(int completedSteps) {
+            return begin == null ? List.of() : begin.rollbackSteps(completedSteps);
+        }
+
+        /** The step may have run before, and been interrupted after the file was complete. */
+        private void saveCurrentData() {
+            if (!Files.exists(backup)) {
+                Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withProgress(progress));
+            }
+        }
+
+        private void apply() {
+            try {
+                report = Migrations.apply(db, file, options, backup.getFileName().toString());
+            } catch (MigrationRefusedException e) {
+                throw OperationException.refused(e.getMessage());
+            }
+        }
+
+        @Override
+        public String succeeded() {
+            return "applied " + target() + (report == null ? "" : ": " + changedTables(report) + " tables changed, "
+                    + report.statements().size() + " schema statements ran") + "; 'pitstop migration logs' shows what it "
+                    + "did; the data from before is in " + backup + " (to go back: pitstop backup restore "
+                    + backup.getFileName() + ")";
+        }
+
+        @Override
+        public String rolledBack() {
+            return "the migration " + target() + " changed nothing" + (begin != null
+                    ? "; the maintenance window it opened was undone and every node serves again" : "");
+        }
+    }
+
+    private static long changedTables(Migrations.Report report) {
+        return report.tables().stream().filter(t -> t.inserted() + t.updated() + t.deleted() > 0).count();
+    }
+}
