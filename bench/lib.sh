@@ -176,3 +176,64 @@ environment_md() {
     "$(cpu_busy_percent)% just after (each over 3 s)"
   echo "- build: commit $COMMIT, built by the script (\`mvn -DskipTests package\` of a \`git archive\` export)"
 }
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+# psql and pg_dump are packaged as postgresql-client, so require_packages (tool = package) does not fit.
+require_pg_client() {
+  command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && command -v psql >/dev/null && return 0
+  [[ $(id -u) -eq 0 ]] || die "psql/pg_dump is missing; install it with: sudo apt-get install -y postgresql-client"
+  log "installing postgresql-client from Debian's packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >&2
+}
+
+# Points psql (PGHOST, PGPORT, PGDATABASE, PGUSER) at the database of the cluster in HOME, from the
+# `db` entry of its cluster.json; sets DB_URL and DB_USER as the nodes are given them.
+use_cluster_db() {
+  local home=$1
+  DB_URL="$(jq -r .db.url "$home/cluster.json")"   # jdbc:postgresql://HOST:PORT/DB
+  DB_USER="$(jq -r .db.user "$home/cluster.json")"
+  [[ $DB_URL =~ ^jdbc:postgresql://([^:/]+):([0-9]+)/([^?]+)$ ]] || die "unexpected database URL $DB_URL"
+  export PGHOST="${BASH_REMATCH[1]}" PGPORT="${BASH_REMATCH[2]}" PGDATABASE="${BASH_REMATCH[3]}" PGUSER="$DB_USER"
+}
+
+# --- measurements --------------------------------------------------------------------------------
+
+# Runs a command, logging it, and sets SECONDS_TAKEN to its wall time; its output goes to
+# $WORK/last.out and $WORK/last.err, and is shown if it fails.
+timed() {
+  local t0
+  log "running: $*"
+  t0="$(now_ms)"
+  "$@" >"$WORK/last.out" 2>"$WORK/last.err" || { cat "$WORK/last.out" "$WORK/last.err" >&2; die "failed: $*"; }
+  SECONDS_TAKEN="$(ms_to_s $(($(now_ms) - t0)))"
+}
+
+# Launches one node of the release in DIR the way the supervisor does (same java, its lib/ as the
+# classpath), configured by flags, against a database that release has already installed; sets
+# ELAPSED_MS to the time from launch to the first 200 of /health/ready, then stops it with SIGTERM.
+# Call it in the script's shell, not a $(...) subshell, so the EXIT trap knows the node's pid.
+# READY_TIMEOUT (s, default 120) and POLL_SECONDS (default 0.02) may be set by the script.
+node_start_to_ready() {
+  local release=$1 id=$2 db_url=$3 db_user=$4 storage=$5 port pid t0
+  port="$(free_port)"
+  t0="$(now_ms)"
+  java -cp "$release/lib/*" dev.pitstop.node.NodeMain \
+    --set db.url="$db_url" --set db.user="$db_user" --set http.port="$port" \
+    --set node.id="$id" --set release="$release" --set storage="$storage" \
+    >"$WORK/$id.log" 2>&1 &
+  pid=$!
+  PIDS+=("$pid")
+  until [[ $(http_status "http://127.0.0.1:$port/health/ready") == 200 ]]; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -20 "$WORK/$id.log" >&2
+      die "$id exited before it was ready; its log is above"
+    fi
+    (($(now_ms) - t0 < ${READY_TIMEOUT:-120} * 1000)) || die "$id was not ready within ${READY_TIMEOUT:-120}s (log: $WORK/$id.log)"
+    sleep "${POLL_SECONDS:-0.02}"
+  done
+  ELAPSED_MS=$(($(now_ms) - t0))
+  kill -TERM "$pid"
+  wait "$pid" || true
+}
