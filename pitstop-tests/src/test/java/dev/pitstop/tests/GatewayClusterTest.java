@@ -18,11 +18,20 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
-/** Three real nodes of the demo release behind the built-in gateway. */
+/**
+ * Three real nodes of the demo release behind the built-in gateway, shared by the tests in order;
+ * the last one kills a node.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayClusterTest {
 
     private static final String BYPASS = "bypass-token-for-tests";
@@ -32,7 +41,7 @@ class GatewayClusterTest {
     private Gateway gateway;
     private Cluster cluster;
 
-    @BeforeEach
+    @BeforeAll
     void startCluster() {
         DbSettings db = TestDatabase.create();
         nodes.add(NodeProcess.start(Demo.release("1.0.0"), db, "node-1"));
@@ -48,7 +57,7 @@ class GatewayClusterTest {
         awaitTrue("all nodes in rotation", Duration.ofSeconds(10), () -> gateway.nodesInRotation().size() == 3);
     }
 
-    @AfterEach
+    @AfterAll
     void stopCluster() throws InterruptedException {
         if (gateway != null) {
             gateway.close();
@@ -60,6 +69,7 @@ class GatewayClusterTest {
     }
 
     @Test
+    @Order(1)
     void anItemCreatedThroughTheGatewayIsReadableFromEveryNode() {
         HttpResponse<String> created = Http.post(gateway() + "/api/items", Http.item("spanner"));
         assertThat(created.statusCode()).isEqualTo(201);
@@ -72,6 +82,7 @@ class GatewayClusterTest {
     }
 
     @Test
+    @Order(4)
     void aKilledNodeCostsClientsNothingAndLeavesTheRotation() throws Exception {
         Http.post(gateway() + "/api/items", Http.item("bolt"));
         AtomicBoolean running = new AtomicBoolean(true);
@@ -92,12 +103,12 @@ class GatewayClusterTest {
             }
         });
         client.start();
-        awaitTrue("client running", Duration.ofSeconds(5), () -> ok.get() > 20);
+        awaitTrue("client running", Duration.ofSeconds(30), () -> ok.get() > 20);
 
         nodes.get(1).kill();
         awaitTrue("node-2 out of rotation", Duration.ofSeconds(3), () -> !gateway.nodesInRotation().contains("node-2"));
         int before = ok.get();
-        awaitTrue("client still served", Duration.ofSeconds(5), () -> ok.get() > before + 50);
+        awaitTrue("client still served", Duration.ofSeconds(30), () -> ok.get() > before + 50);
         running.set(false);
         client.join();
 
@@ -106,6 +117,7 @@ class GatewayClusterTest {
     }
 
     @Test
+    @Order(3)
     void theMaintenancePageIsServedByGatewayAndNodesUntilTakenDown() {
         cluster.setMaintenance(true, null, 120);
 
@@ -139,6 +151,7 @@ class GatewayClusterTest {
     }
 
     @Test
+    @Order(2)
     void theAdminApiNeedsTheBearerToken() {
         NodeProcess node = nodes.get(0);
         assertThat(Http.get(node.url() + "/admin/node").statusCode()).isEqualTo(401);

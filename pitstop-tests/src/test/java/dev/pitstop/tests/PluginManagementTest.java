@@ -27,12 +27,21 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Plugin changes through the nodes' admin API, on three real nodes sharing one database and storage. */
+/**
+ * Plugin changes through the nodes' admin API, on three real nodes sharing one database and
+ * storage. The tests share the cluster, in order, each leaving the policy as it found it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PluginManagementTest {
 
     private static final String TOKEN = "admin-token-for-tests";
@@ -43,7 +52,7 @@ class PluginManagementTest {
     private HikariDataSource pool;
     private Cluster cluster;
 
-    @BeforeEach
+    @BeforeAll
     void startNodes() {
         db = TestDatabase.create();
         nodes.add(NodeProcess.start(Demo.release("1.0.0"), db, "node-1"));
@@ -58,13 +67,14 @@ class PluginManagementTest {
                 () -> admin("GET", nodes.get(0), "/admin/plugins", null).statusCode() == 200);
     }
 
-    @AfterEach
+    @AfterAll
     void stopNodes() throws InterruptedException {
         NodeProcess.closeAll(nodes);
         pool.close();
     }
 
     @Test
+    @Order(1)
     void enablingAndDisablingReachesEveryRunningNode() throws Exception {
         long item = Http.json(Http.post(nodes.get(0).url() + "/api/items", Http.item("gear"))).get("id").asLong();
         assertThat(admin("POST", nodes.get(1), "/admin/plugins", Demo.plugin("comments-1.0.0.jar")).statusCode()).isEqualTo(201);
@@ -97,10 +107,10 @@ class PluginManagementTest {
     }
 
     @Test
+    @Order(2)
     void anAddedPluginIsUpgradedEverywhereAndRemovedWithItsData(@TempDir Path dir) throws Exception {
         long item = Http.json(Http.post(nodes.get(0).url() + "/api/items", Http.item("gear"))).get("id").asLong();
-        admin("POST", nodes.get(0), "/admin/plugins", Demo.plugin("comments-1.0.0.jar"));
-        admin("POST", nodes.get(0), "/admin/plugins/comments/enable", null);
+        assertThat(admin("POST", nodes.get(0), "/admin/plugins/comments/enable", null).statusCode()).isEqualTo(200);
         Path newer = rewrite(Demo.plugin("comments-1.0.0.jar"), dir.resolve("comments-1.0.1.jar"),
                 descriptor("comments", ">=1.0.0", "items").replace("plugin.version=1.0.0", "plugin.version=1.0.1"));
 
@@ -122,12 +132,11 @@ class PluginManagementTest {
         assertThat(TestDatabase.count(db, "SELECT count(*) FROM app.plugins WHERE id = 'comments'")).isZero();
         assertThat(TestDatabase.count(db, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'app'"
                 + " AND table_name IN ('comments', 'plugin_comments_schema_history')")).isZero();
-        try (Stream<Path> stored = Files.list(NodeProcess.storage(db).resolve("plugins"))) {
-            assertThat(stored).isEmpty();
-        }
+        assertThat(stored()).noneMatch(jar -> jar.getFileName().toString().startsWith("comments"));
     }
 
     @Test
+    @Order(3)
     void aPluginWhoseMigrationFailsChangesNothing() throws Exception {
         assertThat(admin("POST", nodes.get(0), "/admin/plugins", Demo.plugin("broken-1.0.0.jar")).statusCode()).isEqualTo(201);
         String schemaBefore = schemaFingerprint();
@@ -143,6 +152,7 @@ class PluginManagementTest {
     }
 
     @Test
+    @Order(4)
     void badJarsAreRefusedAndNothingIsStored(@TempDir Path dir) throws Exception {
         Path comments = Demo.plugin("comments-1.0.0.jar");
         Path noDescriptor = rewrite(comments, dir.resolve("no-descriptor.jar"), null);
@@ -152,6 +162,7 @@ class PluginManagementTest {
         byte[] bytes = Files.readAllBytes(comments);
         Files.write(corrupt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         String statesBefore = pluginStates();
+        List<Path> storedBefore = stored();
 
         assertRefused(noDescriptor, "no plugin.properties");
         assertRefused(tooNew, "requires release >=9.0.0");
@@ -159,12 +170,11 @@ class PluginManagementTest {
         assertRefused(corrupt, "not a valid jar");
 
         assertThat(pluginStates()).isEqualTo(statesBefore);
-        try (Stream<Path> stored = Files.list(NodeProcess.storage(db).resolve("plugins"))) {
-            assertThat(stored).isEmpty();
-        }
+        assertThat(stored()).isEqualTo(storedBefore);
     }
 
     @Test
+    @Order(5)
     void policyDecidesWhetherPluginsMayChange() {
         cluster.setPolicy("window-only", "allowed");
         HttpResponse<String> refused = admin("POST", nodes.get(0), "/admin/plugins", Demo.plugin("comments-1.0.0.jar"));
@@ -176,8 +186,16 @@ class PluginManagementTest {
 
         cluster.setPolicy("prohibited", "allowed");
         HttpResponse<String> prohibited = admin("POST", nodes.get(0), "/admin/plugins/comments/enable", null);
+        cluster.setPolicy("allowed", "allowed");
+        cluster.setWindowOpen(false);
         assertThat(prohibited.statusCode()).isEqualTo(403);
         assertThat(Http.json(prohibited).get("error").asText()).contains("prohibited");
+    }
+
+    private List<Path> stored() throws IOException {
+        try (Stream<Path> jars = Files.list(NodeProcess.storage(db).resolve("plugins"))) {
+            return jars.sorted().toList();
+        }
     }
 
     private void assertRefused(Path jar, String reason) {
