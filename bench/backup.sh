@@ -32,15 +32,6 @@ parse_args() {
   done
 }
 
-# pg_dump is packaged as postgresql-client, so require_packages (tool = package) does not fit.
-require_pg_client() {
-  command -v pg_dump >/dev/null && command -v pg_restore >/dev/null && return 0
-  [[ $(id -u) -eq 0 ]] || die "pg_dump is missing; install it with: sudo apt-get install -y postgresql-client"
-  log "installing postgresql-client from Debian's packages"
-  apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >&2
-}
-
 # --- the database --------------------------------------------------------------------------------
 
 start_cluster() {
@@ -111,14 +102,6 @@ SQL
 
 # --- measurements --------------------------------------------------------------------------------
 
-# Runs a command, logging it, and sets SECONDS_TAKEN to its wall time.
-timed() {
-  local t0
-  log "running: $*"
-  t0="$(now_ms)"
-  "$@" >"$WORK/last.out" 2>"$WORK/last.err" || { cat "$WORK/last.out" "$WORK/last.err" >&2; die "failed: $*"; }
-  SECONDS_TAKEN="$(ms_to_s $(($(now_ms) - t0)))"
-}
 
 # The time a procedure's step took, from its "N. NAME ... done in X s" line.
 step_seconds() {

@@ -34,33 +34,6 @@ parse_args() {
 
 # --- A. one node, installed database -------------------------------------------------------------
 
-# Launches one node the way the supervisor does (same java, same classpath), configured by flags;
-# sets ELAPSED_MS to the time from launch to the first 200 of /health/ready, then stops it with
-# SIGTERM. Runs in this shell, not a $(...) subshell, so the EXIT trap knows the node's pid.
-time_node_to_ready() {
-  local id=$1 db_url=$2 db_user=$3 storage=$4 port pid t0
-  port="$(free_port)"
-  t0="$(now_ms)"
-  java -cp "$RELEASE/lib/*" dev.pitstop.node.NodeMain \
-    --set db.url="$db_url" --set db.user="$db_user" --set http.port="$port" \
-    --set node.id="$id" --set release="$RELEASE" --set storage="$storage" \
-    >"$WORK/$id.log" 2>&1 &
-  pid=$!
-  PIDS+=("$pid")
-  until [[ $(http_status "http://127.0.0.1:$port/health/ready") == 200 ]]; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -20 "$WORK/$id.log" >&2
-      die "$id exited before it was ready; its log is above"
-    fi
-    (($(now_ms) - t0 < READY_TIMEOUT * 1000)) || die "$id was not ready within ${READY_TIMEOUT}s (log: $WORK/$id.log)"
-    sleep "$POLL_SECONDS"
-  done
-  ELAPSED_MS=$(($(now_ms) - t0))
-  # Stopped before the next sample, so samples do not compete for the CPUs.
-  kill -TERM "$pid"
-  wait "$pid" || true
-}
-
 bench_node_start() {
   local home="$WORK/installed" port db_url db_user i
   port="$(free_port)"
@@ -72,7 +45,7 @@ bench_node_start() {
   db_user="$(jq -r .db.user "$home/cluster.json")"
   NODE_MS=()
   for ((i = 1; i <= REPEAT; i++)); do
-    time_node_to_ready "bench-node-$i" "$db_url" "$db_user" "$home/storage"
+    node_start_to_ready "$RELEASE" "bench-node-$i" "$db_url" "$db_user" "$home/storage"
     NODE_MS+=("$ELAPSED_MS")
     log "A: sample $i: node ready after $ELAPSED_MS ms"
   done
