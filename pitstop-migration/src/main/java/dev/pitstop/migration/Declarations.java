@@ -54,11 +54,6 @@ public final class Declarations {
         static final String CORE = "core";
     }
 
-    /** The core's declarations alone: for an application without plugins. */
-    public static Declarations core() {
-        return new Declarations(CORE);
-    }
-
     /**
      * The core's declarations and those of the plugins in {@code jars}.
      *

@@ -104,10 +104,10 @@ public final class MigrationLog {
             tables = List.copyOf(outcomes);
         }
 
-        Entry entry(MigrationFile file, Migrations.Report report, String backup, Instant startedAt, String outcome,
+        Entry entry(MigrationFile file, String targetRelease, String backup, Instant startedAt, String outcome,
                     String message) {
-            return new Entry(0, file.name(), file.manifest().release(), report == null ? null : report.targetRelease(),
-                    backup, startedAt, Instant.now(), outcome, message, List.copyOf(steps), tables, statements);
+            return new Entry(0, file.name(), file.manifest().release(), targetRelease, backup, startedAt, Instant.now(),
+                    outcome, message, List.copyOf(steps), tables, statements);
         }
     }
 

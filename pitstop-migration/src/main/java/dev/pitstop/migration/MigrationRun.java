@@ -75,8 +75,8 @@ final class MigrationRun {
                         }
                     });
                     step = "committing";
-                    log.step("record the migration in the log", () -> MigrationLog.record(c, log.entry(file, report,
-                            backup, started, "succeeded", null)));
+                    MigrationLog.Entry entry = log.entry(file, report.targetRelease(), backup, started, "succeeded", null);
+                    MigrationLog.record(c, entry);
                     c.commit();
                 } else {
                     c.rollback();
@@ -92,7 +92,7 @@ final class MigrationRun {
                 }
                 String message = "migration " + file.name() + " failed while " + step + "; nothing was changed: "
                         + messageOf(e) + (backup == null ? "" : " (the backup taken before it is " + backup + ")");
-                MigrationLog.record(c, log.entry(file, null, backup, started, "failed", message));
+                MigrationLog.record(c, log.entry(file, targetRelease, backup, started, "failed", message));
                 c.commit();
                 throw new MigrationException(message, e);
             }
