@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.pitstop.backup.format.BackupHeader;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

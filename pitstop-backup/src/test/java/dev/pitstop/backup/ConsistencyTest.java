@@ -3,6 +3,7 @@ package dev.pitstop.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pitstop.backup.format.EntryKind;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

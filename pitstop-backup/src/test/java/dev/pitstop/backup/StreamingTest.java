@@ -3,6 +3,7 @@ package dev.pitstop.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,7 @@ import dev.pitstop.backup.BackupOptions;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.Fingerprint;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

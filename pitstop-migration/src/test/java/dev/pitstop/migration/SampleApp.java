@@ -2,6 +2,7 @@ package dev.pitstop.migration;
 
 import dev.pitstop.control.ControlSchema;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

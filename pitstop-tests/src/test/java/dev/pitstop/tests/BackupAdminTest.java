@@ -8,6 +8,7 @@ import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

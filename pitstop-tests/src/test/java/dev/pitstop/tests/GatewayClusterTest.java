@@ -11,6 +11,7 @@ import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.gateway.Gateway;
 import dev.pitstop.gateway.GatewayConfig;
+import dev.pitstop.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

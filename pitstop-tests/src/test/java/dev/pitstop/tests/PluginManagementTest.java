@@ -7,6 +7,7 @@ import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;

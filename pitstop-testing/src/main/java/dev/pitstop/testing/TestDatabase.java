@@ -1,4 +1,4 @@
-package dev.pitstop.migration;
+package dev.pitstop.testing;
 
 import dev.pitstop.db.DbSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -6,15 +6,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One embedded PostgreSQL server for the test JVM; every test gets a database of its own, so tests
  * start from an empty database without paying for a server start each.
  */
-final class TestDatabase {
+public final class TestDatabase {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
@@ -22,12 +25,12 @@ final class TestDatabase {
     private TestDatabase() {
     }
 
-    static DbSettings create() {
+    public static DbSettings create() {
         return create("");
     }
 
     /** A new database; {@code options} are CREATE DATABASE options, like an encoding. */
-    static synchronized DbSettings create(String options) {
+    public static synchronized DbSettings create(String options) {
         if (server == null) {
             try {
                 server = EmbeddedPostgres.builder().start();
@@ -43,20 +46,17 @@ final class TestDatabase {
                 }
             }));
         }
-        String name = "migration_" + COUNTER.incrementAndGet();
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name + " " + options);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        String name = "test_" + COUNTER.incrementAndGet();
+        execute(new DbSettings(server.getJdbcUrl("postgres", "postgres"), "postgres", null),
+                "CREATE DATABASE " + name + " " + options);
         return new DbSettings(server.getJdbcUrl("postgres", name), "postgres", null);
     }
 
-    static Connection connect(DbSettings db) throws SQLException {
+    public static Connection connect(DbSettings db) throws SQLException {
         return DriverManager.getConnection(db.url(), db.user(), db.password());
     }
 
-    static void execute(DbSettings db, String sql) {
+    public static void execute(DbSettings db, String sql) {
         try (Connection c = connect(db); Statement st = c.createStatement()) {
             st.execute(sql);
         } catch (SQLException e) {
@@ -64,10 +64,10 @@ final class TestDatabase {
         }
     }
 
-    /** The rows of {@code sql}'s first two columns as "a=b", in its order. */
-    static java.util.List<String> pairs(DbSettings db, String sql) {
-        try (Connection c = connect(db); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            java.util.List<String> rows = new java.util.ArrayList<>();
+    /** Each row of a two-column query as {@code first=second}. */
+    public static List<String> pairs(DbSettings db, String sql) {
+        try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1) + "=" + rs.getString(2));
             }
@@ -77,8 +77,9 @@ final class TestDatabase {
         }
     }
 
-    static long count(DbSettings db, String sql) {
-        try (Connection c = connect(db); Statement st = c.createStatement(); var rs = st.executeQuery(sql)) {
+    /** The first column of the first row of a query that returns a number. */
+    public static long count(DbSettings db, String sql) {
+        try (Connection c = connect(db); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
