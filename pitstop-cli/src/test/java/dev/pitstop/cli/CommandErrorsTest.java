@@ -133,7 +133,10 @@ class CommandErrorsTest {
 
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.line()).isEqualTo("pitstop: unknown config key 'policy.plugin' in " + home.resolve("pitstop.yml")
-                + "; known keys: checks, policy.plugins, policy.upgrade");
+                + "; known keys: checks, haproxy.backend, haproxy.map-file, haproxy.server-prefix, haproxy.socket, "
+                + "kubernetes.container, kubernetes.deployment, kubernetes.image, kubernetes.namespace, kubernetes.url, "
+                + "nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
+                + "policy.upgrade, traffic");
     }
 
     @Test
