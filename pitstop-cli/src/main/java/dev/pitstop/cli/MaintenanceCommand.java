@@ -1,5 +1,6 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.control.AuditLog;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureState;
@@ -7,6 +8,7 @@ import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.MaintenanceWindow;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.Operator;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
 import dev.pitstop.status.ClusterStatus;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -183,8 +186,18 @@ final class MaintenanceCommand {
         @ParentCommand
         private MaintenanceCommand maintenance;
 
-        TrafficDriver traffic() {
-            return new Drivers(maintenance.pitstop.config(), RunningCluster.open(home())).traffic();
+        /** Makes the change through the cluster's traffic driver and records it in the audit log. */
+        void change(CommandSpec spec, String operation, Consumer<TrafficDriver> change) {
+            RunningCluster cluster = RunningCluster.open(home());
+            Operator operator = maintenance.pitstop.operator(spec);
+            AuditLog audit = new AuditLog(cluster.controlDb());
+            try {
+                change.accept(new Drivers(maintenance.pitstop.config(), cluster).traffic());
+            } catch (RuntimeException e) {
+                audit.record(operation, "cluster", operator.actor(), operator.origin(), "failed", e.getMessage());
+                throw e;
+            }
+            audit.record(operation, "cluster", operator.actor(), operator.origin(), "succeeded", null);
         }
 
         Home home() {
@@ -201,6 +214,9 @@ final class MaintenanceCommand {
         @ParentCommand
         private Page page;
 
+        @Spec
+        private CommandSpec spec;
+
         @Option(names = "--file", paramLabel = "F", description = "An HTML file to show instead of the default page.")
         private Path file;
 
@@ -214,7 +230,7 @@ final class MaintenanceCommand {
                 throw OperationException.invalid("--retry-after must be at least 1 second, got " + retryAfter);
             }
             String html = file == null ? null : read(file);
-            page.traffic().showStatusPage(html, retryAfter);
+            page.change(spec, "maintenance page on", traffic -> traffic.showStatusPage(html, retryAfter));
             System.out.printf("The status page is up: clients get 503 (Retry-After: %d s); operators pass with the "
                     + "header X-Pitstop-Bypass and the token in %s%n", retryAfter, page.home().bypassTokenFile());
             return 0;
@@ -238,9 +254,12 @@ final class MaintenanceCommand {
         @ParentCommand
         private Page page;
 
+        @Spec
+        private CommandSpec spec;
+
         @Override
         public Integer call() {
-            page.traffic().backToCluster();
+            page.change(spec, "maintenance page off", TrafficDriver::backToCluster);
             System.out.println("The status page is down: client requests go to the cluster again");
             return 0;
         }

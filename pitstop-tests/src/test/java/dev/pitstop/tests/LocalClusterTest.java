@@ -90,6 +90,9 @@ class LocalClusterTest {
 
         assertThat(off.exitCode()).as("%s", off).isZero();
         awaitGateway(r -> r.statusCode() == 200);
+        Cli.Result history = cli.run("history", "--json");
+        assertThat(Http.JSON.readTree(history.out()).get("audit").findValuesAsText("operation"))
+                .contains("maintenance page on", "maintenance page off");
     }
 
     private void up(int port) throws Exception {
