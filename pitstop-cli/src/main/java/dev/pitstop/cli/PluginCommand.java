@@ -27,8 +27,7 @@ import picocli.CommandLine.Spec;
                         + "a maintenance window ('pitstop maintenance begin', then 'end'); prohibited. "
                         + "A change that fails leaves the schema and the plugin state as they were. "
                         + "Every change, refused ones too, is in the audit log ('pitstop history')."},
-        subcommands = {PluginCommand.ListPlugins.class, PluginCommand.Add.class, PluginCommand.Enable.class,
-                PluginCommand.Disable.class, PluginCommand.Upgrade.class, PluginCommand.Remove.class},
+        subcommands = PluginCommand.ListPlugins.class,
         exitCodeListHeading = "%nExit codes of the changes:%n",
         exitCodeList = {"0:done on the cluster",
                 "1:failed (the message says nothing was changed), or the admin API cannot be reached",
@@ -36,6 +35,8 @@ import picocli.CommandLine.Spec;
                 "3:refused, nothing changed: by the policy, a bad jar, a dependency or state conflict, "
                         + "or no such plugin"})
 final class PluginCommand {
+
+    private static final String ID_DESCRIPTION = "The plugin's id, as 'pitstop plugin list' shows it.";
 
     @ParentCommand
     private Pitstop pitstop;
@@ -57,8 +58,9 @@ final class PluginCommand {
         return jar;
     }
 
-    static void printChange(String done, JsonNode plugin, PrintStream out) {
-        out.printf("%s %s %s%n", done, plugin.path("id").asText(), plugin.path("version").asText());
+    private static int printChange(String done, JsonNode plugin) {
+        System.out.printf("%s %s %s%n", done, plugin.path("id").asText(), plugin.path("version").asText());
+        return 0;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -105,96 +107,41 @@ final class PluginCommand {
                     + "required release range, dependencies) and store it in the shared storage. "
                     + "A bad jar is refused with what is wrong, and nothing is stored.",
                     "Then: pitstop plugin enable ID"})
-    static final class Add implements Callable<Integer> {
-
-        @ParentCommand
-        private PluginCommand plugin;
-
-        @Parameters(paramLabel = "FILE", description = "The plugin jar, e.g. demo/target/plugins/comments-1.0.0.jar")
-        private Path jar;
-
-        @Override
-        public Integer call() {
-            Path file = readable(jar);
-            printChange("Added", plugin.admin().add(file), System.out);
-            return 0;
-        }
+    int add(@Parameters(paramLabel = "FILE", description = "The plugin jar, e.g. demo/target/plugins/comments-1.0.0.jar")
+            Path jar) {
+        Path file = readable(jar);
+        return printChange("Added", admin().add(file));
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true,
             description = "Enables a plugin: on first enable its install migrations run (all or nothing), then every "
                     + "node loads it. Refused while a plugin it depends on is not enabled.")
-    static final class Enable implements Callable<Integer> {
-
-        @ParentCommand
-        private PluginCommand plugin;
-
-        @Parameters(paramLabel = "ID", description = "The plugin's id, as 'pitstop plugin list' shows it.")
-        private String id;
-
-        @Override
-        public Integer call() {
-            printChange("Enabled", plugin.admin().enable(id), System.out);
-            return 0;
-        }
+    int enable(@Parameters(paramLabel = "ID", description = ID_DESCRIPTION) String id) {
+        return printChange("Enabled", admin().enable(id));
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Disables a plugin: every node unloads it; its data stays. Refused while enabled plugins "
                     + "depend on it (the message lists them).")
-    static final class Disable implements Callable<Integer> {
-
-        @ParentCommand
-        private PluginCommand plugin;
-
-        @Parameters(paramLabel = "ID", description = "The plugin's id, as 'pitstop plugin list' shows it.")
-        private String id;
-
-        @Override
-        public Integer call() {
-            printChange("Disabled", plugin.admin().disable(id), System.out);
-            return 0;
-        }
+    int disable(@Parameters(paramLabel = "ID", description = ID_DESCRIPTION) String id) {
+        return printChange("Disabled", admin().disable(id));
     }
 
     @Command(name = "upgrade", mixinStandardHelpOptions = true,
             description = "Upgrades a plugin to the newer version in the jar (the plugin it replaces is named by the "
                     + "jar's plugin.id): its new migrations run (all or nothing), then every node loads it.")
-    static final class Upgrade implements Callable<Integer> {
-
-        @ParentCommand
-        private PluginCommand plugin;
-
-        @Parameters(paramLabel = "FILE", description = "The jar of the plugin's newer version.")
-        private Path jar;
-
-        @Override
-        public Integer call() {
-            Path file = readable(jar);
-            printChange("Upgraded", plugin.admin().upgrade(file), System.out);
-            return 0;
-        }
+    int upgrade(@Parameters(paramLabel = "FILE", description = "The jar of the plugin's newer version.") Path jar) {
+        Path file = readable(jar);
+        return printChange("Upgraded", admin().upgrade(file));
     }
 
     @Command(name = "remove", mixinStandardHelpOptions = true,
             description = "Removes a disabled plugin from the cluster. Its data stays unless --drop-data is given.")
-    static final class Remove implements Callable<Integer> {
-
-        @ParentCommand
-        private PluginCommand plugin;
-
-        @Parameters(paramLabel = "ID", description = "The plugin's id, as 'pitstop plugin list' shows it.")
-        private String id;
-
-        @Option(names = "--drop-data", description = "Run the plugin's uninstall too, dropping its tables and data. "
-                + "Cannot be undone, except by restoring a backup.")
-        private boolean dropData;
-
-        @Override
-        public Integer call() {
-            JsonNode removed = plugin.admin().remove(id, dropData);
-            System.out.printf("Removed %s%s%n", removed.path("id").asText(id), dropData ? " and its data" : "");
-            return 0;
-        }
+    int remove(@Parameters(paramLabel = "ID", description = ID_DESCRIPTION) String id,
+               @Option(names = "--drop-data", description = "Run the plugin's uninstall too, dropping its tables and "
+                       + "data. Cannot be undone, except by restoring a backup.") boolean dropData) {
+        JsonNode removed = admin().remove(id, dropData);
+        System.out.printf("Removed %s%s%n", removed.path("id").asText(id), dropData ? " and its data" : "");
+        return 0;
     }
 }
