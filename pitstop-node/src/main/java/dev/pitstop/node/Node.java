@@ -60,6 +60,7 @@ public final class Node implements NodeView {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile NodeState state = NodeState.STARTING;
+    private volatile boolean draining;
     private volatile String message;
     private volatile ClusterMode mode = new ClusterMode(false, null, 30);
     private volatile Cluster.TokenHashes tokens = new Cluster.TokenHashes(null, null);
@@ -175,6 +176,7 @@ public final class Node implements NodeView {
         log.info("Node {} stopping", id());
         try {
             if (registry != null) {
+                draining = state == NodeState.READY;
                 setState(NodeState.STOPPED, "shutting down");
                 Thread.sleep(LEAVE_GRACE.toMillis());
             }
@@ -287,6 +289,11 @@ public final class Node implements NodeView {
     @Override
     public String message() {
         return message;
+    }
+
+    @Override
+    public boolean draining() {
+        return draining;
     }
 
     @Override

@@ -87,17 +87,19 @@ public final class NodeHandler extends Handler.Abstract {
     }
 
     private void application(Request request, String path, Response response, Callback callback) {
-        NodeState state = node.state();
-        if (state != NodeState.READY) {
-            String reason = node.message() == null ? "" : ": " + node.message();
-            Json.write(response, callback, 503, Map.of("error", "node " + node.id() + " is " + state.label() + reason));
-            return;
-        }
+        // The status page first: in maintenance clients get it whatever this node is doing, even
+        // stopping, so that a proxy still sending them here never shows them a node's error.
         ClusterMode mode = node.mode();
         if (mode.maintenance() && !Tokens.matches(request.getHeaders().get(BYPASS_HEADER), node.tokens().bypass())) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(mode.retryAfterSeconds()));
             response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             Json.html(response, callback, 503, StatusPage.html(mode));
+            return;
+        }
+        NodeState state = node.state();
+        if (state != NodeState.READY && !node.draining()) {
+            String reason = node.message() == null ? "" : ": " + node.message();
+            Json.write(response, callback, 503, Map.of("error", "node " + node.id() + " is " + state.label() + reason));
             return;
         }
         RouteTable.Match match = routes.find(request.getMethod(), path);

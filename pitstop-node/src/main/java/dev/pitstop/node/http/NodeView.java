@@ -17,6 +17,12 @@ public interface NodeView {
     /** Why the node is in its state, when it is not plainly ready; else null. */
     String message();
 
+    /**
+     * Whether the node, ready until now, is stopping: it has told balancers it is leaving and its
+     * readiness fails, but it still serves the requests that reach it until it closes.
+     */
+    boolean draining();
+
     ClusterMode mode();
 
     Cluster.TokenHashes tokens();
