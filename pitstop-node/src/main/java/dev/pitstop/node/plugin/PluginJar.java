@@ -2,13 +2,15 @@ package dev.pitstop.node.plugin;
 
 import dev.pitstop.release.Versions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.pf4j.PluginDependency;
 import org.pf4j.PluginDescriptor;
-import org.pf4j.PluginRuntimeException;
 import org.pf4j.PropertiesPluginDescriptorFinder;
 
 /**
@@ -22,17 +24,24 @@ public record PluginJar(Path path, PluginDescriptor descriptor) {
 
     public static PluginJar read(Path path) {
         String name = path.getFileName().toString();
+        Properties properties = new Properties();
+        // Read with ZipFile, not PF4J's finder: that one shares one zip file system per jar between
+        // threads and closes it after each read, so concurrent reads of the same jar fail.
         try (ZipFile zip = new ZipFile(path.toFile())) {
-            if (zip.getEntry(DESCRIPTOR) == null) {
+            ZipEntry entry = zip.getEntry(DESCRIPTOR);
+            if (entry == null) {
                 throw invalid(name + " is not a plugin: it has no " + DESCRIPTOR + " at its root");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                properties.load(in);
             }
         } catch (IOException e) {
             throw invalid(name + " is not a valid jar (zip) file: " + e.getMessage());
         }
         PluginDescriptor descriptor;
         try {
-            descriptor = new PropertiesPluginDescriptorFinder().find(path);
-        } catch (PluginRuntimeException e) {
+            descriptor = DescriptorParser.INSTANCE.parse(properties);
+        } catch (RuntimeException e) {
             throw invalid(name + ": cannot read " + DESCRIPTOR + ": " + e.getMessage());
         }
         String id = descriptor.getPluginId();
@@ -67,6 +76,16 @@ public record PluginJar(Path path, PluginDescriptor descriptor) {
         }
         return "plugin " + id() + " " + version() + " requires release " + descriptor.getRequires()
                 + ", but the cluster runs " + releaseVersion;
+    }
+
+    /** PF4J's own parsing of plugin.properties (ids, versions, dependency syntax), given the properties. */
+    private static final class DescriptorParser extends PropertiesPluginDescriptorFinder {
+
+        static final DescriptorParser INSTANCE = new DescriptorParser();
+
+        PluginDescriptor parse(Properties properties) {
+            return createPluginDescriptor(properties);
+        }
     }
 
     private static PluginChangeException invalid(String message) {
