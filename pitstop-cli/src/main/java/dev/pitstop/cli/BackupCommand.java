@@ -107,7 +107,7 @@ final class BackupCommand {
             if (Files.exists(file)) {
                 throw OperationException.invalid(file + " exists already: choose another --output or delete it first");
             }
-            RunningCluster cluster = RunningCluster.open(backup.pitstop.home());
+            RunningCluster cluster = RunningCluster.open(backup.pitstop);
             PasswordSource password = passwordFile != null || encrypt
                     ? BackupPassword.toEncrypt(passwordFile) : PasswordSource.NONE;
             BackupOptions options = BackupOptions.defaults()

@@ -49,7 +49,7 @@ final class ClusterProcedures {
     /** The same, showing the steps on {@code out}. */
     static ClusterProcedures open(Pitstop pitstop, CommandSpec spec, PrintStream out) {
         ClusterConfig config = pitstop.config();
-        RunningCluster cluster = RunningCluster.open(pitstop.home());
+        RunningCluster cluster = RunningCluster.open(pitstop);
         return new ClusterProcedures(pitstop.home(), cluster, config,
                 new ProcedureRunner(cluster.db(), cluster.controlDb(), pitstop.operator(spec), out));
     }
@@ -61,7 +61,7 @@ final class ClusterProcedures {
     Upgrade upgrade() {
         Cluster control = new Cluster(cluster.controlDb());
         return new Upgrade(drivers.nodes(), drivers.traffic(), control,
-                new Installations(cluster.controlDb()), new Verification(config.checks(), cluster.bypassToken()),
+                new Installations(cluster.controlDb()), verification(),
                 upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), home.storageDir(),
                 READY_TIMEOUT);
     }
@@ -72,7 +72,7 @@ final class ClusterProcedures {
 
     /** The release directory the nodes run now. */
     Path currentRelease() {
-        return Path.of(cluster.file().release());
+        return cluster.release();
     }
 
     DataSource controlDb() {
@@ -90,8 +90,12 @@ final class ClusterProcedures {
     Restore restore(PasswordSource password, Progress progress) {
         Cluster control = new Cluster(cluster.controlDb());
         return new Restore(drivers.nodes(), drivers.traffic(), control,
-                new Verification(config.checks(), cluster.bypassToken()), cluster.db(), home.storageDir(), password,
+                verification(), cluster.db(), home.storageDir(), password,
                 progress, READY_TIMEOUT);
+    }
+
+    private Verification verification() {
+        return new Verification(config.checks(), cluster.bypassToken(), drivers.nodes().routingDelay());
     }
 
     /** The release the nodes run now. */
@@ -106,7 +110,7 @@ final class ClusterProcedures {
     MaintenanceWindow window() {
         Cluster control = new Cluster(cluster.controlDb());
         return new MaintenanceWindow(drivers.nodes(), drivers.traffic(), control,
-                new ProcedureJournal(cluster.controlDb()), new Verification(config.checks(), cluster.bypassToken()),
+                new ProcedureJournal(cluster.controlDb()), verification(),
                 READY_TIMEOUT);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
@@ -15,7 +16,10 @@ import picocli.CommandLine.ParentCommand;
         description = {"Stops the cluster gracefully: the nodes drain their requests and stop (killed only past "
                 + "their shutdown timeout), then the gateway, then the embedded database. Data is kept for the "
                 + "next up.",
-                "Also stops an embedded database left running by a supervisor that was killed."},
+                "Also stops an embedded database left running by a supervisor that was killed.",
+                "",
+                "With nodes: kubernetes in pitstop.yml: scales the Deployment to zero, one pod after the other, "
+                        + "each draining first; the database and the storage are kept."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped, or nothing was running", "1:the supervisor did not stop in time; it still runs"})
 final class DownCommand implements Callable<Integer> {
@@ -29,6 +33,10 @@ final class DownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (pitstop.config().nodes().equals(ClusterConfig.NODES_KUBERNETES)) {
+            new KubernetesCluster(pitstop, System.out).stop();
+            return 0;
+        }
         Home home = pitstop.home();
         Optional<ClusterFile> file = ClusterFile.read(home);
         Optional<ProcessHandle> supervisor = file.flatMap(ClusterFile::supervisor);

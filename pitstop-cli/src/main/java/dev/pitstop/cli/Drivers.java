@@ -4,16 +4,28 @@ import dev.pitstop.control.Cluster;
 import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.Proxies;
+import dev.pitstop.driver.Proxy;
 import dev.pitstop.driver.ProxyTraffic;
 import dev.pitstop.driver.TrafficDriver;
+import dev.pitstop.driver.kubernetes.KubernetesNodeDriver;
+import dev.pitstop.driver.kubernetes.KubernetesService;
 import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.supervisor.SupervisorNodeDriver;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.util.Optional;
 
-/** The drivers {@code pitstop.yml} chooses ({@code nodes:}, {@code traffic:}) for the cluster running in a home. */
+/**
+ * The drivers {@code pitstop.yml} chooses ({@code nodes:}, {@code traffic:}) for a running cluster.
+ * The Kubernetes client is configured the standard way: the pod's service account inside the
+ * cluster, else {@code KUBECONFIG} or {@code ~/.kube/config}.
+ */
 final class Drivers {
 
     private final ClusterConfig config;
     private final RunningCluster cluster;
     private NodeDriver nodes;
+    private KubernetesClient kubernetes;
 
     Drivers(ClusterConfig config, RunningCluster cluster) {
         this.config = config;
@@ -22,14 +34,30 @@ final class Drivers {
 
     NodeDriver nodes() {
         if (nodes == null) {
-            nodes = cluster.nodes();
+            nodes = config.nodes().equals(ClusterConfig.NODES_KUBERNETES)
+                    ? new KubernetesNodeDriver(kubernetes(), config.kubernetes())
+                    : new SupervisorNodeDriver(cluster.control(), cluster.adminToken());
         }
         return nodes;
     }
 
     TrafficDriver traffic() {
         Cluster control = new Cluster(cluster.controlDb());
-        return Proxies.of(config).<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes(), control))
+        return proxy().<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes(), control))
                 .orElseGet(() -> new BuiltInGatewayTraffic(control));
+    }
+
+    private Optional<Proxy> proxy() {
+        if (config.traffic().equals(ClusterConfig.TRAFFIC_KUBERNETES)) {
+            return Optional.of(new KubernetesService(kubernetes(), config.kubernetes()));
+        }
+        return Proxies.of(config);
+    }
+
+    private KubernetesClient kubernetes() {
+        if (kubernetes == null) {
+            kubernetes = new KubernetesClientBuilder().build();
+        }
+        return kubernetes;
     }
 }

@@ -49,7 +49,7 @@ final class HistoryCommand implements Callable<Integer> {
         if (limit < 1) {
             throw OperationException.invalid("--limit must be at least 1, got " + limit);
         }
-        RunningCluster cluster = RunningCluster.open(pitstop.home());
+        RunningCluster cluster = RunningCluster.open(pitstop);
         List<ProcedureRecord> procedures = new ProcedureJournal(cluster.controlDb()).latest(limit);
         List<AuditLog.Entry> audit = new AuditLog(cluster.controlDb()).latest(limit);
         if (json) {

@@ -146,7 +146,7 @@ final class MaintenanceCommand {
 
         @Override
         public Integer call() {
-            RunningCluster cluster = RunningCluster.open(maintenance.pitstop.home());
+            RunningCluster cluster = RunningCluster.open(maintenance.pitstop);
             ClusterStatus status = ClusterStatus.read(cluster.controlDb());
             PrintStream out = System.out;
             out.printf("window     %s%n", status.windowOpen() ? "open" + openedBy(cluster) : "closed");
@@ -188,7 +188,7 @@ final class MaintenanceCommand {
 
         /** Makes the change through the cluster's traffic driver and records it in the audit log. */
         void change(CommandSpec spec, String operation, Consumer<TrafficDriver> change) {
-            RunningCluster cluster = RunningCluster.open(home());
+            RunningCluster cluster = RunningCluster.open(maintenance.pitstop);
             Operator operator = maintenance.pitstop.operator(spec);
             AuditLog audit = new AuditLog(cluster.controlDb());
             try {

@@ -89,7 +89,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            RunningCluster cluster = RunningCluster.open(migration.pitstop);
             Migrations.Created created = engine(() -> Migrations.create(cluster.db(), output,
                     rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster)));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
@@ -101,7 +101,7 @@ final class MigrationCommand {
 
         /** The plugins the nodes load: the release's bundled ones and those added to the storage directory. */
         private List<Path> pluginJars(RunningCluster cluster) {
-            List<Path> jars = new ArrayList<>(Release.open(Path.of(cluster.file().release())).plugins());
+            List<Path> jars = new ArrayList<>(Release.open(cluster.release()).plugins());
             Path added = migration.pitstop.home().storageDir().resolve("plugins");
             if (Files.isDirectory(added)) {
                 try (Stream<Path> files = Files.list(added)) {
@@ -199,7 +199,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            RunningCluster cluster = RunningCluster.open(migration.pitstop);
             Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options()));
             print(preview, System.out, "would change");
             System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
@@ -260,7 +260,7 @@ final class MigrationCommand {
                 throw OperationException.invalid("there is no terminal to confirm the migration on: add --yes");
             }
             ClusterProcedures procedures = ClusterProcedures.open(migration.pitstop, spec);
-            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            RunningCluster cluster = RunningCluster.open(migration.pitstop);
             MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
                     cluster.db(), migration.pitstop.home().storageDir(), ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
@@ -288,7 +288,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            RunningCluster cluster = RunningCluster.open(migration.pitstop.home());
+            RunningCluster cluster = RunningCluster.open(migration.pitstop);
             List<MigrationLog.Entry> entries = engine(() -> Migrations.logs(cluster.db()));
             PrintStream out = System.out;
             if (entries.isEmpty()) {

@@ -46,8 +46,8 @@ final class PluginCommand {
 
     /** The admin API of the cluster in the home, as the operator of this process. */
     AdminClient admin() {
-        RunningCluster cluster = RunningCluster.open(pitstop.home());
-        return new AdminClient(cluster.file().admin(), cluster.adminToken(), pitstop.operator(spec).actor());
+        RunningCluster cluster = RunningCluster.open(pitstop);
+        return new AdminClient(cluster.admin(), cluster.adminToken(), pitstop.operator(spec).actor());
     }
 
     /** Checks the jar file first: a usage error is reported before anything else is tried. */

@@ -1,45 +1,131 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.control.Installations;
 import dev.pitstop.db.DbSettings;
-import dev.pitstop.driver.NodeDriver;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
+import dev.pitstop.home.KubernetesSettings;
 import dev.pitstop.procedure.OperationException;
-import dev.pitstop.supervisor.SupervisorNodeDriver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
-/** The cluster running in a home, reached through what its {@code cluster.json} says. */
+/**
+ * How the CLI reaches a running cluster: its database, its URLs, its tokens and the release it
+ * runs. A local cluster is described by its supervisor's {@code cluster.json}; a cluster on
+ * Kubernetes, which no local process runs, by the {@code kubernetes:} section of {@code pitstop.yml}.
+ */
 final class RunningCluster {
 
     private static final int CONNECT_TIMEOUT_SECONDS = 5;
 
-    private final ClusterFile file;
+    private final Home home;
     private final DbSettings db;
     private final DataSource controlDb;
+    private final String gateway;
+    private final String admin;
+    private final String control;
+    private final Function<DataSource, Path> release;
 
-    private RunningCluster(ClusterFile file, DbSettings db, DataSource controlDb) {
-        this.file = file;
+    private RunningCluster(Home home, DbSettings db, String gateway, String admin, String control,
+                           Function<DataSource, Path> release) {
+        this.home = home;
         this.db = db;
-        this.controlDb = controlDb;
+        this.controlDb = connect(db);
+        this.gateway = gateway;
+        this.admin = admin;
+        this.control = control;
+        this.release = release;
     }
 
     /**
-     * @throws OperationException (failed) when no supervisor runs in the home, or its database cannot be reached
+     * @throws OperationException (failed) when the cluster is not running or its database cannot be
+     *                            reached; (invalid) for a bad {@code pitstop.yml}
      */
-    static RunningCluster open(Home home) {
+    static RunningCluster open(Pitstop pitstop) {
+        ClusterConfig config = pitstop.config();
+        return config.nodes().equals(ClusterConfig.NODES_KUBERNETES)
+                ? onKubernetes(pitstop.home(), config.kubernetes()) : local(pitstop.home());
+    }
+
+    private static RunningCluster local(Home home) {
         ClusterFile file = ClusterFile.read(home)
                 .filter(f -> f.supervisor().isPresent())
                 .orElseThrow(() -> OperationException.failed("no cluster running in " + home
                         + " (start one with: pitstop up)"));
-        String password = file.db().passwordFile() == null ? null
-                : read(Path.of(file.db().passwordFile()), "the database password file");
-        DbSettings db = new DbSettings(file.db().url(), file.db().user(), password);
+        DbSettings db = new DbSettings(file.db().url(), file.db().user(), passwordIn(file.db().passwordFile()));
+        Path release = Path.of(file.release());
+        return new RunningCluster(home, db, file.gateway(), file.admin(), file.control(), controlDb -> release);
+    }
+
+    /** The release running is the one installed, found among the releases by its version. */
+    private static RunningCluster onKubernetes(Home home, KubernetesSettings settings) {
+        KubernetesSettings.Database database = settings.database();
+        DbSettings db = new DbSettings(database.url(), database.user(), passwordIn(database.passwordFile()));
+        return new RunningCluster(home, db, settings.url(), settings.url() + "/admin", null, controlDb -> {
+            String version = new Installations(controlDb).installedVersion().orElseThrow(() ->
+                    OperationException.failed("nothing is installed in " + db.url() + " yet; start the cluster "
+                            + "first with: pitstop up"));
+            Path dir = Path.of(settings.releases(), version);
+            if (!Files.isDirectory(dir)) {
+                throw OperationException.failed("the cluster runs release " + version + ", but " + dir + " does "
+                        + "not exist; kubernetes.releases in pitstop.yml must hold a directory per release version");
+            }
+            return dir;
+        });
+    }
+
+    DbSettings db() {
+        return db;
+    }
+
+    DataSource controlDb() {
+        return controlDb;
+    }
+
+    /** Where clients connect: the gateway, or the Service on Kubernetes. */
+    String gateway() {
+        return gateway;
+    }
+
+    /** The base URL of the admin API. */
+    String admin() {
+        return admin;
+    }
+
+    /**
+     * The supervisor's control API, through which procedures start and stop local nodes.
+     *
+     * @throws OperationException (failed) when the cluster has none
+     */
+    String control() {
+        if (control == null) {
+            throw OperationException.failed("cluster.json has no control API URL: the cluster was started by an "
+                    + "older pitstop; restart it with 'pitstop down' and 'pitstop up'");
+        }
+        return control;
+    }
+
+    /** The directory of the release the nodes run. */
+    Path release() {
+        return release.apply(controlDb);
+    }
+
+    String adminToken() {
+        return read(home.adminTokenFile(), "the admin token file");
+    }
+
+    String bypassToken() {
+        return read(home.bypassTokenFile(), "the bypass token file");
+    }
+
+    private static DataSource connect(DbSettings db) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(db.url());
         dataSource.setUser(db.user());
@@ -51,36 +137,11 @@ final class RunningCluster {
         } catch (SQLException e) {
             throw OperationException.failed("cannot reach the cluster's database " + db.url() + ": " + e.getMessage());
         }
-        return new RunningCluster(file, db, dataSource);
+        return dataSource;
     }
 
-    ClusterFile file() {
-        return file;
-    }
-
-    DbSettings db() {
-        return db;
-    }
-
-    DataSource controlDb() {
-        return controlDb;
-    }
-
-    String adminToken() {
-        return read(Path.of(file.tokenFile()), "the admin token file");
-    }
-
-    String bypassToken() {
-        return read(Path.of(file.bypassTokenFile()), "the bypass token file");
-    }
-
-    /** The nodes, driven through the supervisor's control API. */
-    NodeDriver nodes() {
-        if (file.control() == null) {
-            throw OperationException.failed("cluster.json has no control API URL: the cluster was started by an "
-                    + "older pitstop; restart it with 'pitstop down' and 'pitstop up'");
-        }
-        return new SupervisorNodeDriver(file.control(), adminToken());
+    private static String passwordIn(String file) {
+        return file == null ? null : read(Path.of(file), "the database password file");
     }
 
     private static String read(Path file, String what) {

@@ -37,12 +37,12 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunningCluster cluster = RunningCluster.open(pitstop.home());
+        RunningCluster cluster = RunningCluster.open(pitstop);
         ClusterStatus status = ClusterStatus.read(cluster.controlDb());
         if (json) {
             System.out.println(JSON.writeValueAsString(status));
         } else {
-            printTable(status, cluster.file().gateway(), System.out);
+            printTable(status, cluster.gateway(), System.out);
         }
         return 0;
     }

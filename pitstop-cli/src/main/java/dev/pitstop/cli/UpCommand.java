@@ -1,12 +1,19 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
+import dev.pitstop.procedure.OperationException;
 import dev.pitstop.supervisor.SupervisorSettings;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Starts a cluster: the database (embedded unless --db-url is given), the gateway on --port, "
@@ -19,7 +26,13 @@ import picocli.CommandLine.ParentCommand;
                 "",
                 "The policy of pitstop.yml (see --config) is written into the cluster, where the nodes enforce it: "
                         + "policy.plugins (allowed | window-only | prohibited; default window-only for more than one "
-                        + "node) and policy.upgrade (allowed | prohibited; default allowed)."},
+                        + "node) and policy.upgrade (allowed | prohibited; default allowed).",
+                "",
+                "With nodes: kubernetes in pitstop.yml, the nodes are the pods of the Deployment named there: up "
+                        + "scales it to one pod, waits until that one has installed, scales it to its full size "
+                        + "(annotation pitstop.dev/replicas) and returns when all are ready. Only --ready-timeout "
+                        + "applies then; the Deployment, its image and the database are set in Kubernetes and "
+                        + "pitstop.yml."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:the cluster ran and was stopped (with --detach: it runs and all nodes are ready)",
@@ -31,6 +44,9 @@ final class UpCommand implements Callable<Integer> {
     @ParentCommand
     private Pitstop pitstop;
 
+    @Spec
+    private CommandSpec spec;
+
     @Mixin
     private ClusterOptions options;
 
@@ -41,6 +57,11 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (pitstop.config().nodes().equals(ClusterConfig.NODES_KUBERNETES)) {
+            requireOnlyReadyTimeout();
+            new KubernetesCluster(pitstop, System.out).start(Duration.ofSeconds(options.readyTimeoutSeconds));
+            return 0;
+        }
         Home home = pitstop.home();
         SupervisorSettings settings = options.settings(home, pitstop.config());
         if (detach) {
@@ -48,5 +69,16 @@ final class UpCommand implements Callable<Integer> {
                     .start(options.toArgs(settings));
         }
         return SuperviseCommand.runInForeground(settings, true);
+    }
+
+    /** The other options describe local nodes; silently ignoring one would start something else than asked. */
+    private void requireOnlyReadyTimeout() {
+        List<String> given = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(OptionSpec::longestName).filter(name -> !name.equals("--ready-timeout")).toList();
+        if (!given.isEmpty()) {
+            throw OperationException.invalid(String.join(", ", given) + (given.size() == 1 ? " is" : " are")
+                    + " for local nodes; with nodes: kubernetes the Deployment and pitstop.yml's kubernetes "
+                    + "section say what runs (only --ready-timeout applies)");
+        }
     }
 }

@@ -40,4 +40,13 @@ public interface NodeDriver {
      *                             the message says which, with the node's last message and its log
      */
     void awaitReady(String nodeId, Duration timeout);
+
+    /**
+     * How long a node's {@link NodeStatus#url() URL} may take to reach the node once it reports
+     * ready: none when the URL is the node's own; a moment when it is a load balancer's, which
+     * learns of the readiness on its own schedule.
+     */
+    default Duration routingDelay() {
+        return Duration.ZERO;
+    }
 }

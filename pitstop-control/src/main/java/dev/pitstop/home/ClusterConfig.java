@@ -25,7 +25,8 @@ import java.util.Set;
  *     body-contains: "["     # default: any body
  *     method: GET            # default: GET
  * nodes: local               # where the nodes run: local | kubernetes; default: local
- * traffic: gateway           # what steers client traffic: gateway | nginx | haproxy; default: gateway
+ * traffic: gateway           # what steers client traffic: gateway | nginx | haproxy | kubernetes (a Service,
+ *                            # with nodes: kubernetes); default: gateway
  * nginx: ...                 # the settings of the driver chosen, see NginxSettings, HaproxySettings,
  * haproxy: ...               # KubernetesSettings; a section of a driver that is not chosen is an error,
  * kubernetes: ...            # as it would be silently ignored
@@ -41,6 +42,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, String node
     public static final String TRAFFIC_GATEWAY = "gateway";
     public static final String TRAFFIC_NGINX = "nginx";
     public static final String TRAFFIC_HAPROXY = "haproxy";
+    public static final String TRAFFIC_KUBERNETES = "kubernetes";
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
@@ -49,7 +51,11 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, String node
         traffic = traffic == null ? TRAFFIC_GATEWAY : traffic;
         PolicyConfig.requireOneOf("nodes", nodes, Set.of(NODES_LOCAL, NODES_KUBERNETES));
         PolicyConfig.requireOneOf("traffic", traffic,
-                Set.of(TRAFFIC_GATEWAY, TRAFFIC_NGINX, TRAFFIC_HAPROXY));
+                Set.of(TRAFFIC_GATEWAY, TRAFFIC_NGINX, TRAFFIC_HAPROXY, TRAFFIC_KUBERNETES));
+        if (traffic.equals(TRAFFIC_KUBERNETES) && !nodes.equals(NODES_KUBERNETES)) {
+            throw new IllegalArgumentException("config traffic: kubernetes steers a Service between the "
+                    + "application's pods and the status page's, so it needs nodes: kubernetes");
+        }
         requireSection("nginx", nginx, traffic.equals(TRAFFIC_NGINX), "traffic: nginx");
         requireSection("haproxy", haproxy, traffic.equals(TRAFFIC_HAPROXY), "traffic: haproxy");
         requireSection("kubernetes", kubernetes, nodes.equals(NODES_KUBERNETES), "nodes: kubernetes");

@@ -1,7 +1,6 @@
 package dev.pitstop.procedure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.backup.BackupOptions;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.PasswordSource;
@@ -17,10 +16,6 @@ import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +56,6 @@ public final class Upgrade {
     private final DbSettings db;
     private final Path storage;
     private final Duration readyTimeout;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public Upgrade(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Installations installations,
                    Verification verification, UpgradePreflight preflight, ProcedureJournal journal, DbSettings db,
@@ -275,35 +269,23 @@ public final class Upgrade {
         private void verify(String id, String version) {
             NodeStatus node = nodes.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
                     .orElseThrow(() -> OperationException.failed(id + " is not known to the node driver"));
-            verification.verify(node);
-            JsonNode info = info(node);
-            if (!version.equals(info.path("version").asText())) {
-                throw OperationException.failed(id + " reports version " + info.path("version").asText()
-                        + ", expected " + version);
-            }
-            Set<String> expected = preflight.enabledPlugins();
-            List<String> missing = new ArrayList<>(expected);
-            for (JsonNode plugin : info.path("plugins")) {
-                if (plugin.path("enabled").asBoolean()) {
-                    missing.remove(plugin.path("id").asText());
+            verification.verify(node, info -> {
+                if (!version.equals(info.path("version").asText())) {
+                    throw OperationException.failed(id + " reports version " + info.path("version").asText()
+                            + ", expected " + version);
                 }
-            }
-            if (!missing.isEmpty()) {
-                throw OperationException.failed(id + " has not loaded the enabled plugins " + String.join(", ", missing));
-            }
-        }
-
-        private JsonNode info(NodeStatus node) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(node.url() + "/api/info"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-                return new ObjectMapper().readTree(response.body());
-            } catch (IOException e) {
-                throw OperationException.failed("cannot read " + node.url() + "/api/info: " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw OperationException.failed("interrupted while verifying " + node.id());
-            }
+                Set<String> expected = preflight.enabledPlugins();
+                List<String> missing = new ArrayList<>(expected);
+                for (JsonNode plugin : info.path("plugins")) {
+                    if (plugin.path("enabled").asBoolean()) {
+                        missing.remove(plugin.path("id").asText());
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    throw OperationException.failed(id + " has not loaded the enabled plugins "
+                            + String.join(", ", missing));
+                }
+            });
         }
 
         /**

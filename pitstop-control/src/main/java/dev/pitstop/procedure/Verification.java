@@ -1,5 +1,7 @@
 package dev.pitstop.procedure;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.home.ClusterConfig;
@@ -9,26 +11,35 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Verifies a node before traffic returns to it: it reports ready, and answers each configured
- * check as expected. Checks go to the node itself with the operators' bypass header, since the
- * status page may still be up.
+ * check as expected. Checks go to the node's URL with the operators' bypass header, since the
+ * status page may still be up. When that URL is a load balancer's (a Kubernetes Service), it may
+ * take a moment to reach a node that has just become ready: failures are retried for the node
+ * driver's routing delay, and only the last one counts.
  */
 public final class Verification {
 
     public static final String BYPASS_HEADER = "X-Pitstop-Bypass";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int BODY_SHOWN = 200;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(500);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<ClusterConfig.Check> checks;
     private final String bypassToken;
+    private final Duration routingDelay;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    public Verification(List<ClusterConfig.Check> checks, String bypassToken) {
+    /** @param routingDelay see {@link dev.pitstop.driver.NodeDriver#routingDelay()} */
+    public Verification(List<ClusterConfig.Check> checks, String bypassToken, Duration routingDelay) {
         this.checks = List.copyOf(checks);
         this.bypassToken = bypassToken;
+        this.routingDelay = routingDelay;
     }
 
     /** "ready and 2 checks", for step names. */
@@ -41,6 +52,35 @@ public final class Verification {
      * @throws OperationException (failed) naming the node, what was expected and what it answered
      */
     public void verify(NodeStatus node) {
+        verify(node, info -> { });
+    }
+
+    /**
+     * The same, and {@code infoCheck} accepts what the node says of itself ({@code /api/info}:
+     * version, plugins), throwing an {@link OperationException} when it is not what is expected.
+     */
+    public void verify(NodeStatus node, Consumer<JsonNode> infoCheck) {
+        Instant deadline = Instant.now().plus(routingDelay);
+        while (true) {
+            try {
+                verifyOnce(node);
+                infoCheck.accept(info(node));
+                return;
+            } catch (OperationException e) {
+                if (!Instant.now().plus(RETRY_PAUSE).isBefore(deadline)) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw OperationException.failed("interrupted while verifying " + node.id());
+            }
+        }
+    }
+
+    private void verifyOnce(NodeStatus node) {
         if (node.state() != NodeState.READY) {
             throw OperationException.failed(node.id() + " is not ready: it is " + node.state().label()
                     + (node.message() == null ? "" : " (" + node.message() + ")"));
@@ -58,16 +98,30 @@ public final class Verification {
         }
     }
 
+    private JsonNode info(NodeStatus node) {
+        HttpResponse<String> response = send(node, "GET", "/api/info", "cannot read " + node.url() + "/api/info");
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw OperationException.failed("cannot read " + node.url() + "/api/info: it answered "
+                    + response.statusCode() + ", not JSON: " + e.getMessage());
+        }
+    }
+
     private HttpResponse<String> send(NodeStatus node, ClusterConfig.Check check) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + check.path()))
+        return send(node, check.method(), check.path(), "check " + check + " failed on " + node.id());
+    }
+
+    private HttpResponse<String> send(NodeStatus node, String method, String path, String failure) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + path))
                 .header(BYPASS_HEADER, bypassToken)
                 .timeout(TIMEOUT)
-                .method(check.method(), HttpRequest.BodyPublishers.noBody())
+                .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw OperationException.failed("check " + check + " failed on " + node.id() + ": " + e.getMessage());
+            throw OperationException.failed(failure + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw OperationException.failed("interrupted while checking " + node.id());

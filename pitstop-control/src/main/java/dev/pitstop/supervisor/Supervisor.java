@@ -2,9 +2,7 @@ package dev.pitstop.supervisor;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pitstop.control.Cluster;
-import dev.pitstop.control.ControlSchema;
 import dev.pitstop.control.NodeRegistry;
-import dev.pitstop.control.Tokens;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeFailedException;
@@ -13,6 +11,7 @@ import dev.pitstop.driver.ProxyTraffic;
 import dev.pitstop.gateway.Gateway;
 import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.home.ClusterFile;
+import dev.pitstop.home.ControlSetup;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.FirstStart;
 import dev.pitstop.procedure.OperationException;
@@ -79,7 +78,8 @@ public final class Supervisor implements AutoCloseable {
             DbSettings db = startDatabase();
             HikariDataSource pool = Database.pool(db, "pitstop-supervisor", 2);
             register("close the database connections", pool);
-            steps.run("migrate the control schema, install the tokens and the policy", () -> prepareControlSchema(pool));
+            steps.run("migrate the control schema, install the tokens and the policy", 
+                    () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
             String gatewayUrl = "http://" + Ports.HOST + ":" + settings.port();
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
                     Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
@@ -137,20 +137,6 @@ public final class Supervisor implements AutoCloseable {
         } catch (SQLException e) {
             throw OperationException.refused("cannot connect to the database " + db + ": " + e.getMessage()
                     + "; nothing was started");
-        }
-    }
-
-    private void prepareControlSchema(HikariDataSource pool) {
-        ControlSchema.migrate(pool);
-        try {
-            adminTokenHash = Tokens.hash(Tokens.readOrCreate(home.adminTokenFile()));
-            String bypass = Tokens.readOrCreate(home.bypassTokenFile());
-            Cluster cluster = new Cluster(pool);
-            cluster.setTokenHashes(adminTokenHash, Tokens.hash(bypass));
-            cluster.setPolicy(settings.config().policy().pluginsFor(settings.nodes()),
-                    settings.config().policy().upgradeOrDefault());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the token files in " + home + ": " + e.getMessage(), e);
         }
     }
 

@@ -118,7 +118,13 @@ class ClusterConfigTest {
                 .hasMessage("config traffic: nginx needs the section 'nginx' with its settings (see the README, "
                         + "pitstop.yml)");
 
-        Files.writeString(dir.resolve("pitstop.yml"), "kubernetes:\n  deployment: app\n  image: registry/app\n");
+        Files.writeString(dir.resolve("pitstop.yml"), """
+                kubernetes:
+                  deployment: app
+                  image: registry/app
+                  database:
+                    url: jdbc:postgresql://postgres:5432/app
+                """);
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
                 .hasMessage("config section 'kubernetes' is set but kubernetes is not chosen; choose it "
                         + "(nodes: kubernetes) or remove the section");
@@ -128,7 +134,7 @@ class ClusterConfigTest {
     void refusesAnUnknownDriverOrDriverKey() throws Exception {
         Files.writeString(dir.resolve("pitstop.yml"), "traffic: envoy\n");
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
-                .hasMessage("config key 'traffic' must be one of gateway, haproxy, nginx, got 'envoy'");
+                .hasMessage("config key 'traffic' must be one of gateway, haproxy, kubernetes, nginx, got 'envoy'");
 
         Files.writeString(dir.resolve("pitstop.yml"), "traffic: haproxy\nhaproxy:\n  sock: /x\n");
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
@@ -143,5 +149,42 @@ class ClusterConfigTest {
                 """);
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
                 .hasMessageStartingWith("config key 'kubernetes.image' must be an image repository without a tag");
+    
+
+        Files.writeString(dir.resolve("pitstop.yml"), """
+                nodes: kubernetes
+                kubernetes:
+                  deployment: app
+                  image: registry.example.com/app
+                """);
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessageStartingWith("config key 'kubernetes.database' is required");
+
+        Files.writeString(dir.resolve("pitstop.yml"), "traffic: kubernetes\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessageStartingWith("config traffic: kubernetes steers a Service")
+                .hasMessageEndingWith("so it needs nodes: kubernetes");
+    }
+
+    @Test
+    void kubernetesDefaultsNameTheServiceAndTheStatusPageAfterTheDeployment() throws Exception {
+        Files.writeString(dir.resolve("pitstop.yml"), """
+                nodes: kubernetes
+                traffic: kubernetes
+                kubernetes:
+                  deployment: shop
+                  image: registry.example.com/shop
+                  database:
+                    url: jdbc:postgresql://postgres:5432/shop
+                    password-file: /etc/pitstop/secret/db-password
+                """);
+
+        KubernetesSettings settings = ClusterConfig.load(new Home(dir), null, Map.of()).kubernetes();
+
+        assertThat(settings.service()).isEqualTo("shop");
+        assertThat(settings.statusPage()).isEqualTo("shop-status-page");
+        assertThat(settings.url()).isEqualTo("http://shop:8080");
+        assertThat(settings.releases()).isEqualTo("/releases");
+        assertThat(settings.database().passwordFile()).isEqualTo("/etc/pitstop/secret/db-password");
     }
 }

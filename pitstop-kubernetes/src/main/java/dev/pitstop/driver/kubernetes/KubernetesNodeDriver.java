@@ -46,6 +46,8 @@ public final class KubernetesNodeDriver implements NodeDriver {
     /** Draining a pod takes its termination grace period; allow for that and for the pod to be deleted. */
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Endpoints follow a pod's readiness, then kube-proxy the endpoints, each within seconds. */
+    private static final Duration SERVICE_ROUTING_DELAY = Duration.ofSeconds(30);
     private static final int HTTP_CONFLICT = 409;
     private static final int CHANGE_ATTEMPTS = 10;
 
@@ -110,6 +112,12 @@ public final class KubernetesNodeDriver implements NodeDriver {
                     state == NodeState.STARTING ? ready + " of " + replicas(deployment) + " pods ready" : null));
         }
         return nodes;
+    }
+
+    /** The nodes' URL is the Service's. */
+    @Override
+    public Duration routingDelay() {
+        return SERVICE_ROUTING_DELAY;
     }
 
     @Override

@@ -44,6 +44,8 @@ class KubernetesNodeDriverTest {
     }
 
     private static final String NAMESPACE = "shop";
+    private static final KubernetesSettings.Database DATABASE =
+            new KubernetesSettings.Database("jdbc:postgresql://postgres:5432/app", "app", null);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
     KubernetesClient client;
@@ -64,7 +66,7 @@ class KubernetesNodeDriverTest {
                 .endSpec().build()).create();
         controller = FakeController.start(client, NAMESPACE, "app");
         driver = new Recording(new KubernetesNodeDriver(client, new KubernetesSettings("app", NAMESPACE, null,
-                "registry.example.com/app", null)));
+                "registry.example.com/app", null, null, DATABASE, null, null)));
     }
 
     @AfterEach

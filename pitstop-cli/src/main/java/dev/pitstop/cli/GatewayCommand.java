@@ -1,0 +1,70 @@
+package dev.pitstop.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.control.ControlSchema;
+import dev.pitstop.db.Database;
+import dev.pitstop.gateway.Gateway;
+import dev.pitstop.gateway.GatewayConfig;
+import dev.pitstop.procedure.OperationException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = {"Runs Pitstop's built-in gateway alone, in front of a running cluster's nodes, until "
+                + "stopped (Ctrl-C, SIGTERM): it follows the cluster's database like the gateway of 'up' — "
+                + "the nodes registered there, health checks, the maintenance mode and its status page, the "
+                + "bypass header.",
+                "",
+                "On Kubernetes (nodes: kubernetes) it is what the status page's pods run for traffic: kubernetes "
+                        + "(see deploy/kubernetes/status-page.yaml), or a gateway of your own in front of the "
+                        + "Deployment."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped", "1:the cluster's database cannot be reached, or the port cannot be opened",
+                "2:a bad option or pitstop.yml"})
+final class GatewayCommand implements Callable<Integer> {
+
+    @ParentCommand
+    private Pitstop pitstop;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address to listen on; 0.0.0.0 for every interface (in a pod). Default: ${DEFAULT-VALUE}")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "P", defaultValue = "8080",
+            description = "The port to listen on. Default: ${DEFAULT-VALUE}")
+    private int port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 1 || port > 65535) {
+            throw OperationException.invalid("--port must be between 1 and 65535, got " + port);
+        }
+        RunningCluster cluster = RunningCluster.open(pitstop);
+        GatewayConfig defaults = GatewayConfig.defaults();
+        GatewayConfig config = new GatewayConfig(host, port, defaults.healthInterval(), defaults.nodeTimeout(),
+                defaults.stopTimeout());
+        HikariDataSource pool = Database.pool(cluster.db(), "pitstop-gateway", 2);
+        Gateway gateway;
+        try {
+            // As a node does: a status-page pod may start before the cluster's first 'up' created the schema.
+            ControlSchema.migrate(pool);
+            gateway = Gateway.start(config, pool, cluster.db());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw OperationException.failed(e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            pool.close();
+            stopped.countDown();
+        }, "stop-gateway"));
+        System.out.printf("Gateway on http://%s:%d for the cluster in %s; stop it with Ctrl-C%n", host,
+                gateway.port(), cluster.db());
+        stopped.await();
+        return 0;
+    }
+}

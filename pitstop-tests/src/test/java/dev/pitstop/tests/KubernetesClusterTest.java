@@ -1,0 +1,231 @@
+package dev.pitstop.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.driver.kubernetes.KubernetesNodeDriver;
+import dev.pitstop.testing.TestDatabase;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI driving a cluster on Kubernetes ({@code nodes: kubernetes}), as an operator's Job would:
+ * {@code up}, {@code upgrade} and its rollback, {@code status} and {@code down} run as real
+ * {@code pitstop} processes against fabric8's mock API server, whose Deployment a
+ * {@link SimulatedKubelet} turns into real node processes; clients go through {@code pitstop
+ * gateway}, as they would through the Service. Only Kubernetes itself is simulated.
+ */
+@EnableKubernetesMockClient(crud = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubernetesClusterTest {
+
+    private static final String NAMESPACE = "shop";
+    private static final String DEPLOYMENT = "app";
+    private static final String IMAGE = "registry.example.com/app";
+    private static final int ITEMS = 10;
+
+    static KubernetesClient client;
+
+    @TempDir
+    static Path dir;
+
+    private DbSettings db;
+    private SimulatedKubelet kubelet;
+    private Cli cli;
+    private Map<String, String> kubeconfig;
+    private Process gatewayProcess;
+    private String gateway;
+
+    @BeforeAll
+    void createDeploymentAndKubelet() throws Exception {
+        db = TestDatabase.create();
+        int gatewayPort = NodeProcess.freePort();
+        gateway = "http://127.0.0.1:" + gatewayPort;
+        Path home = Files.createDirectories(dir.resolve("home"));
+        // The nodes and the CLI share one storage directory, as pods and the Job share a volume.
+        Files.createSymbolicLink(home.resolve("storage"), NodeProcess.storage(db).toAbsolutePath());
+        Files.writeString(home.resolve("pitstop.yml"), """
+                nodes: kubernetes
+                kubernetes:
+                  deployment: %s
+                  namespace: %s
+                  image: %s
+                  url: %s
+                  releases: %s
+                  database:
+                    url: %s
+                    user: %s
+                checks:
+                  - path: /api/items
+                """.formatted(DEPLOYMENT, NAMESPACE, IMAGE, gateway, Demo.release("1.0.0").getParent(), db.url(),
+                db.user()));
+        Path config = dir.resolve("kubeconfig");
+        Files.writeString(config, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: mock
+                    cluster:
+                      server: %s
+                      insecure-skip-tls-verify: true
+                contexts:
+                  - name: mock
+                    context: {cluster: mock, user: mock, namespace: %s}
+                current-context: mock
+                users:
+                  - name: mock
+                    user: {token: mock}
+                """.formatted(client.getMasterUrl(), NAMESPACE));
+        kubeconfig = Map.of("KUBECONFIG", config.toString());
+        cli = new Cli(home);
+        client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
+                .withNewMetadata().withName(DEPLOYMENT).withNamespace(NAMESPACE)
+                .addToAnnotations(KubernetesNodeDriver.REPLICAS, "3").endMetadata()
+                .withNewSpec().withReplicas(0)
+                .withNewSelector().addToMatchLabels("app.kubernetes.io/name", DEPLOYMENT).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app.kubernetes.io/name", DEPLOYMENT).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage(IMAGE + ":1.0.0").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        kubelet = SimulatedKubelet.start(client, NAMESPACE, DEPLOYMENT, db);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (gatewayProcess != null) {
+            gatewayProcess.destroy();
+            gatewayProcess.waitFor(20, TimeUnit.SECONDS);
+        }
+        if (kubelet != null) {
+            kubelet.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void upScalesTheDeploymentToOneNodeThenToItsFullSize() throws Exception {
+        Cli.Result up = run("up");
+
+        assertThat(up.exitCode()).as("%s", up).isZero();
+        assertThat(up.out()).containsSubsequence("start node-1", "wait until node-1 has installed",
+                "start node-2, node-3", "Cluster ready at " + gateway);
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(annotation(KubernetesNodeDriver.ACTION)).isEqualTo("start node-3");
+        assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.installations WHERE completed_at IS NOT NULL"))
+                .isEqualTo(1);
+
+        gatewayProcess = cli.start("gateway", "--port", gateway.substring(gateway.lastIndexOf(':') + 1));
+        awaitGateway();
+        for (int i = 0; i < ITEMS; i++) {
+            assertThat(Http.post(gateway + "/api/items", Http.item("item " + i)).statusCode()).isEqualTo(201);
+        }
+        assertThat(readyVersions()).containsExactly("1.0.0", "1.0.0", "1.0.0");
+    }
+
+    @Test
+    @Order(2)
+    void upgradesTheImageWhileClientsSeeOnly200OrTheStatusPage() throws Exception {
+        UpgradeTest.Poller poller = UpgradeTest.Poller.start(gateway + "/api/items");
+
+        Cli.Result upgrade = run("upgrade", "--to", Demo.release("1.1.0").toString(), "--yes");
+
+        assertThat(poller.stop()).isEmpty();
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
+        assertThat(upgrade.out()).contains("upgraded to 1.1.0");
+        assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(IMAGE + ":1.1.0");
+        assertThat(annotation(KubernetesNodeDriver.RELEASE)).isEqualTo("1.1.0");
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(readyVersions()).containsExactly("1.1.0", "1.1.0", "1.1.0");
+        assertThat(Http.json(Http.get(gateway + "/api/items"))).hasSize(ITEMS);
+    }
+
+    @Test
+    @Order(3)
+    void rollsTheBrokenReleaseBackToTheImageBefore() throws Exception {
+        UpgradeTest.Poller poller = UpgradeTest.Poller.start(gateway + "/api/items");
+
+        Cli.Result upgrade = run("upgrade", "--to", Demo.release("1.2.0-broken").toString(), "--yes");
+
+        assertThat(poller.stop()).isEmpty();
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isEqualTo(1);
+        assertThat(upgrade.err()).contains("rolled back to 1.1.0");
+        assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo(IMAGE + ":1.1.0");
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
+        assertThat(readyVersions()).containsExactly("1.1.0", "1.1.0", "1.1.0");
+        assertThat(Http.json(Http.get(gateway + "/api/items"))).hasSize(ITEMS);
+    }
+
+    @Test
+    @Order(4)
+    void statusShowsTheServiceAndDownScalesToZero() throws Exception {
+        Cli.Result status = run("status");
+        assertThat(status.exitCode()).as("%s", status).isZero();
+        assertThat(status.out()).contains("release    1.1.0", "gateway    " + gateway);
+
+        Cli.Result down = run("down");
+
+        assertThat(down.exitCode()).as("%s", down).isZero();
+        assertThat(deployment().getSpec().getReplicas()).isZero();
+        assertThat(kubelet.pods()).isZero();
+        assertThat(annotation(KubernetesNodeDriver.REPLICAS)).isEqualTo("3");
+    }
+
+    private Cli.Result run(String... args) throws Exception {
+        return cli.run(kubeconfig, args);
+    }
+
+    private Deployment deployment() {
+        return client.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).get();
+    }
+
+    private String annotation(String key) {
+        return deployment().getMetadata().getAnnotations().get(key);
+    }
+
+    /** The release of every ready node, as the nodes answer it themselves. */
+    private List<String> readyVersions() throws Exception {
+        JsonNode status = Http.JSON.readTree(run("status", "--json").out());
+        List<String> versions = new ArrayList<>();
+        for (JsonNode node : status.get("nodes")) {
+            if (node.get("state").asText().equals("ready")) {
+                versions.add(Http.json(Http.get(node.get("url").asText() + "/api/info")).get("version").asText());
+            }
+        }
+        return versions;
+    }
+
+    private void awaitGateway() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Http.get(gateway + "/api/items").statusCode() == 200) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // not listening yet
+            }
+            NodeProcess.sleep(200);
+        }
+        throw new AssertionError("pitstop gateway did not answer on " + gateway);
+    }
+}
