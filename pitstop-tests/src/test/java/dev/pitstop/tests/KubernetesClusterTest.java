@@ -7,7 +7,9 @@ import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.kubernetes.KubernetesNodeDriver;
 import dev.pitstop.testing.TestDatabase;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Files;
@@ -27,11 +29,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI driving a cluster on Kubernetes ({@code nodes: kubernetes}), as an operator's Job would:
- * {@code up}, {@code upgrade} and its rollback, {@code status} and {@code down} run as real
- * {@code pitstop} processes against fabric8's mock API server, whose Deployment a
- * {@link SimulatedKubelet} turns into real node processes; clients go through {@code pitstop
- * gateway}, as they would through the Service. Only Kubernetes itself is simulated.
+ * The CLI driving a cluster on Kubernetes ({@code nodes: kubernetes}, {@code traffic: kubernetes}),
+ * as an operator's Job would: {@code up}, {@code upgrade} and its rollback, {@code status} and
+ * {@code down} run as real {@code pitstop} processes against fabric8's mock API server. Only
+ * Kubernetes itself is simulated: a {@link SimulatedKubelet} turns the application's Deployment into
+ * real node processes, a {@link SimulatedService} sends clients to the pods the Service selects, and
+ * the status page's one pod is a real {@code pitstop gateway} process.
  */
 @EnableKubernetesMockClient(crud = true)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -40,7 +43,10 @@ class KubernetesClusterTest {
 
     private static final String NAMESPACE = "shop";
     private static final String DEPLOYMENT = "app";
+    private static final String STATUS_PAGE = "app-status-page";
     private static final String IMAGE = "registry.example.com/app";
+    private static final Map<String, String> APP_PODS = Map.of("app.kubernetes.io/name", DEPLOYMENT);
+    private static final Map<String, String> STATUS_PAGE_PODS = Map.of("app.kubernetes.io/name", STATUS_PAGE);
     private static final int ITEMS = 10;
 
     static KubernetesClient client;
@@ -52,19 +58,30 @@ class KubernetesClusterTest {
     private SimulatedKubelet kubelet;
     private Cli cli;
     private Map<String, String> kubeconfig;
-    private Process gatewayProcess;
+    private Process statusPagePod;
+    private SimulatedService service;
     private String gateway;
 
     @BeforeAll
     void createDeploymentAndKubelet() throws Exception {
         db = TestDatabase.create();
-        int gatewayPort = NodeProcess.freePort();
-        gateway = "http://127.0.0.1:" + gatewayPort;
         Path home = Files.createDirectories(dir.resolve("home"));
         // The nodes and the CLI share one storage directory, as pods and the Job share a volume.
         Files.createSymbolicLink(home.resolve("storage"), NodeProcess.storage(db).toAbsolutePath());
+        createDeployment(DEPLOYMENT, APP_PODS, 0, Map.of(KubernetesNodeDriver.REPLICAS, "3"));
+        createDeployment(STATUS_PAGE, STATUS_PAGE_PODS, 1, Map.of());
+        client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
+                .withNewMetadata().withName(DEPLOYMENT).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().withSelector(APP_PODS).endSpec().build()).create();
+        kubelet = SimulatedKubelet.start(client, NAMESPACE, DEPLOYMENT, db);
+        int statusPagePort = NodeProcess.freePort();
+        String statusPage = "http://127.0.0.1:" + statusPagePort;
+        service = SimulatedService.start(client, NAMESPACE, DEPLOYMENT, selector -> selector.equals(APP_PODS)
+                ? kubelet.readyUrls() : selector.equals(STATUS_PAGE_PODS) ? List.of(statusPage) : List.of());
+        gateway = service.url();
         Files.writeString(home.resolve("pitstop.yml"), """
                 nodes: kubernetes
+                traffic: kubernetes
                 kubernetes:
                   deployment: %s
                   namespace: %s
@@ -97,22 +114,35 @@ class KubernetesClusterTest {
                 """.formatted(client.getMasterUrl(), NAMESPACE));
         kubeconfig = Map.of("KUBECONFIG", config.toString());
         cli = new Cli(home);
+        // The status page's pod, started before the cluster's first up, as Kubernetes may start it.
+        statusPagePod = cli.start("gateway", "--port", String.valueOf(statusPagePort));
+        awaitAnswer(statusPage);
+        client.apps().deployments().inNamespace(NAMESPACE).withName(STATUS_PAGE).editStatus(d -> {
+            d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
+            return d;
+        });
+    }
+
+    /** The application's Deployment is the one the kubelet runs; the status page's runs no image of ours. */
+    private void createDeployment(String name, Map<String, String> labels, int replicas,
+                                  Map<String, String> annotations) {
         client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(DEPLOYMENT).withNamespace(NAMESPACE)
-                .addToAnnotations(KubernetesNodeDriver.REPLICAS, "3").endMetadata()
-                .withNewSpec().withReplicas(0)
-                .withNewSelector().addToMatchLabels("app.kubernetes.io/name", DEPLOYMENT).endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app.kubernetes.io/name", DEPLOYMENT).endMetadata()
+                .withNewMetadata().withName(name).withNamespace(NAMESPACE).addToAnnotations(annotations).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels(labels).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels(labels).endMetadata()
                 .withNewSpec().addNewContainer().withName("app").withImage(IMAGE + ":1.0.0").endContainer().endSpec()
                 .endTemplate().endSpec().build()).create();
-        kubelet = SimulatedKubelet.start(client, NAMESPACE, DEPLOYMENT, db);
     }
 
     @AfterAll
     void stop() throws Exception {
-        if (gatewayProcess != null) {
-            gatewayProcess.destroy();
-            gatewayProcess.waitFor(20, TimeUnit.SECONDS);
+        if (service != null) {
+            service.close();
+        }
+        if (statusPagePod != null) {
+            statusPagePod.destroy();
+            statusPagePod.waitFor(20, TimeUnit.SECONDS);
         }
         if (kubelet != null) {
             kubelet.close();
@@ -131,9 +161,8 @@ class KubernetesClusterTest {
         assertThat(annotation(KubernetesNodeDriver.ACTION)).isEqualTo("start node-3");
         assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.installations WHERE completed_at IS NOT NULL"))
                 .isEqualTo(1);
-
-        gatewayProcess = cli.start("gateway", "--port", gateway.substring(gateway.lastIndexOf(':') + 1));
-        awaitGateway();
+        assertThat(selector()).isEqualTo(APP_PODS);
+        awaitEndpoints(3);
         for (int i = 0; i < ITEMS; i++) {
             assertThat(Http.post(gateway + "/api/items", Http.item("item " + i)).statusCode()).isEqualTo(201);
         }
@@ -148,8 +177,11 @@ class KubernetesClusterTest {
         Cli.Result upgrade = run("upgrade", "--to", Demo.release("1.1.0").toString(), "--yes");
 
         assertThat(poller.stop()).isEmpty();
+        assertThat(poller.pagesSeen()).as("clients saw the status page").isPositive();
         assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
         assertThat(upgrade.out()).contains("upgraded to 1.1.0");
+        assertThat(selector()).isEqualTo(APP_PODS);
+        assertThat(serviceAnnotation(KubernetesNodeDriver.ACTION)).isEqualTo("route to " + DEPLOYMENT);
         assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo(IMAGE + ":1.1.0");
         assertThat(annotation(KubernetesNodeDriver.RELEASE)).isEqualTo("1.1.0");
@@ -168,6 +200,7 @@ class KubernetesClusterTest {
         assertThat(poller.stop()).isEmpty();
         assertThat(upgrade.exitCode()).as("%s", upgrade).isEqualTo(1);
         assertThat(upgrade.err()).contains("rolled back to 1.1.0");
+        assertThat(selector()).isEqualTo(APP_PODS);
         assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                 .isEqualTo(IMAGE + ":1.1.0");
         assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
@@ -202,6 +235,15 @@ class KubernetesClusterTest {
         return deployment().getMetadata().getAnnotations().get(key);
     }
 
+    private Map<String, String> selector() {
+        return client.services().inNamespace(NAMESPACE).withName(DEPLOYMENT).get().getSpec().getSelector();
+    }
+
+    private String serviceAnnotation(String key) {
+        return client.services().inNamespace(NAMESPACE).withName(DEPLOYMENT).get().getMetadata().getAnnotations()
+                .get(key);
+    }
+
     /** The release of every ready node, as the nodes answer it themselves. */
     private List<String> readyVersions() throws Exception {
         JsonNode status = Http.JSON.readTree(run("status", "--json").out());
@@ -214,18 +256,28 @@ class KubernetesClusterTest {
         return versions;
     }
 
-    private void awaitGateway() {
+    /** Until the process listening at {@code url} answers anything at all. */
+    private static void awaitAnswer(String url) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (Http.get(gateway + "/api/items").statusCode() == 200) {
-                    return;
-                }
+                Http.get(url + "/health/live");
+                return;
             } catch (RuntimeException e) {
-                // not listening yet
+                NodeProcess.sleep(200);
             }
-            NodeProcess.sleep(200);
         }
-        throw new AssertionError("pitstop gateway did not answer on " + gateway);
+        throw new AssertionError("nothing answered on " + url);
+    }
+
+    /** Until the Service reaches {@code count} ready pods, as kube-proxy learns of them in its own time. */
+    private void awaitEndpoints(int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (kubelet.readyUrls().size() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the Service has " + kubelet.readyUrls() + ", not " + count + " endpoints");
+            }
+            NodeProcess.sleep(100);
+        }
     }
 }

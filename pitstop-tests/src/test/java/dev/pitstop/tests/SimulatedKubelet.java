@@ -28,6 +28,8 @@ final class SimulatedKubelet implements AutoCloseable {
     private final DbSettings db;
     private final List<NodeProcess> pods = new ArrayList<>();
     private final Thread thread;
+    /** The endpoints of the Deployment's pods, as a Service would see them. */
+    private volatile List<String> readyUrls = List.of();
     private volatile boolean running = true;
     private int podsCreated;
 
@@ -42,6 +44,11 @@ final class SimulatedKubelet implements AutoCloseable {
                 .withName(name), db);
         kubelet.thread.start();
         return kubelet;
+    }
+
+    /** The URLs of the pods that are ready and not terminating. */
+    List<String> readyUrls() {
+        return readyUrls;
     }
 
     /** How many pods run now. */
@@ -69,27 +76,31 @@ final class SimulatedKubelet implements AutoCloseable {
         String version = image.substring(image.lastIndexOf(':') + 1);
         synchronized (this) {
             while (pods.size() > replicas) {
-                pods.remove(pods.size() - 1).close();
+                NodeProcess terminating = pods.remove(pods.size() - 1);
+                // Kubernetes takes a terminating pod out of its Services' endpoints before it stops it.
+                readyUrls = readyUrls.stream().filter(url -> !url.equals(terminating.url())).toList();
+                terminating.close();
             }
             while (pods.size() < replicas) {
                 pods.add(NodeProcess.start(Demo.release(version), db, "app-pod-" + ++podsCreated));
             }
         }
-        int ready = 0;
+        List<String> ready = new ArrayList<>();
         String failure = null;
         for (NodeProcess pod : snapshot()) {
             String state = state(pod);
             if (state.equals("ready")) {
-                ready++;
+                ready.add(pod.url());
             } else if (state.equals("failed") || !pod.isAlive()) {
                 failure = "pod " + pod.id() + " of release " + version + " is " + state;
             }
         }
+        readyUrls = List.copyOf(ready);
         List<DeploymentCondition> conditions = failure == null ? List.of()
                 : List.of(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
                         .withReason("ProgressDeadlineExceeded").withMessage(failure).build());
         DeploymentStatus status = new DeploymentStatusBuilder()
-                .withReplicas(pods()).withReadyReplicas(ready).withUpdatedReplicas(pods())
+                .withReplicas(pods()).withReadyReplicas(ready.size()).withUpdatedReplicas(pods())
                 .withObservedGeneration(current.getMetadata().getGeneration()).withConditions(conditions)
                 .build();
         if (!status.equals(current.getStatus())) {
