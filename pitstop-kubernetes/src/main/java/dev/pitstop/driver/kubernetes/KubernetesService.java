@@ -70,7 +70,22 @@ public final class KubernetesService implements Proxy {
                     + " is ready, so clients of " + this + " would reach nothing; nothing was changed. "
                     + "See: kubectl -n " + namespace + " describe deployment " + settings.statusPage());
         }
+        Deployment app = deployment(settings.deployment(), "kubernetes.deployment");
+        requireApart(app, page);
+        requireApart(page, app);
         select("status page (" + settings.statusPage() + ")", matchLabels(page));
+    }
+
+    /** A selector that also matched the other Deployment's pods would mix them behind the Service. */
+    private void requireApart(Deployment selecting, Deployment other) {
+        Map<String, String> podLabels = other.getSpec().getTemplate().getMetadata() == null ? null
+                : other.getSpec().getTemplate().getMetadata().getLabels();
+        if (podLabels != null && podLabels.entrySet().containsAll(matchLabels(selecting).entrySet())) {
+            throw OperationException.failed("the selector of " + describe("deployment",
+                    selecting.getMetadata().getName()) + " " + matchLabels(selecting) + " also matches the pods of "
+                    + describe("deployment", other.getMetadata().getName()) + ", so " + this + " could not tell "
+                    + "them apart; give the two Deployments different labels. Nothing was changed");
+        }
     }
 
     /**

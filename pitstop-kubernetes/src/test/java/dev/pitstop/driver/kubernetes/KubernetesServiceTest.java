@@ -116,6 +116,22 @@ class KubernetesServiceTest {
                 .hasMessageContaining("kubernetes.service");
     }
 
+    @Test
+    void refusesTheStatusPageWhenTheApplicationsSelectorAlsoMatchesItsPods() {
+        client.apps().deployments().inNamespace(NAMESPACE).withName(PAGE).edit(d -> {
+            d.getSpec().getTemplate().getMetadata().getLabels().putAll(APP_LABELS);
+            return d;
+        });
+        Service before = service();
+
+        assertThatThrownBy(() -> proxy.showStatusPage(null, 60, NODES))
+                .isInstanceOf(OperationException.class)
+                .hasMessageContaining("the selector of deployment shop/" + APP)
+                .hasMessageContaining("also matches the pods of deployment shop/" + PAGE)
+                .hasMessageEndingWith("Nothing was changed");
+        assertThat(service()).isEqualTo(before);
+    }
+
     private void deployment(String name, Map<String, String> labels) {
         client.apps().deployments().inNamespace(NAMESPACE).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(NAMESPACE).endMetadata()
