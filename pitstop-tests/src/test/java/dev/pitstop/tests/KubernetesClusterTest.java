@@ -180,14 +180,9 @@ class KubernetesClusterTest {
         assertThat(poller.pagesSeen()).as("clients saw the status page").isPositive();
         assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
         assertThat(upgrade.out()).contains("upgraded to 1.1.0");
-        assertThat(selector()).isEqualTo(APP_PODS);
         assertThat(serviceAnnotation(KubernetesNodeDriver.ACTION)).isEqualTo("route to " + DEPLOYMENT);
-        assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .isEqualTo(IMAGE + ":1.1.0");
         assertThat(annotation(KubernetesNodeDriver.RELEASE)).isEqualTo("1.1.0");
-        assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
-        assertThat(readyVersions()).containsExactly("1.1.0", "1.1.0", "1.1.0");
-        assertThat(Http.json(Http.get(gateway + "/api/items"))).hasSize(ITEMS);
+        assertServing("1.1.0");
     }
 
     @Test
@@ -200,11 +195,16 @@ class KubernetesClusterTest {
         assertThat(poller.stop()).isEmpty();
         assertThat(upgrade.exitCode()).as("%s", upgrade).isEqualTo(1);
         assertThat(upgrade.err()).contains("rolled back to 1.1.0");
+        assertServing("1.1.0");
+    }
+
+    /** The whole Deployment runs {@code version}, behind the Service, with every item kept. */
+    private void assertServing(String version) throws Exception {
         assertThat(selector()).isEqualTo(APP_PODS);
         assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
-                .isEqualTo(IMAGE + ":1.1.0");
+                .isEqualTo(IMAGE + ":" + version);
         assertThat(deployment().getSpec().getReplicas()).isEqualTo(3);
-        assertThat(readyVersions()).containsExactly("1.1.0", "1.1.0", "1.1.0");
+        assertThat(readyVersions()).containsExactly(version, version, version);
         assertThat(Http.json(Http.get(gateway + "/api/items"))).hasSize(ITEMS);
     }
 

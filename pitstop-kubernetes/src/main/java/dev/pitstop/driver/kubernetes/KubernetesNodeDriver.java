@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -48,8 +47,6 @@ public final class KubernetesNodeDriver implements NodeDriver {
     private static final Duration POLL = Duration.ofMillis(250);
     /** Endpoints follow a pod's readiness, then kube-proxy the endpoints, each within seconds. */
     private static final Duration SERVICE_ROUTING_DELAY = Duration.ofSeconds(30);
-    private static final int HTTP_CONFLICT = 409;
-    private static final int CHANGE_ATTEMPTS = 10;
 
     private final KubernetesClient client;
     private final KubernetesSettings settings;
@@ -94,7 +91,7 @@ public final class KubernetesNodeDriver implements NodeDriver {
         String image = settings.image() + ":" + release.version();
         change("release " + release.version() + " (" + image + ")", d -> {
             container(d).setImage(image);
-            d.getMetadata().getAnnotations().put(RELEASE, release.version());
+            Changes.annotations(d).put(RELEASE, release.version());
             return d;
         });
     }
@@ -172,31 +169,18 @@ public final class KubernetesNodeDriver implements NodeDriver {
 
     /**
      * Applies {@code update} to the Deployment, recording the action; {@code update} answers null
-     * when there is nothing to change, which keeps every step idempotent. The API server refuses a
-     * change to a Deployment modified since it was read (its controller writes the status all the
-     * time): then it is read and changed again.
+     * when there is nothing to change, which keeps every step idempotent.
      */
     private void change(String action, UnaryOperator<Deployment> update) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                resource().edit(d -> {
-                    d.getMetadata().getAnnotations().putIfAbsent(REPLICAS, String.valueOf(fullSize(d)));
-                    Deployment changed = update.apply(d);
-                    if (changed == null) {
-                        return d;
-                    }
-                    changed.getMetadata().getAnnotations().put(ACTION, action);
-                    changed.getMetadata().getAnnotations().put(ACTION_AT, Instant.now().toString());
-                    return changed;
-                });
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HTTP_CONFLICT || attempt == CHANGE_ATTEMPTS) {
-                    throw OperationException.failed("Kubernetes refused to " + action + " on " + describe() + ": "
-                            + e.getMessage());
-                }
+        Changes.retryingConflicts(action, describe(), () -> resource().edit(d -> {
+            Changes.annotations(d).putIfAbsent(REPLICAS, String.valueOf(fullSize(d)));
+            Deployment changed = update.apply(d);
+            if (changed == null) {
+                return d;
             }
-        }
+            Changes.record(changed, action);
+            return changed;
+        }));
     }
 
     private Deployment deployment() {
@@ -209,9 +193,6 @@ public final class KubernetesNodeDriver implements NodeDriver {
         if (deployment == null) {
             throw OperationException.failed(describe() + " does not exist; apply deploy/kubernetes/ first, or set "
                     + "kubernetes.deployment and kubernetes.namespace in pitstop.yml");
-        }
-        if (deployment.getMetadata().getAnnotations() == null) {
-            deployment.getMetadata().setAnnotations(new HashMap<>());
         }
         return deployment;
     }
@@ -230,8 +211,7 @@ public final class KubernetesNodeDriver implements NodeDriver {
 
     /** The cluster's size: recorded by Pitstop, else the replicas the Deployment has before Pitstop scales it. */
     private int fullSize(Deployment deployment) {
-        String recorded = deployment.getMetadata().getAnnotations() == null ? null
-                : deployment.getMetadata().getAnnotations().get(REPLICAS);
+        String recorded = Changes.annotations(deployment).get(REPLICAS);
         int size = recorded != null ? Integer.parseInt(recorded) : replicas(deployment);
         if (size < 1) {
             throw OperationException.failed(describe() + " has 0 replicas and no annotation " + REPLICAS + ", so the "

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,6 @@ import java.util.Map;
  * and last on the way out (so the status page pods pass requests on to the nodes meanwhile).
  */
 public final class KubernetesService implements Proxy {
-
-    private static final int HTTP_CONFLICT = 409;
-    private static final int CHANGE_ATTEMPTS = 10;
 
     private final KubernetesClient client;
     private final KubernetesSettings settings;
@@ -88,34 +84,18 @@ public final class KubernetesService implements Proxy {
         }
     }
 
-    /**
-     * Sets the Service's selector, recording the action; no write when it is already that one. A
-     * change the API server refuses because the Service was modified since it was read is read and
-     * made again.
-     */
+    /** Sets the Service's selector, recording the action; no write when it is already that one. */
     private void select(String action, Map<String, String> labels) {
-        for (int attempt = 1; ; attempt++) {
+        Changes.retryingConflicts(action, toString(), () -> {
             if (labels.equals(service().getSpec().getSelector())) {
                 return;
             }
-            try {
-                resource().edit(s -> {
-                    s.getSpec().setSelector(new HashMap<>(labels));
-                    if (s.getMetadata().getAnnotations() == null) {
-                        s.getMetadata().setAnnotations(new HashMap<>());
-                    }
-                    s.getMetadata().getAnnotations().put(KubernetesNodeDriver.ACTION, action);
-                    s.getMetadata().getAnnotations().put(KubernetesNodeDriver.ACTION_AT, Instant.now().toString());
-                    return s;
-                });
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != HTTP_CONFLICT || attempt == CHANGE_ATTEMPTS) {
-                    throw OperationException.failed("Kubernetes refused to " + action + " on " + this + ": "
-                            + e.getMessage());
-                }
-            }
-        }
+            resource().edit(s -> {
+                s.getSpec().setSelector(new HashMap<>(labels));
+                Changes.record(s, action);
+                return s;
+            });
+        });
     }
 
     private Service service() {

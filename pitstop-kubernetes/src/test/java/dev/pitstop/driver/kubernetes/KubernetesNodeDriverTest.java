@@ -168,6 +168,21 @@ class KubernetesNodeDriverTest {
         assertThat(image()).isEqualTo("registry.example.com/app:1.0.0");
     }
 
+    @Test
+    void takesTheSizeOfADeploymentWithoutAnnotationsFromItsReplicas() {
+        client.apps().deployments().inNamespace(NAMESPACE).withName("app").edit(d -> {
+            d.getMetadata().setAnnotations(null);
+            d.getSpec().setReplicas(2);
+            return d;
+        });
+
+        driver.stop("node-2");
+
+        assertThat(read().getSpec().getReplicas()).isEqualTo(1);
+        assertThat(annotation(KubernetesNodeDriver.REPLICAS)).isEqualTo("2");
+        assertThat(driver.nodeIds()).containsExactly("node-1", "node-2");
+    }
+
     private void startAll() {
         startAndAwait("node-1", "node-2", "node-3");
     }
