@@ -19,9 +19,6 @@ import picocli.CommandLine.Option;
 /** What a cluster is started with: shared by {@code up} and the background supervisor it spawns. */
 final class ClusterOptions {
 
-    /** How long a node may take to become ready, by default; procedures that start nodes wait as long. */
-    static final String DEFAULT_READY_TIMEOUT_SECONDS = "180";
-
     /** Set by bin/pitstop to the checkout it runs from, where the demo releases are built. */
     static final String REPO_PROPERTY = "pitstop.repo";
 
@@ -55,10 +52,10 @@ final class ClusterOptions {
                     "The node rejects a key it does not know, and up fails with a message naming it."})
     Map<String, String> nodeSettings = new LinkedHashMap<>();
 
-    @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = DEFAULT_READY_TIMEOUT_SECONDS,
+    @Option(names = "--ready-timeout", paramLabel = "SECONDS",
             description = "How long each node may take to become ready; the first one installs the plugins. "
-                    + "Default: ${DEFAULT-VALUE}")
-    int readyTimeoutSeconds;
+                    + "Default: ready-timeout-seconds of pitstop.yml (180 unless set there), which procedures use too")
+    Integer readyTimeoutSeconds;
 
     /** The options checked and resolved; a bad one is an {@link OperationException} of kind INVALID. */
     SupervisorSettings settings(Home home, ClusterConfig config) {
@@ -68,14 +65,22 @@ final class ClusterOptions {
         if (port < 1 || port > 65535) {
             throw OperationException.invalid("--port must be between 1 and 65535, got " + port);
         }
-        if (readyTimeoutSeconds < 1) {
-            throw OperationException.invalid("--ready-timeout must be at least 1 second, got " + readyTimeoutSeconds);
-        }
         if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
             throw OperationException.invalid("--db-user and --db-password-file go with --db-url");
         }
         return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
-                nodeSettings, Duration.ofSeconds(readyTimeoutSeconds), config);
+                nodeSettings, readyTimeout(config), config);
+    }
+
+    /** --ready-timeout, else pitstop.yml's. */
+    Duration readyTimeout(ClusterConfig config) {
+        if (readyTimeoutSeconds == null) {
+            return config.readyTimeout();
+        }
+        if (readyTimeoutSeconds < 1) {
+            throw OperationException.invalid("--ready-timeout must be at least 1 second, got " + readyTimeoutSeconds);
+        }
+        return Duration.ofSeconds(readyTimeoutSeconds);
     }
 
     /** These options as arguments, with paths made absolute, for a process with another working directory. */

@@ -17,15 +17,11 @@ import dev.pitstop.procedure.Verification;
 import dev.pitstop.release.Release;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import javax.sql.DataSource;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** The procedures of the cluster running in a home, run from this process with its drivers. */
 final class ClusterProcedures {
-
-    private static final Duration READY_TIMEOUT =
-            Duration.ofSeconds(Long.parseLong(ClusterOptions.DEFAULT_READY_TIMEOUT_SECONDS));
 
     private final Home home;
     private final RunningCluster cluster;
@@ -63,7 +59,7 @@ final class ClusterProcedures {
         return new Upgrade(drivers.nodes(), drivers.traffic(), control,
                 new Installations(cluster.controlDb()), verification(),
                 upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), home.storageDir(),
-                READY_TIMEOUT);
+                config.readyTimeout());
     }
 
     UpgradePreflight upgradePreflight() {
@@ -91,7 +87,7 @@ final class ClusterProcedures {
         Cluster control = new Cluster(cluster.controlDb());
         return new Restore(drivers.nodes(), drivers.traffic(), control,
                 verification(), cluster.db(), home.storageDir(), password,
-                progress, READY_TIMEOUT);
+                progress, config.readyTimeout());
     }
 
     private Verification verification() {
@@ -111,6 +107,6 @@ final class ClusterProcedures {
         Cluster control = new Cluster(cluster.controlDb());
         return new MaintenanceWindow(drivers.nodes(), drivers.traffic(), control,
                 new ProcedureJournal(cluster.controlDb()), verification(),
-                READY_TIMEOUT);
+                config.readyTimeout());
     }
 }

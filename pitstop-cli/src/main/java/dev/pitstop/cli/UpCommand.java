@@ -4,7 +4,6 @@ import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.supervisor.SupervisorSettings;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -59,7 +58,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (pitstop.config().nodes().equals(ClusterConfig.NODES_KUBERNETES)) {
             requireOnlyReadyTimeout();
-            new KubernetesCluster(pitstop, System.out).start(Duration.ofSeconds(options.readyTimeoutSeconds));
+            new KubernetesCluster(pitstop, System.out).start(options.readyTimeout(pitstop.config()));
             return 0;
         }
         Home home = pitstop.home();

@@ -138,7 +138,7 @@ class CommandErrorsTest {
                 + "kubernetes.database.user, kubernetes.deployment, kubernetes.image, kubernetes.namespace, "
                 + "kubernetes.releases, kubernetes.service, kubernetes.status-page, kubernetes.url, "
                 + "nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
-                + "policy.upgrade, traffic");
+                + "policy.upgrade, ready-timeout-seconds, traffic");
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,8 @@ import java.util.Set;
  *     status: 200            # default: 200
  *     body-contains: "["     # default: any body
  *     method: GET            # default: GET
+ * ready-timeout-seconds: 180 # how long a node may take to become ready; the first of a release
+ *                            # installs or upgrades the database meanwhile; default: 180
  * nodes: local               # where the nodes run: local | kubernetes; default: local
  * traffic: gateway           # what steers client traffic: gateway | nginx | haproxy | kubernetes (a Service,
  *                            # with nodes: kubernetes); default: gateway
@@ -32,8 +35,9 @@ import java.util.Set;
  * kubernetes: ...            # as it would be silently ignored
  * </pre>
  */
-public record ClusterConfig(PolicyConfig policy, List<Check> checks, String nodes, String traffic,
-                            NginxSettings nginx, HaproxySettings haproxy, KubernetesSettings kubernetes) {
+public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
+                            String traffic, NginxSettings nginx, HaproxySettings haproxy,
+                            KubernetesSettings kubernetes) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -43,10 +47,16 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, String node
     public static final String TRAFFIC_NGINX = "nginx";
     public static final String TRAFFIC_HAPROXY = "haproxy";
     public static final String TRAFFIC_KUBERNETES = "kubernetes";
+    private static final int DEFAULT_READY_TIMEOUT_SECONDS = 180;
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
         checks = checks == null ? List.of() : List.copyOf(checks);
+        readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
+        if (readyTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("config key 'ready-timeout-seconds' must be at least 1, got "
+                    + readyTimeoutSeconds);
+        }
         nodes = nodes == null ? NODES_LOCAL : nodes;
         traffic = traffic == null ? TRAFFIC_GATEWAY : traffic;
         PolicyConfig.requireOneOf("nodes", nodes, Set.of(NODES_LOCAL, NODES_KUBERNETES));
@@ -59,6 +69,14 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, String node
         requireSection("nginx", nginx, traffic.equals(TRAFFIC_NGINX), "traffic: nginx");
         requireSection("haproxy", haproxy, traffic.equals(TRAFFIC_HAPROXY), "traffic: haproxy");
         requireSection("kubernetes", kubernetes, nodes.equals(NODES_KUBERNETES), "nodes: kubernetes");
+    }
+
+    /**
+     * How long a procedure waits for a node to become ready before it counts the node as failed
+     * (and an upgrade rolls back): it must cover the longest migration of a release.
+     */
+    public Duration readyTimeout() {
+        return Duration.ofSeconds(readyTimeoutSeconds);
     }
 
     /** A driver's section is needed exactly when the driver is chosen. */

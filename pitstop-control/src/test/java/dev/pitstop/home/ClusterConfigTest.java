@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.pitstop.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,5 +187,17 @@ class ClusterConfigTest {
         assertThat(settings.url()).isEqualTo("http://shop:8080");
         assertThat(settings.releases()).isEqualTo("/releases");
         assertThat(settings.database().passwordFile()).isEqualTo("/etc/pitstop/secret/db-password");
+    }
+
+    @Test
+    void readyTimeoutDefaultsTo180SecondsAndMustBePositive() throws Exception {
+        assertThat(ClusterConfig.load(new Home(dir), null, Map.of()).readyTimeout()).isEqualTo(Duration.ofSeconds(180));
+
+        Files.writeString(dir.resolve("pitstop.yml"), "ready-timeout-seconds: 900\n");
+        assertThat(ClusterConfig.load(new Home(dir), null, Map.of()).readyTimeout()).isEqualTo(Duration.ofMinutes(15));
+
+        Files.writeString(dir.resolve("pitstop.yml"), "ready-timeout-seconds: 0\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessageContaining("config key 'ready-timeout-seconds' must be at least 1, got 0");
     }
 }
