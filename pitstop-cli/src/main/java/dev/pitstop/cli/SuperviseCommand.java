@@ -1,10 +1,13 @@
 package dev.pitstop.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.pitstop.supervisor.Supervisor;
 import dev.pitstop.supervisor.SupervisorSettings;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ParentCommand;
 
 /** What {@code up --detach} runs in the background: {@code up} in the foreground, by another name. */
@@ -31,11 +34,21 @@ final class SuperviseCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(settings, System.out);
         // Registered before starting, so a signal during the start stops what was started so far.
         Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "stop-cluster"));
+        if (interactive) {
+            // The cluster's INFO lines (a node entering rotation) would cut the step lines in two
+            // and say again what they say; a warning still shows.
+            logLevel(Level.WARN);
+        }
         supervisor.start();
         if (interactive) {
+            logLevel(Level.INFO);
             System.out.println("Running until stopped: press Ctrl-C here, or run: pitstop down");
         }
         supervisor.awaitStopped();
         return 0;
+    }
+
+    private static void logLevel(Level level) {
+        ((Logger) LoggerFactory.getLogger("dev.pitstop")).setLevel(level);
     }
 }
