@@ -39,7 +39,11 @@ final class BackgroundSupervisor {
         Path log = home.supervisorLog();
         Files.createDirectories(log.getParent());
         LogFollower follower = LogFollower.fromEnd(log, out);
-        Process supervisor = new ProcessBuilder(command(clusterArgs))
+        ProcessBuilder builder = new ProcessBuilder(command(clusterArgs));
+        // Through the environment, not -cp: the expanded class path is long enough that the JDK cuts
+        // the command line it reports, and ClusterFile recognises the supervisor by its main class there.
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        Process supervisor = builder
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -75,7 +79,6 @@ final class BackgroundSupervisor {
             command.add(SETSID.toString());
         }
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
                 Pitstop.class.getName(), "--home", home.dir().toString()));
         if (config != null) {
             command.addAll(List.of("--config", config.toString()));
