@@ -18,34 +18,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REV=HEAD
 SIZE_GB=1
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-
-parse_args() {
-  while (($#)); do
-    case $1 in
-      --rev) REV=$2 ;;
-      --size-gb) SIZE_GB=$2 ;;
-      -h | --help) usage ;;
-      *) log "unknown option $1"; usage ;;
-    esac
-    shift 2
-  done
-}
-
 # --- the database --------------------------------------------------------------------------------
 
 start_cluster() {
   HOME_DIR="$WORK/home"
-  HOMES+=("$HOME_DIR")
   log "starting a one-node cluster in $HOME_DIR"
-  pitstop --home "$HOME_DIR" up --detach --nodes 1 --port "$(free_port)" --release "$RELEASE" >"$WORK/up.log" 2>&1 \
-    || { cat "$WORK/up.log" >&2; die "pitstop up failed"; }
-  local url
-  url="$(jq -r .db.url "$HOME_DIR/cluster.json")"   # jdbc:postgresql://HOST:PORT/DB
-  [[ $url =~ ^jdbc:postgresql://([^:/]+):([0-9]+)/([^?]+)$ ]] || die "unexpected database URL $url"
-  export PGHOST="${BASH_REMATCH[1]}" PGPORT="${BASH_REMATCH[2]}" PGDATABASE="${BASH_REMATCH[3]}"
-  export PGUSER
-  PGUSER="$(jq -r .db.user "$HOME_DIR/cluster.json")"
+  cluster_up "$HOME_DIR" 1
+  use_cluster_db "$HOME_DIR"
 }
 
 # Rows per GB, measured on this generator: events make up most of it, with their indexes.
@@ -161,7 +140,7 @@ report() {
 }
 
 main() {
-  parse_args "$@"
+  parse_options --rev REV --size-gb SIZE_GB -- "$@"
   command -v jq >/dev/null || require_packages jq
   require_pg_client
   init_run

@@ -12,35 +12,7 @@
 # everything it started on exit.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
-REV=HEAD         # the commit measured; see build_revision in lib.sh
-NODES=3          # the default cluster size of `pitstop up`
-ITEMS=100        # rows GET /api/items returns: a realistic body, not an empty list
-DURATION=20      # seconds per measured wrk run
-WARMUP=30        # seconds per path before measuring: the JIT of the gateway and of every node must be done
-ROUNDS=3         # measured runs per path; the report gives each and the median
-THREADS=2
-CONNECTIONS=32
-
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-
-parse_args() {
-  while (($#)); do
-    case $1 in
-      --rev) REV=$2 ;;
-      --nodes) NODES=$2 ;;
-      --items) ITEMS=$2 ;;
-      --duration) DURATION=$2 ;;
-      --warmup) WARMUP=$2 ;;
-      --rounds) ROUNDS=$2 ;;
-      --threads) THREADS=$2 ;;
-      --connections) CONNECTIONS=$2 ;;
-      -h | --help) usage ;;
-      *) log "unknown option $1"; usage ;;
-    esac
-    shift 2
-  done
-}
+# The options and their defaults: parse_load_args in lib.sh.
 
 start_cluster() {
   HOME_DIR="$WORK/home"
@@ -54,11 +26,7 @@ start_cluster() {
 
 create_items() {
   log "creating $ITEMS items through the gateway"
-  local i
-  for ((i = 1; i <= ITEMS; i++)); do
-    curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
-      -d "{\"name\":\"bench item $i\"}" "$GATEWAY/api/items" || die "POST /api/items failed at item $i"
-  done
+  post_items "$GATEWAY" "$ITEMS"
   # Both paths must answer the same thing, or the comparison means nothing.
   local via_gateway direct
   via_gateway="$(curl -sf "$GATEWAY/api/items" | jq length)"
@@ -66,47 +34,6 @@ create_items() {
   [[ $via_gateway == "$ITEMS" && $direct == "$ITEMS" ]] \
     || die "GET /api/items returned $via_gateway items via the gateway and $direct direct; expected $ITEMS"
 }
-
-# Runs wrk against URL for SECONDS; prints "req_per_s p99_ms errors requests".
-run_wrk() {
-  local url=$1 seconds=$2 out
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency "$url")"
-  echo "$out" | awk '
-    /Requests\/sec:/ { rps = $2 }
-    / requests in / { requests = $1 }
-    $1 == "99%" {
-      v = $2
-      if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
-      else if (v ~ /ms$/) { sub(/ms$/, "", v); p99 = v }
-      else if (v ~ /s$/) { sub(/s$/, "", v); p99 = v * 1000 }
-    }
-    /Non-2xx or 3xx responses:/ { errors += $NF }
-    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.2f %d %d\n", rps, p99, errors, requests }'
-}
-
-# CPU time (user + system, in clock ticks) the given processes have used so far.
-cpu_ticks() {
-  local pid total=0 fields
-  for pid in "$@"; do
-    # Fields after the command name, which is in parentheses and may hold spaces: utime is the
-    # 12th, stime the 13th of them (14 and 15 of the whole line).
-    fields="$(sed 's/^.*) //' "/proc/$pid/stat")"
-    total=$((total + $(echo "$fields" | awk '{ print $12 + $13 }')))
-  done
-  echo "$total"
-}
-
-# The gateway runs inside the supervisor's JVM, the nodes are its child processes. Their CPU time
-# per request says where the cost of the extra hop goes, which throughput alone cannot.
-find_processes() {
-  SUPERVISOR_PID="$(jq -r .pid "$HOME_DIR/cluster.json")"
-  mapfile -t NODE_PIDS < <(pgrep -P "$SUPERVISOR_PID" -f dev.pitstop.node.NodeMain)
-  ((${#NODE_PIDS[@]} == NODES)) || die "found ${#NODE_PIDS[@]} node processes under the supervisor, expected $NODES"
-}
-
-# Microseconds of CPU per request from a tick delta.
-cpu_us_per_request() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.0f\n", t * 1e6 / hz / n }'; }
 
 # One measured wrk run on PATH (gateway or direct); appends a row to the ROW_* arrays.
 measured_run() {
@@ -123,8 +50,9 @@ measured_run() {
 }
 
 measure() {
-  CLK_TCK="$(getconf CLK_TCK)"
-  find_processes
+  # The gateway runs inside the supervisor's JVM, the nodes are its child processes. Their CPU time
+  # per request says where the cost of the extra hop goes, which throughput alone cannot.
+  find_cluster_processes "$HOME_DIR" "$NODES"
   log "warming up: ${WARMUP}s through the gateway, ${WARMUP}s direct"
   run_wrk "$GATEWAY/api/items" "$WARMUP" >/dev/null
   run_wrk "$DIRECT/api/items" "$WARMUP" >/dev/null
@@ -140,26 +68,11 @@ measure() {
   done
 }
 
-# The values of column NAME (an array ROW_NAME) on the rows of PATH.
-column_of() {
-  local -n column="ROW_$1"
-  local i
-  for i in "${!ROW_PATH[@]}"; do
-    [[ ${ROW_PATH[i]} == "$2" ]] && echo "${column[i]}"
-  done
-}
-
 report() {
   local i path rps p99 gw_cpu nodes_cpu
   declare -A med
-  for path in gateway direct; do
-    for col in RPS P99 GW_CPU NODES_CPU; do
-      # shellcheck disable=SC2046 # one number per line, split on purpose
-      med[$path.$col]="$(median $(column_of "$col" "$path"))"
-    done
-  done
-  echo "Command: \`bench/gateway.sh --rev $COMMIT --nodes $NODES --items $ITEMS --duration $DURATION --warmup $WARMUP" \
-    "--rounds $ROUNDS --threads $THREADS --connections $CONNECTIONS\`"
+  column_medians med RPS P99 GW_CPU NODES_CPU
+  load_command_md
   echo
   environment_md
   echo "- load: \`wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency\` on \`GET /api/items\` ($ITEMS items," \
@@ -183,7 +96,7 @@ report() {
 }
 
 main() {
-  parse_args "$@"
+  parse_load_args "$@"
   require_packages wrk jq curl
   init_run
   build_revision "$REV"

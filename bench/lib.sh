@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the benchmark scripts in bench/. Sourced, not run.
 #
 # Conventions: progress goes to stderr (so a run can be watched), the Markdown report to stdout
@@ -8,6 +9,30 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# --- options -------------------------------------------------------------------------------------
+
+# The usage is the script's header comment (from line 2 to the code), printed on stderr; exits 2.
+usage() { awk 'NR > 1 { if (!/^#/) exit; sub(/^# ?/, ""); print }' "$0" >&2; exit 2; }
+
+# Every benchmark option takes one value. Called as `parse_options --flag VAR ... -- "$@"`: sets VAR
+# to the value that follows --flag in the arguments; -h, --help or an unknown option prints the usage.
+parse_options() {
+  local -A var_of=()
+  while [[ $1 != -- ]]; do
+    var_of[$1]=$2
+    shift 2
+  done
+  shift
+  while (($#)); do
+    case $1 in
+      -h | --help) usage ;;
+    esac
+    [[ -n $1 && -n ${var_of[$1]+set} ]] || { log "unknown option $1"; usage; }
+    printf -v "${var_of[$1]}" '%s' "$2"
+    shift 2
+  done
+}
 
 # --- tools ---------------------------------------------------------------------------------------
 
@@ -97,6 +122,16 @@ free_port() {
       return
     fi
   done
+}
+
+# Starts a cluster of N nodes of the build's RELEASE in HOME (`pitstop up --detach`, gateway on a
+# free port) and registers it for the EXIT trap; up's output goes to $WORK/<home's name>-up.log and
+# is shown if it fails.
+cluster_up() {
+  local home=$1 nodes=$2 out="$WORK/${1##*/}-up.log"
+  HOMES+=("$home")
+  pitstop --home "$home" up --detach --nodes "$nodes" --port "$(free_port)" --release "$RELEASE" >"$out" 2>&1 \
+    || { cat "$out" >&2; die "pitstop up failed"; }
 }
 
 # Brings a cluster down and forgets it, so the EXIT trap does not try again.
@@ -236,4 +271,114 @@ node_start_to_ready() {
   ELAPSED_MS=$(($(now_ms) - t0))
   kill -TERM "$pid"
   wait "$pid" || true
+}
+
+# COUNT samples of node_start_to_ready with the same RELEASE, DB_URL, DB_USER and STORAGE, one node
+# (bench-node-1, -2, ...) at a time; sets NODE_MS to their times. LABEL prefixes the progress lines.
+node_start_samples() {
+  local count=$1 label=$2 release=$3 db_url=$4 db_user=$5 storage=$6 i
+  NODE_MS=()
+  for ((i = 1; i <= count; i++)); do
+    node_start_to_ready "$release" "bench-node-$i" "$db_url" "$db_user" "$storage"
+    NODE_MS+=("$ELAPSED_MS")
+    log "$label: node start sample $i: ready after $ELAPSED_MS ms"
+  done
+}
+
+# --- load: wrk on GET /api/items (gateway.sh, proxies.sh) ----------------------------------------
+
+# The options of the wrk-driven benchmarks, after setting their defaults; the report's command line
+# (load_command_md) repeats all of them.
+parse_load_args() {
+  # shellcheck disable=SC2034 # REV is the script's, for build_revision
+  REV=HEAD         # the commit measured; see build_revision
+  NODES=3          # the default cluster size of `pitstop up`
+  ITEMS=100        # rows GET /api/items returns: a realistic body, not an empty list
+  DURATION=20      # seconds per measured wrk run
+  WARMUP=30        # seconds per path before measuring: the JIT of the gateway and of every node must be done
+  ROUNDS=3         # measured runs per path; the report gives each and the median
+  THREADS=2        # wrk -t
+  CONNECTIONS=32   # wrk -c
+  parse_options --rev REV --nodes NODES --items ITEMS --duration DURATION --warmup WARMUP --rounds ROUNDS \
+    --threads THREADS --connections CONNECTIONS -- "$@"
+}
+
+# The report's first line: the command that repeats this run, with the commit measured.
+load_command_md() {
+  echo "Command: \`bench/${0##*/} --rev $COMMIT --nodes $NODES --items $ITEMS --duration $DURATION --warmup $WARMUP" \
+    "--rounds $ROUNDS --threads $THREADS --connections $CONNECTIONS\`"
+}
+
+# Creates COUNT items with POST URL/api/items, the body GET /api/items then returns.
+post_items() {
+  local url=$1 count=$2 i
+  for ((i = 1; i <= count; i++)); do
+    curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
+      -d "{\"name\":\"bench item $i\"}" "$url/api/items" || die "POST /api/items failed at item $i"
+  done
+}
+
+# Runs wrk (THREADS, CONNECTIONS) against URL for SECONDS; prints "req_per_s p99_ms errors requests".
+run_wrk() {
+  local url=$1 seconds=$2 out
+  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency "$url")"
+  echo "$out" | awk '
+    /Requests\/sec:/ { rps = $2 }
+    / requests in / { requests = $1 }
+    $1 == "99%" {
+      v = $2
+      if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
+      else if (v ~ /ms$/) { sub(/ms$/, "", v); p99 = v }
+      else if (v ~ /s$/) { sub(/s$/, "", v); p99 = v * 1000 }
+    }
+    /Non-2xx or 3xx responses:/ { errors += $NF }
+    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %d %d\n", rps, p99, errors, requests }'
+}
+
+# The supervisor of the cluster in HOME (its JVM also runs the gateway) and its N node processes, as
+# SUPERVISOR_PID and NODE_PIDS, whose CPU time says where the cost of a request goes.
+find_cluster_processes() {
+  local home=$1 nodes=$2
+  SUPERVISOR_PID="$(jq -r .pid "$home/cluster.json")"
+  mapfile -t NODE_PIDS < <(pgrep -P "$SUPERVISOR_PID" -f dev.pitstop.node.NodeMain)
+  ((${#NODE_PIDS[@]} == nodes)) || die "found ${#NODE_PIDS[@]} node processes under the supervisor, expected $nodes"
+}
+
+# CPU time (user + system, in clock ticks) the given processes have used so far.
+cpu_ticks() {
+  local pid total=0 fields
+  for pid in "$@"; do
+    # Fields after the command name, which is in parentheses and may hold spaces: utime is the
+    # 12th, stime the 13th of them (14 and 15 of the whole line).
+    fields="$(sed 's/^.*) //' "/proc/$pid/stat")"
+    total=$((total + $(echo "$fields" | awk '{ print $12 + $13 }')))
+  done
+  echo "$total"
+}
+
+# Microseconds of CPU per request, from a delta of cpu_ticks and the requests served meanwhile.
+cpu_us_per_request() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { printf "%.0f\n", t * 1e6 / hz / n }'; }
+
+# The values of column NAME (the array ROW_NAME) on the rows of PATH (where ROW_PATH is PATH), one a line.
+column_of() {
+  local -n column="ROW_$1"
+  local i
+  for i in "${!ROW_PATH[@]}"; do
+    [[ ${ROW_PATH[i]} == "$2" ]] && echo "${column[i]}"
+  done
+}
+
+# The report's medians: fills the associative array named NAME, keyed PATH.COL, with the median of
+# each column COL given on the rows of each path measured (`column_medians med RPS` sets med[gateway.RPS]).
+column_medians() {
+  local -n medians=$1
+  local path col
+  shift
+  for path in $(printf '%s\n' "${ROW_PATH[@]}" | awk '!seen[$0]++'); do
+    for col in "$@"; do
+      # shellcheck disable=SC2046,SC2034 # one number per line, split on purpose; the caller's array
+      medians[$path.$col]="$(median $(column_of "$col" "$path"))"
+    done
+  done
 }

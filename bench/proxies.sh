@@ -14,35 +14,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REV=HEAD
-NODES=3          # the default cluster size of `pitstop up`
-ITEMS=100        # the same body as bench/gateway.sh
-DURATION=20
-WARMUP=30        # per path: the gateway's JIT must be done; nginx and HAProxy need no warm-up but get the same
-ROUNDS=3
-THREADS=2
-CONNECTIONS=32
-PATHS=(gateway nginx haproxy)
-
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-
-parse_args() {
-  while (($#)); do
-    case $1 in
-      --rev) REV=$2 ;;
-      --nodes) NODES=$2 ;;
-      --items) ITEMS=$2 ;;
-      --duration) DURATION=$2 ;;
-      --warmup) WARMUP=$2 ;;
-      --rounds) ROUNDS=$2 ;;
-      --threads) THREADS=$2 ;;
-      --connections) CONNECTIONS=$2 ;;
-      -h | --help) usage ;;
-      *) log "unknown option $1"; usage ;;
-    esac
-    shift 2
-  done
-}
+# The options and their defaults: parse_load_args in lib.sh (nginx and HAProxy need no warm-up,
+# but get the same as the gateway).
+PATHS=(gateway nginx haproxy)   # in round 1's order; each round starts one later
 
 # nginx's own master in the foreground, with a prefix in the run's directory; its http block
 # includes the file Pitstop writes. Workers as many as CPUs, as Debian's default configuration has.
@@ -114,11 +88,8 @@ start_haproxy() {
 
 create_items() {
   log "creating $ITEMS items through the gateway"
+  post_items "$URL_gateway" "$ITEMS"
   local i path count url_of
-  for ((i = 1; i <= ITEMS; i++)); do
-    curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' \
-      -d "{\"name\":\"bench item $i\"}" "$URL_gateway/api/items" || die "POST /api/items failed at item $i"
-  done
   # Every path must answer the same thing, or the comparison means nothing.
   for path in "${PATHS[@]}"; do
     url_of="URL_$path"
@@ -130,41 +101,10 @@ create_items() {
   done
 }
 
-# Runs wrk against URL for SECONDS; prints "req_per_s p99_ms errors requests".
-run_wrk() {
-  local url=$1 seconds=$2 out
-  out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency "$url")"
-  echo "$out" | awk '
-    /Requests\/sec:/ { rps = $2 }
-    / requests in / { requests = $1 }
-    $1 == "99%" {
-      v = $2
-      if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
-      else if (v ~ /ms$/) { sub(/ms$/, "", v); p99 = v }
-      else if (v ~ /s$/) { sub(/s$/, "", v); p99 = v * 1000 }
-    }
-    /Non-2xx or 3xx responses:/ { errors += $NF }
-    /Socket errors:/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.2f %d %d\n", rps, p99, errors, requests }'
-}
-
-# CPU time (user + system, in clock ticks) the given processes and their children have used so far.
-cpu_ticks() {
-  local pid total=0
-  for pid in "$@"; do
-    total=$((total + $(sed 's/^.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }')))
-  done
-  echo "$total"
-}
-
-cpu_us_per_request() { awk -v t="$1" -v hz="$CLK_TCK" -v n="$2" 'BEGIN { printf "%.0f\n", t * 1e6 / hz / n }'; }
-
 # The processes of each proxy: the supervisor's JVM holds the gateway; nginx's workers are
 # children of its master; HAProxy is one process with a thread per CPU.
 find_processes() {
-  SUPERVISOR_PID="$(jq -r .pid "$HOME_DIR/cluster.json")"
-  mapfile -t NODE_PIDS < <(pgrep -P "$SUPERVISOR_PID" -f dev.pitstop.node.NodeMain)
-  ((${#NODE_PIDS[@]} == NODES)) || die "found ${#NODE_PIDS[@]} node processes under the supervisor, expected $NODES"
+  find_cluster_processes "$HOME_DIR" "$NODES"
   PROCS_gateway="$SUPERVISOR_PID"
   PROCS_nginx="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
   PROCS_haproxy="$HAPROXY_PID"
@@ -186,7 +126,6 @@ measured_run() {
 }
 
 measure() {
-  CLK_TCK="$(getconf CLK_TCK)"
   find_processes
   local path round i url_of
   for path in "${PATHS[@]}"; do
@@ -203,25 +142,11 @@ measure() {
   done
 }
 
-column_of() {
-  local -n column="ROW_$1"
-  local i
-  for i in "${!ROW_PATH[@]}"; do
-    [[ ${ROW_PATH[i]} == "$2" ]] && echo "${column[i]}"
-  done
-}
-
 report() {
   local i path col
   declare -A med
-  for path in "${PATHS[@]}"; do
-    for col in RPS P99 PROXY_CPU NODES_CPU; do
-      # shellcheck disable=SC2046 # one number per line, split on purpose
-      med[$path.$col]="$(median $(column_of "$col" "$path"))"
-    done
-  done
-  echo "Command: \`bench/proxies.sh --rev $COMMIT --nodes $NODES --items $ITEMS --duration $DURATION --warmup $WARMUP" \
-    "--rounds $ROUNDS --threads $THREADS --connections $CONNECTIONS\`"
+  column_medians med RPS P99 PROXY_CPU NODES_CPU
+  load_command_md
   echo
   environment_md
   echo "- proxies: the built-in gateway (in the supervisor's JVM), $(nginx -v 2>&1 | sed 's#.*/##; s#^#nginx #')" \
@@ -250,7 +175,7 @@ report() {
 }
 
 main() {
-  parse_args "$@"
+  parse_load_args "$@"
   require_packages wrk jq curl nginx haproxy
   init_run
   build_revision "$REV"

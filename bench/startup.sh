@@ -18,37 +18,15 @@ REPEAT=5            # samples per measurement; the median is reported, every sam
 READY_TIMEOUT=120   # seconds a node may take before the benchmark gives up on it
 POLL_SECONDS=0.02   # /health/ready polling interval; with curl's own start-up, ~30 ms resolution
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-
-parse_args() {
-  while (($#)); do
-    case $1 in
-      --rev) REV=$2 ;;
-      --repeat) REPEAT=$2 ;;
-      -h | --help) usage ;;
-      *) log "unknown option $1"; usage ;;
-    esac
-    shift 2
-  done
-}
-
 # --- A. one node, installed database -------------------------------------------------------------
 
 bench_node_start() {
-  local home="$WORK/installed" port db_url db_user i
-  port="$(free_port)"
-  HOMES+=("$home")
+  local home="$WORK/installed" db_url db_user
   log "A: installing a one-node cluster to start nodes against"
-  pitstop --home "$home" up --detach --nodes 1 --port "$port" --release "$RELEASE" >"$WORK/installed-up.log" 2>&1 \
-    || { cat "$WORK/installed-up.log" >&2; die "pitstop up failed"; }
+  cluster_up "$home" 1
   db_url="$(jq -r .db.url "$home/cluster.json")"
   db_user="$(jq -r .db.user "$home/cluster.json")"
-  NODE_MS=()
-  for ((i = 1; i <= REPEAT; i++)); do
-    node_start_to_ready "$RELEASE" "bench-node-$i" "$db_url" "$db_user" "$home/storage"
-    NODE_MS+=("$ELAPSED_MS")
-    log "A: sample $i: node ready after $ELAPSED_MS ms"
-  done
+  node_start_samples "$REPEAT" A "$RELEASE" "$db_url" "$db_user" "$home/storage"
   cluster_down "$home"
 }
 
@@ -134,7 +112,7 @@ report() {
 }
 
 main() {
-  parse_args "$@"
+  parse_options --rev REV --repeat REPEAT -- "$@"
   require_packages jq curl
   init_run
   build_revision "$REV"

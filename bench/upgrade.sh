@@ -25,30 +25,12 @@ REPEAT=3
 READY_TIMEOUT=180   # for node_start_to_ready: as long as the upgrade waits for a node
 FLOOR_DB=pitstop_bench_floor
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
-
-parse_args() {
-  while (($#)); do
-    case $1 in
-      --rev) REV=$2 ;;
-      --rows) ROWS=$2 ;;
-      --min-mb) MIN_MB=$2 ;;
-      --repeat) REPEAT=$2 ;;
-      -h | --help) usage ;;
-      *) log "unknown option $1"; usage ;;
-    esac
-    shift 2
-  done
-}
-
 # --- the cluster and its data --------------------------------------------------------------------
 
 start_cluster() {
   HOME_DIR="$WORK/home"
-  HOMES+=("$HOME_DIR")
   log "starting a three-node 1.0.0 cluster in $HOME_DIR"
-  pitstop --home "$HOME_DIR" up --detach --nodes 3 --port "$(free_port)" --release "$RELEASE" >"$WORK/up.log" 2>&1 \
-    || { cat "$WORK/up.log" >&2; die "pitstop up failed"; }
+  cluster_up "$HOME_DIR" 3
   use_cluster_db "$HOME_DIR"
 }
 
@@ -113,13 +95,7 @@ floor_migration() {
 
 # After the upgrade: extra 1.1.0 nodes on the upgraded database, one at a time, as bench/startup.sh.
 floor_node_start() {
-  local i
-  NODE_MS=()
-  for ((i = 1; i <= REPEAT; i++)); do
-    node_start_to_ready "$TARGET" "bench-node-$i" "$DB_URL" "$DB_USER" "$HOME_DIR/storage"
-    NODE_MS+=("$ELAPSED_MS")
-    log "floor: node start sample $i: ready after $ELAPSED_MS ms"
-  done
+  node_start_samples "$REPEAT" floor "$TARGET" "$DB_URL" "$DB_USER" "$HOME_DIR/storage"
   FLOOR_NODE="$(ms_to_s "$(median "${NODE_MS[@]}")")"
 }
 
@@ -203,7 +179,7 @@ report() {
 }
 
 main() {
-  parse_args "$@"
+  parse_options --rev REV --rows ROWS --min-mb MIN_MB --repeat REPEAT -- "$@"
   require_packages jq curl
   require_pg_client
   init_run
