@@ -33,10 +33,16 @@ final class SuperviseCommand implements Callable<Integer> {
     static int runInForeground(SupervisorSettings settings, boolean interactive) throws InterruptedException {
         Supervisor supervisor = new Supervisor(settings, System.out);
         // Registered before starting, so a signal during the start stops what was started so far.
-        Runtime.getRuntime().addShutdownHook(new Thread(supervisor::close, "stop-cluster"));
+        // While steps print, starting or stopping, the cluster's INFO lines (a node entering or
+        // leaving rotation) would cut the step lines in two and say again what they say; a warning
+        // still shows.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (interactive) {
+                logLevel(Level.WARN);
+            }
+            supervisor.close();
+        }, "stop-cluster"));
         if (interactive) {
-            // The cluster's INFO lines (a node entering rotation) would cut the step lines in two
-            // and say again what they say; a warning still shows.
             logLevel(Level.WARN);
         }
         supervisor.start();
