@@ -68,7 +68,7 @@ final class RunningCluster {
     private static RunningCluster onKubernetes(Home home, KubernetesSettings settings) {
         KubernetesSettings.Database database = settings.database();
         DbSettings db = new DbSettings(database.url(), database.user(), passwordIn(database.passwordFile()));
-        return new RunningCluster(home, db, settings.url(), settings.url() + "/admin", null, controlDb -> {
+        return new RunningCluster(home, db, settings.url(), settings.url(), null, controlDb -> {
             String version = new Installations(controlDb).installedVersion().orElseThrow(() ->
                     OperationException.failed("nothing is installed in " + db.url() + " yet; start the cluster "
                             + "first with: pitstop up"));
@@ -94,7 +94,7 @@ final class RunningCluster {
         return gateway;
     }
 
-    /** The base URL of the admin API. */
+    /** Where the admin API is reached: its paths start with {@code /admin/}. */
     String admin() {
         return admin;
     }

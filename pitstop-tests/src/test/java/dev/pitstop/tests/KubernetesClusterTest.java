@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -210,10 +211,31 @@ class KubernetesClusterTest {
 
     @Test
     @Order(4)
-    void statusShowsTheServiceAndDownScalesToZero() throws Exception {
+    void theMaintenanceWindowKeepsOnePodBehindTheStatusPageThenScalesBack() throws Exception {
+        Cli.Result begin = run("maintenance", "begin", "--page");
+
+        assertThat(begin.exitCode()).as("%s", begin).isZero();
+        assertThat(deployment().getSpec().getReplicas()).isEqualTo(1);
+        assertThat(selector()).isEqualTo(STATUS_PAGE_PODS);
+        HttpResponse<String> page = Http.get(gateway + "/api/items");
+        assertThat(page.statusCode()).isEqualTo(503);
+        assertThat(page.headers().firstValue("Retry-After")).isPresent();
+
+        Cli.Result end = run("maintenance", "end");
+
+        assertThat(end.exitCode()).as("%s", end).isZero();
+        assertServing("1.1.0");
+    }
+
+    @Test
+    @Order(5)
+    void statusAndTheAdminApiGoThroughTheServiceAndDownScalesToZero() throws Exception {
         Cli.Result status = run("status");
         assertThat(status.exitCode()).as("%s", status).isZero();
         assertThat(status.out()).contains("release    1.1.0", "gateway    " + gateway);
+        Cli.Result plugins = run("plugin", "list");
+        assertThat(plugins.exitCode()).as("%s", plugins).isZero();
+        assertThat(plugins.out()).contains("items");
 
         Cli.Result down = run("down");
 
