@@ -163,6 +163,9 @@ class KubernetesClusterTest {
         assertThat(TestDatabase.count(db, "SELECT count(*) FROM pitstop.installations WHERE completed_at IS NOT NULL"))
                 .isEqualTo(1);
         assertThat(selector()).isEqualTo(APP_PODS);
+        JsonNode clusterFile = Http.JSON.readTree(dir.resolve("home/cluster.json").toFile());
+        assertThat(clusterFile.get("gateway").asText()).isEqualTo(gateway);
+        assertThat(clusterFile.get("state").asText()).isEqualTo("running");
         awaitEndpoints(3);
         for (int i = 0; i < ITEMS; i++) {
             assertThat(Http.post(gateway + "/api/items", Http.item("item " + i)).statusCode()).isEqualTo(201);
