@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,7 +90,7 @@ public final class KubernetesNodeDriver implements NodeDriver {
         String image = settings.image() + ":" + release.version();
         change("release " + release.version() + " (" + image + ")", d -> {
             container(d).setImage(image);
-            Changes.annotations(d).put(RELEASE, release.version());
+            ApiObjects.annotations(d).put(RELEASE, release.version());
             return d;
         });
     }
@@ -172,29 +171,19 @@ public final class KubernetesNodeDriver implements NodeDriver {
      * when there is nothing to change, which keeps every step idempotent.
      */
     private void change(String action, UnaryOperator<Deployment> update) {
-        Changes.retryingConflicts(action, describe(), () -> resource().edit(d -> {
-            Changes.annotations(d).putIfAbsent(REPLICAS, String.valueOf(fullSize(d)));
+        ApiObjects.retryingConflicts(action, describe(), () -> resource().edit(d -> {
+            ApiObjects.annotations(d).putIfAbsent(REPLICAS, String.valueOf(fullSize(d)));
             Deployment changed = update.apply(d);
             if (changed == null) {
                 return d;
             }
-            Changes.record(changed, action);
+            ApiObjects.record(changed, action);
             return changed;
         }));
     }
 
     private Deployment deployment() {
-        Deployment deployment;
-        try {
-            deployment = resource().get();
-        } catch (KubernetesClientException e) {
-            throw OperationException.failed("cannot read " + describe() + ": " + e.getMessage());
-        }
-        if (deployment == null) {
-            throw OperationException.failed(describe() + " does not exist; apply deploy/kubernetes/ first, or set "
-                    + "kubernetes.deployment and kubernetes.namespace in pitstop.yml");
-        }
-        return deployment;
+        return ApiObjects.read(resource(), describe(), "kubernetes.deployment");
     }
 
     private RollableScalableResource<Deployment> resource() {
@@ -211,7 +200,7 @@ public final class KubernetesNodeDriver implements NodeDriver {
 
     /** The cluster's size: recorded by Pitstop, else the replicas the Deployment has before Pitstop scales it. */
     private int fullSize(Deployment deployment) {
-        String recorded = Changes.annotations(deployment).get(REPLICAS);
+        String recorded = ApiObjects.annotations(deployment).get(REPLICAS);
         int size = recorded != null ? Integer.parseInt(recorded) : replicas(deployment);
         if (size < 1) {
             throw OperationException.failed(describe() + " has 0 replicas and no annotation " + REPLICAS + ", so the "

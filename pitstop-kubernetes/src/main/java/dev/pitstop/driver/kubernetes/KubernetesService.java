@@ -6,7 +6,6 @@ import dev.pitstop.procedure.OperationException;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import java.util.HashMap;
 import java.util.List;
@@ -86,44 +85,25 @@ public final class KubernetesService implements Proxy {
 
     /** Sets the Service's selector, recording the action; no write when it is already that one. */
     private void select(String action, Map<String, String> labels) {
-        Changes.retryingConflicts(action, toString(), () -> {
+        ApiObjects.retryingConflicts(action, toString(), () -> {
             if (labels.equals(service().getSpec().getSelector())) {
                 return;
             }
             resource().edit(s -> {
                 s.getSpec().setSelector(new HashMap<>(labels));
-                Changes.record(s, action);
+                ApiObjects.record(s, action);
                 return s;
             });
         });
     }
 
     private Service service() {
-        Service service;
-        try {
-            service = resource().get();
-        } catch (KubernetesClientException e) {
-            throw OperationException.failed("cannot read " + this + ": " + e.getMessage());
-        }
-        if (service == null) {
-            throw OperationException.failed(this + " does not exist; apply deploy/kubernetes/ first, or set "
-                    + "kubernetes.service and kubernetes.namespace in pitstop.yml");
-        }
-        return service;
+        return ApiObjects.read(resource(), toString(), "kubernetes.service");
     }
 
     private Deployment deployment(String name, String key) {
-        Deployment deployment;
-        try {
-            deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
-        } catch (KubernetesClientException e) {
-            throw OperationException.failed("cannot read " + describe("deployment", name) + ": " + e.getMessage());
-        }
-        if (deployment == null) {
-            throw OperationException.failed(describe("deployment", name) + " does not exist; apply "
-                    + "deploy/kubernetes/ first, or set " + key + " and kubernetes.namespace in pitstop.yml");
-        }
-        return deployment;
+        return ApiObjects.read(client.apps().deployments().inNamespace(namespace).withName(name),
+                describe("deployment", name), key);
     }
 
     /** A Service selects by equality of labels only, so a Deployment selecting by expressions cannot be used. */

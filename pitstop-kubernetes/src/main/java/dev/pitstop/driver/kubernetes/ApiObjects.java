@@ -3,17 +3,40 @@ package dev.pitstop.driver.kubernetes;
 import dev.pitstop.procedure.OperationException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/** How the Kubernetes drivers change an object: each change recorded on it, and made again after a conflict. */
-final class Changes {
+/**
+ * How the Kubernetes drivers read and change API objects: a missing one named with the
+ * pitstop.yml key that names it, each change recorded on the object, and made again after a conflict.
+ */
+final class ApiObjects {
 
     private static final int HTTP_CONFLICT = 409;
     private static final int ATTEMPTS = 10;
 
-    private Changes() {
+    private ApiObjects() {
+    }
+
+    /**
+     * @param what how to name the object in a message, e.g. "deployment shop/app"
+     * @param key  the pitstop.yml key that names it
+     * @throws OperationException (failed) when it cannot be read or does not exist
+     */
+    static <T> T read(Resource<T> resource, String what, String key) {
+        T object;
+        try {
+            object = resource.get();
+        } catch (KubernetesClientException e) {
+            throw OperationException.failed("cannot read " + what + ": " + e.getMessage());
+        }
+        if (object == null) {
+            throw OperationException.failed(what + " does not exist; apply deploy/kubernetes/ first, or set " + key
+                    + " and kubernetes.namespace in pitstop.yml");
+        }
+        return object;
     }
 
     /**
