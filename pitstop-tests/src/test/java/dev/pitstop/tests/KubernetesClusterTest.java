@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI driving a cluster on Kubernetes ({@code nodes: kubernetes}, {@code traffic: kubernetes}),
- * as an operator's Job would: {@code up}, {@code upgrade} and its rollback, {@code status} and
- * {@code down} run as real {@code pitstop} processes against fabric8's mock API server. Only
+ * as an operator's Job would: {@code up}, {@code upgrade} and its rollback, the maintenance window,
+ * a restore, {@code status} and {@code down} run as real {@code pitstop} processes against fabric8's mock API server. Only
  * Kubernetes itself is simulated: a {@link SimulatedKubelet} turns the application's Deployment into
  * real node processes, a {@link SimulatedService} sends clients to the pods the Service selects, and
  * the status page's one pod is a real {@code pitstop gateway} process.
@@ -232,6 +232,23 @@ class KubernetesClusterTest {
 
     @Test
     @Order(5)
+    void restoresABackupBehindTheStatusPage() throws Exception {
+        Cli.Result created = run("backup", "create");
+        assertThat(created.exitCode()).as("%s", created).isZero();
+        String name = Path.of(created.out().split(" ")[2]).getFileName().toString();
+        assertThat(Http.post(gateway + "/api/items", Http.item("after the backup")).statusCode()).isEqualTo(201);
+        UpgradeTest.Poller poller = UpgradeTest.Poller.start(gateway + "/api/items");
+
+        Cli.Result restored = run("backup", "restore", name, "--yes");
+
+        assertThat(poller.stop()).isEmpty();
+        assertThat(restored.exitCode()).as("%s", restored).isZero();
+        assertThat(restored.out()).contains("restore " + name + " ... done", "verify node-1: ready");
+        assertServing("1.1.0");
+    }
+
+    @Test
+    @Order(6)
     void statusAndTheAdminApiGoThroughTheServiceAndDownScalesToZero() throws Exception {
         Cli.Result status = run("status");
         assertThat(status.exitCode()).as("%s", status).isZero();
