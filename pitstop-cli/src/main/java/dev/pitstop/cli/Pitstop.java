@@ -35,8 +35,10 @@ public final class Pitstop {
 
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = {"The operator's configuration (YAML; unknown keys are errors): policy.plugins (allowed | "
-                    + "window-only | prohibited), policy.upgrade (allowed | prohibited), and checks, the HTTP requests "
-                    + "that verify a node before traffic returns to it: [{method, path, status, body-contains}].",
+                    + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
+                    + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
+                    + "ready-timeout-seconds (180); and the drivers: nodes (local | kubernetes) and traffic "
+                    + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
 
