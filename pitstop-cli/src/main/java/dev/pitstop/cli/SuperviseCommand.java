@@ -34,20 +34,16 @@ final class SuperviseCommand implements Callable<Integer> {
         Supervisor supervisor = new Supervisor(settings, System.out);
         // Registered before starting, so a signal during the start stops what was started so far.
         // While steps print, starting or stopping, the cluster's INFO lines (a node entering or
-        // leaving rotation) would cut the step lines in two and say again what they say; a warning
-        // still shows.
+        // leaving rotation) would cut the step lines in two, on the console or in the log that
+        // 'up --detach' and 'down' follow, and say again what the steps say; a warning still shows.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (interactive) {
-                logLevel(Level.WARN);
-            }
+            logLevel(Level.WARN);
             supervisor.close();
         }, "stop-cluster"));
-        if (interactive) {
-            logLevel(Level.WARN);
-        }
+        logLevel(Level.WARN);
         supervisor.start();
+        logLevel(Level.INFO);
         if (interactive) {
-            logLevel(Level.INFO);
             System.out.println("Running until stopped: press Ctrl-C here, or run: pitstop down");
         }
         supervisor.awaitStopped();
