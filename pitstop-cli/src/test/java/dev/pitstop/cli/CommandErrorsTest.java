@@ -142,6 +142,42 @@ class CommandErrorsTest {
     }
 
     @Test
+    void optionsForLocalNodesAreAUsageErrorOnKubernetes() throws IOException {
+        Files.writeString(home.resolve("pitstop.yml"), """
+                nodes: kubernetes
+                kubernetes:
+                  deployment: app
+                  image: registry.example.com/app
+                  database:
+                    url: jdbc:postgresql://127.0.0.1:1/app
+                """);
+
+        Outcome outcome = run("up", "--nodes", "2", "--port", "9090", "--ready-timeout", "60");
+
+        assertThat(outcome.exitCode()).isEqualTo(2);
+        assertThat(outcome.line()).isEqualTo("pitstop: --nodes, --port are for local nodes; with nodes: kubernetes "
+                + "the Deployment and pitstop.yml's kubernetes section say what runs (only --ready-timeout applies)");
+        assertThat(home.resolve("cluster.json")).doesNotExist();
+    }
+
+    @Test
+    void unreachableDatabaseOfAKubernetesClusterFailsNamingIt() throws IOException {
+        Files.writeString(home.resolve("pitstop.yml"), """
+                nodes: kubernetes
+                kubernetes:
+                  deployment: app
+                  image: registry.example.com/app
+                  database:
+                    url: jdbc:postgresql://127.0.0.1:1/app
+                """);
+
+        Outcome outcome = run("status");
+
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(outcome.line()).startsWith("pitstop: cannot reach the cluster's database jdbc:postgresql://127.0.0.1:1/app");
+    }
+
+    @Test
     void resumeAndRollbackTogetherAreAUsageError() {
         Outcome outcome = run("maintenance", "begin", "--resume", "--rollback");
 
