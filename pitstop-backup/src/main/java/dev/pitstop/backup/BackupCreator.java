@@ -270,6 +270,8 @@ final class BackupCreator {
             c.setAutoCommit(false);
             Jdbc.execute(c, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             Jdbc.execute(c, "SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'");
+            // Values that name objects (regclass, regtype...) are written qualified, as the restore reads them.
+            Jdbc.execute(c, "SET LOCAL search_path = ''");
             return c;
         } catch (SQLException e) {
             closeQuietly(c);

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Objects a backup cannot carry are refused by kind and name, before any file is written. */
+/**
+ * Objects a backup cannot carry are refused by kind and name, before any file is written; what
+ * it carries is shown by {@code FidelityTest}.
+ */
 class UnsupportedObjectsTest {
 
     @TempDir
@@ -21,16 +24,12 @@ class UnsupportedObjectsTest {
         TestDatabase.execute(db, """
                 CREATE SCHEMA app;
                 CREATE TABLE app.items (id int PRIMARY KEY, price numeric);
-                CREATE MATERIALIZED VIEW app.totals AS SELECT sum(price) FROM app.items;
-                CREATE TABLE app.events (at date) PARTITION BY RANGE (at);
-                CREATE DOMAIN app.positive AS numeric CHECK (VALUE > 0);
-                CREATE RULE no_delete AS ON DELETE TO app.items DO INSTEAD NOTHING;
-                CREATE TABLE app.child () INHERITS (app.items);
-                CREATE AGGREGATE app.total (numeric) (sfunc = numeric_add, stype = numeric);
-                CREATE TYPE app.pair AS (a int, b int);
-                ALTER TABLE app.items ENABLE ROW LEVEL SECURITY;
                 CREATE TEXT SEARCH CONFIGURATION app.simple_copy (COPY = pg_catalog.simple);
-                COMMENT ON RULE no_delete ON app.items IS 'keeps every item';
+                CREATE TYPE app.pair AS (a int, b int);
+                CREATE TABLE app.typed OF app.pair;
+                CREATE TABLE app.refs (about regclass);
+                INSERT INTO app.refs VALUES ('app.items_pkey'), ('app.items');
+                SELECT lo_create(4242);
                 COMMENT ON TABLE app.items IS 'carried';
                 """);
 
@@ -38,16 +37,11 @@ class UnsupportedObjectsTest {
                 () -> Backups.create(db, dir.resolve("b.backup"), BackupOptions.defaults()));
 
         assertThat(e.objects()).containsExactlyInAnyOrder(
-                "materialized view app.totals",
-                "partitioned table app.events",
-                "domain app.positive",
-                "rule no_delete on app.items",
-                "inheriting table app.child",
-                "aggregate app.total(numeric)",
-                "composite type app.pair",
-                "row-level security on table app.items",
                 "text search configuration app.simple_copy",
-                "comment on rule no_delete on app.items");
+                "typed table app.typed",
+                "large object 4242",
+                "regclass column naming an index app.refs.about (1 rows: indexes are made after the rows are loaded;"
+                        + " store the index's name as text instead)");
         assertThat(e).hasMessageStartingWith("cannot back up: the application schemas hold objects a backup cannot carry:");
         assertThat(dir.toFile().list()).isEmpty();
     }

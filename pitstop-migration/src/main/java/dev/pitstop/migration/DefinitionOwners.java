@@ -16,15 +16,31 @@ import java.util.stream.Stream;
  */
 final class DefinitionOwners {
 
-    /** Not carried: the target keeps its own sequence positions, and comments are documentation. */
-    private static final Set<String> NOT_CARRIED = Set.of("sequence value", "comment");
+    /**
+     * Not carried: the target keeps its own sequence positions, comments and security labels are
+     * documentation, and owners and grants name roles of the source's server, which the target's
+     * need not have.
+     */
+    private static final Set<String> NOT_CARRIED = Set.of("sequence value", "comment", "security label",
+            Ddl.OWNER, Ddl.PRIVILEGES, Ddl.DEFAULT_PRIVILEGES);
 
     private final Map<String, String> sequenceTables = new HashMap<>();
+    private final Map<String, String> indexTables = new HashMap<>();
 
     private DefinitionOwners(Definitions definitions) {
-        for (Ddl ddl : definitions.beforeData()) {
-            if (ddl.kind().equals("sequence ownership")) {
-                sequenceTables.put(ddl.object(), SqlNames.withoutLast(SqlNames.partsAfter(ddl.sql(), " OWNED BY ")));
+        for (Ddl ddl : all(definitions)) {
+            switch (ddl.kind()) {
+                case "sequence ownership" ->
+                        sequenceTables.put(ddl.object(), SqlNames.withoutLast(SqlNames.partsAfter(ddl.sql(), " OWNED BY ")));
+                case "index" -> indexTables.put(ddl.object(), indexTable(ddl.sql()));
+                // A key's index has the key's name, in its table's schema.
+                case "constraint" -> {
+                    List<String> parts = SqlNames.parts(ddl.object());
+                    if (parts.size() == 3) {
+                        indexTables.put(parts.get(0) + "." + parts.get(2), parts.get(0) + "." + parts.get(1));
+                    }
+                }
+                default -> { }
             }
         }
     }
@@ -61,10 +77,12 @@ final class DefinitionOwners {
     /** The quoted, qualified table {@code ddl} belongs to, or null when it belongs to none. */
     String tableOf(Ddl ddl) {
         return switch (ddl.kind()) {
-            case "table" -> ddl.object();
-            case "column default", "constraint", "foreign key" -> SqlNames.withoutLast(SqlNames.parts(ddl.object()));
-            case "trigger", "trigger state" -> String.join(".", SqlNames.partsAfterName(ddl.object(), 0, " on "));
-            case "index" -> indexTable(ddl.sql());
+            case "table", "partition", "table options", "row security" -> ddl.object();
+            case "column default", "column options", "constraint", "foreign key" ->
+                    SqlNames.withoutLast(SqlNames.parts(ddl.object()));
+            case "trigger", "trigger state", "rule", "policy" ->
+                    String.join(".", SqlNames.partsAfterName(ddl.object(), 0, " on "));
+            case "index", "index partition", "index options" -> indexTables.get(ddl.object());
             case "sequence", "sequence ownership", "sequence value" -> sequenceTables.get(ddl.object());
             default -> null;
         };

@@ -94,7 +94,8 @@ record SchemaChanges(List<Ddl> statements, List<String> conflicts) {
         return columns;
     }
 
+    /** A column may have several options (statistics, storage...): each is its own object. */
     private static String key(Ddl ddl) {
-        return ddl.kind() + " " + ddl.object();
+        return ddl.kind() + " " + ddl.object() + (ddl.kind().equals("column options") ? " " + ddl.sql() : "");
     }
 }

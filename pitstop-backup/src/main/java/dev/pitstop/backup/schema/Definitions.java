@@ -4,14 +4,15 @@ import java.util.List;
 
 /**
  * The application schemas' definitions, as the statements that recreate them in an empty database,
- * in the order a restore runs them: {@code beforeData} makes the schemas, types, sequences, tables,
- * functions, defaults and views; the rows are loaded; {@code afterData} adds constraints, indexes,
- * foreign keys and triggers — building them once over the loaded rows is much faster than keeping
- * them up to date row by row — and sets the sequences.
+ * in the order a restore runs them: {@code beforeData} makes the schemas, extensions, types,
+ * functions, sequences, tables and views; the rows are loaded; {@code afterData} adds keys,
+ * indexes, foreign keys, rules, triggers, policies, comments, owners and privileges, sets the
+ * sequences and fills the materialized views. The order follows the dependencies PostgreSQL
+ * records in {@code pg_depend} (see {@link CatalogReader}).
  *
  * <p>Every name in the statements is schema-qualified, so they mean the same under any search path.
- * Owners and privileges are not carried: the restored objects belong to the user who restores, as
- * with {@code pg_dump --no-owner --no-privileges}.
+ * Owners and grantees are carried by name: each statement lists the roles it needs, so that a
+ * restore can refuse a server that lacks some before it changes anything.
  */
 public record Definitions(List<String> schemas, List<Table> tables, List<Ddl> beforeData, List<Ddl> afterData) {
 
@@ -42,7 +43,22 @@ public record Definitions(List<String> schemas, List<Table> tables, List<Ddl> be
      *
      * @param kind   what it makes, like "index", for errors
      * @param object the object's name, for errors
+     * @param roles  the roles it names (owners, grantees, policies' roles); empty in backups made
+     *               before roles were carried
      */
-    public record Ddl(String kind, String object, String sql) {
+    public record Ddl(String kind, String object, String sql, List<String> roles) {
+
+        /** The kinds that only set owners or privileges, which a restore may leave out. */
+        public static final String OWNER = "owner";
+        public static final String PRIVILEGES = "privileges";
+        public static final String DEFAULT_PRIVILEGES = "default privileges";
+
+        public Ddl {
+            roles = roles == null ? List.of() : List.copyOf(roles);
+        }
+
+        public Ddl(String kind, String object, String sql) {
+            this(kind, object, sql, List.of());
+        }
     }
 }

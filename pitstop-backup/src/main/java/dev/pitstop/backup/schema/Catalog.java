@@ -1,0 +1,58 @@
+package dev.pitstop.backup.schema;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The system catalogs as the readers query them, in the reading transaction's snapshot. */
+final class Catalog {
+
+    /** Rows of an application schema's objects: {@code pg_namespace n} is the object's schema. */
+    static final String IN_APP = AppSchemas.CONDITION;
+
+    private final Connection c;
+
+    Catalog(Connection c) {
+        this.c = c;
+    }
+
+    interface RowAction {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    void each(String sql, RowAction action) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                action.accept(rs);
+            }
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** SQL for the {@code pg_depend} address of the row {@code oid} of {@code catalog}. */
+    static String address(String catalog, String oid) {
+        return "('" + catalog + "'::regclass::oid::text || ':' || " + oid + ")";
+    }
+
+    /** SQL: the row {@code oid} of {@code catalog} is not a member of an extension (which makes it). */
+    static String notInExtension(String catalog, String oid) {
+        return "NOT EXISTS (SELECT 1 FROM pg_depend member WHERE member.classid = '" + catalog + "'::regclass"
+                + " AND member.objid = " + oid + " AND member.deptype = 'e')";
+    }
+
+    /** SQL: the row is made by PostgreSQL along with another object (a range type's constructors). */
+    static String notImplicit(String catalog, String oid) {
+        return "NOT EXISTS (SELECT 1 FROM pg_depend made WHERE made.classid = '" + catalog + "'::regclass"
+                + " AND made.objid = " + oid + " AND made.deptype = 'i')";
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}
