@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The JDBC shapes the engine needs besides COPY. */
 final class Jdbc {
@@ -29,5 +31,16 @@ final class Jdbc {
             rs.next();
             return rs.getBoolean(1);
         }
+    }
+
+    /** The first column of every row. */
+    static List<String> queryStrings(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 }

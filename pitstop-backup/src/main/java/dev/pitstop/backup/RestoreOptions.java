@@ -1,5 +1,6 @@
 package dev.pitstop.backup;
 
+import dev.pitstop.backup.schema.Definitions;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,8 +13,13 @@ import java.util.Objects;
  *                       (a backup made with {@code --no-storage} leaves it be in any case)
  * @param password       opens an encrypted backup; asked once
  * @param progress       told how the restore advances
+ * @param owners         whether objects get their owners back; without, they belong to the user
+ *                       who restores (pg_restore's {@code --no-owner})
+ * @param privileges     whether grants and default privileges come back (pg_restore's
+ *                       {@code --no-privileges})
  */
-public record RestoreOptions(String runningRelease, Path storage, PasswordSource password, Progress progress) {
+public record RestoreOptions(String runningRelease, Path storage, PasswordSource password, Progress progress,
+                             boolean owners, boolean privileges) {
 
     public RestoreOptions {
         Objects.requireNonNull(runningRelease, "runningRelease: the release a restored database will run with");
@@ -22,18 +28,35 @@ public record RestoreOptions(String runningRelease, Path storage, PasswordSource
     }
 
     public static RestoreOptions forRelease(String runningRelease) {
-        return new RestoreOptions(runningRelease, null, PasswordSource.NONE, Progress.NONE);
+        return new RestoreOptions(runningRelease, null, PasswordSource.NONE, Progress.NONE, true, true);
     }
 
     public RestoreOptions withStorage(Path dir) {
-        return new RestoreOptions(runningRelease, dir, password, progress);
+        return new RestoreOptions(runningRelease, dir, password, progress, owners, privileges);
     }
 
     public RestoreOptions withPassword(PasswordSource source) {
-        return new RestoreOptions(runningRelease, storage, source, progress);
+        return new RestoreOptions(runningRelease, storage, source, progress, owners, privileges);
     }
 
     public RestoreOptions withProgress(Progress listener) {
-        return new RestoreOptions(runningRelease, storage, password, listener);
+        return new RestoreOptions(runningRelease, storage, password, listener, owners, privileges);
+    }
+
+    public RestoreOptions withoutOwners() {
+        return new RestoreOptions(runningRelease, storage, password, progress, false, privileges);
+    }
+
+    public RestoreOptions withoutPrivileges() {
+        return new RestoreOptions(runningRelease, storage, password, progress, owners, false);
+    }
+
+    /** Whether a statement of this kind runs under these options. */
+    boolean runs(Definitions.Ddl ddl) {
+        return switch (ddl.kind()) {
+            case Definitions.Ddl.OWNER -> owners;
+            case Definitions.Ddl.PRIVILEGES, Definitions.Ddl.DEFAULT_PRIVILEGES -> privileges;
+            default -> true;
+        };
     }
 }

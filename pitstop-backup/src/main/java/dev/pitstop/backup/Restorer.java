@@ -3,6 +3,7 @@ package dev.pitstop.backup;
 import dev.pitstop.backup.ProgressUpdate.Stage;
 import dev.pitstop.backup.format.BackupLabel;
 import dev.pitstop.backup.format.BackupReader;
+import dev.pitstop.backup.format.EntryKind;
 import dev.pitstop.backup.format.Json;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.backup.format.StoragePaths;
@@ -22,9 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -89,6 +94,7 @@ final class Restorer {
                 if (incompatibility != null) {
                     throw refused(file, incompatibility, null);
                 }
+                refuseMissingRoles(c, file, definitions(file, once), options);
                 if (load) {
                     c.setAutoCommit(false);
                     if (!Jdbc.queryBoolean(c, "SELECT pg_try_advisory_xact_lock(" + AdvisoryLock.RESTORE + ")")) {
@@ -106,6 +112,63 @@ final class Restorer {
                 Arrays.fill(secret, '\0');
             }
         }
+    }
+
+    /** The backup's definitions, its first entry, without reading the rest of the file. */
+    private static Definitions definitions(Path file, PasswordSource password) {
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (BackupReader reader = BackupReader.open(file, password)) {
+            BackupReader.Event event;
+            while ((event = reader.next()) != null) {
+                if (reader.kind() == EntryKind.DEFINITIONS) {
+                    if (event == BackupReader.Event.DATA) {
+                        json.write(reader.data(), 0, reader.length());
+                    } else if (event == BackupReader.Event.CLOSE) {
+                        return Json.MAPPER.readValue(json.toByteArray(), Definitions.class);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw refused(file, "its definitions cannot be read: " + e.getMessage(), e);
+        }
+        throw refused(file, "it holds no definitions", null);
+    }
+
+    /**
+     * Owners, grantees and policies' roles are carried by name: a server that lacks some is
+     * refused before anything changes, unless owners and privileges are left out (and the rest
+     * needs none of the missing roles).
+     */
+    private static void refuseMissingRoles(Connection c, Path file, Definitions definitions, RestoreOptions options)
+            throws SQLException {
+        Set<String> needed = new TreeSet<>();
+        Set<String> neededWithoutGrants = new TreeSet<>();
+        for (Ddl ddl : concat(definitions)) {
+            if (options.runs(ddl)) {
+                needed.addAll(ddl.roles());
+            }
+            if (!ddl.kind().equals(Ddl.OWNER) && !ddl.kind().equals(Ddl.PRIVILEGES)
+                    && !ddl.kind().equals(Ddl.DEFAULT_PRIVILEGES)) {
+                neededWithoutGrants.addAll(ddl.roles());
+            }
+        }
+        needed.removeAll(Jdbc.queryStrings(c, "SELECT rolname FROM pg_roles"));
+        if (needed.isEmpty()) {
+            return;
+        }
+        neededWithoutGrants.retainAll(needed);
+        String fix = neededWithoutGrants.isEmpty()
+                ? "create them (CREATE ROLE), or restore with --no-owner and --no-privileges to leave owners and grants"
+                        + " out (the objects then belong to the user who restores)"
+                : "create them (CREATE ROLE): " + String.join(", ", neededWithoutGrants) + " are named by row-level"
+                        + " security policies, which cannot be left out";
+        throw refused(file, "this server lacks roles the backup names: " + String.join(", ", needed) + "; " + fix, null);
+    }
+
+    private static Iterable<Ddl> concat(Definitions definitions) {
+        List<Ddl> all = new ArrayList<>(definitions.beforeData());
+        all.addAll(definitions.afterData());
+        return all;
     }
 
     private static RestoreRefusedException refused(Path file, String reason, Throwable cause) {
@@ -242,6 +305,9 @@ final class Restorer {
 
     private void runAll(Connection c, Iterable<Ddl> statements, ProgressMeter meter) throws SQLException {
         for (Ddl ddl : statements) {
+            if (!options.runs(ddl)) {
+                continue;
+            }
             step = "creating " + ddl.kind() + " " + ddl.object();
             if (meter != null) {
                 meter.started(ddl.kind() + " " + ddl.object());
