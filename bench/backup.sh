@@ -6,7 +6,11 @@
 #   pitstop backup restore --yes             vs  pg_restore --single-transaction --clean (of -Fc)
 #                                                and pg_restore -j 2 --clean (of -Fd)
 #
-#   bench/backup.sh [--rev COMMIT] [--size-gb N] > report.md
+#   bench/backup.sh [--rev COMMIT] [--size-gb N] [--fixture generated|rentals] > report.md
+#
+# --fixture rentals loads the realistic schema of the backup fidelity test instead
+# (pitstop-backup/src/test/resources/fidelity/rentals.sql: partitioned payments, materialized views,
+# domains, rules, triggers, GIN/GiST indexes, grants), scaled to about SIZE GB.
 #
 # Builds COMMIT (default HEAD) in a temporary export, starts a one-node cluster in a temporary home
 # and fills its database. Needs pg_dump/pg_restore 15 or newer (Debian's postgresql-client; run as
@@ -17,6 +21,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REV=HEAD
 SIZE_GB=1
+FIXTURE=generated
 
 # --- the database --------------------------------------------------------------------------------
 
@@ -25,6 +30,16 @@ start_cluster() {
   log "starting a one-node cluster in $HOME_DIR"
   cluster_up "$HOME_DIR" 1
   use_cluster_db "$HOME_DIR"
+}
+
+# The rentals fixture takes about 5 MB per unit of its scale.
+load_rentals() {
+  local scale=$((SIZE_GB * 200))
+  log "loading the rentals fixture at scale $scale (about ${SIZE_GB} GB)"
+  psql -q -v ON_ERROR_STOP=1 -v scale="$scale" -f "$SRC/pitstop-backup/src/test/resources/fidelity/rentals.sql" >&2
+  psql -q -c 'VACUUM ANALYZE' >&2
+  DB_BYTES="$(psql -Atc "SELECT pg_database_size(current_database())")"
+  log "database size: $(numfmt --to=iec "$DB_BYTES")"
 }
 
 # Rows per GB, measured on this generator: events make up most of it, with their indexes.
@@ -122,7 +137,7 @@ row() {
 }
 
 report() {
-  echo "Command: \`bench/backup.sh --rev $COMMIT --size-gb $SIZE_GB\`"
+  echo "Command: \`bench/backup.sh --rev $COMMIT --size-gb $SIZE_GB --fixture $FIXTURE\`"
   echo
   environment_md
   echo "- database: $(numfmt --to=iec "$DB_BYTES") (\`pg_database_size\`) on the embedded PostgreSQL" \
@@ -140,13 +155,13 @@ report() {
 }
 
 main() {
-  parse_options --rev REV --size-gb SIZE_GB -- "$@"
+  parse_options --rev REV --size-gb SIZE_GB --fixture FIXTURE -- "$@"
   command -v jq >/dev/null || require_packages jq
   require_pg_client
   init_run
   build_revision "$REV"
   start_cluster
-  generate_data
+  if [[ $FIXTURE == rentals ]]; then load_rentals; else generate_data; fi
   await_quiet_machine
   measure
   report
