@@ -206,7 +206,8 @@ final class Restorer {
         Map<Integer, Table> tables = new HashMap<>();
         Map<Integer, OutputStream> files = new HashMap<>();
         try (BackupReader reader = BackupReader.open(file, password)) {
-            ProgressMeter meter = new ProgressMeter(options.progress(), Stage.RESTORING, reader.size());
+            ProgressMeter meter = new ProgressMeter(options.progress(),
+                    mode.replay() ? Stage.REPLAYING : Stage.RESTORING, reader.size());
             BackupReader.Event event;
             // A replay of the definitions alone needs nothing after them.
             while ((mode != Mode.REPLAY_DEFINITIONS || definitions == null) && (event = reader.next()) != null) {

@@ -8,6 +8,7 @@ import dev.pitstop.backup.BackupResult;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.InvalidBackupException;
 import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.backup.UnsupportedObjectsException;
 import dev.pitstop.backup.format.BackupLabel;
 import dev.pitstop.backup.format.EntryKind;
@@ -167,15 +168,26 @@ final class BackupCommand {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Reads a whole backup and checks every chunk, every table's rows and every storage file "
-                    + "against the checksums in the backup, without touching the cluster. An encrypted backup needs "
-                    + "its password, and a wrong password is told apart from a damaged file.",
-                    "A restore runs the same verification before it changes anything."},
+            description = {"Proves that a backup restores, without touching the cluster's data. First it reads the "
+                    + "whole file and checks every chunk, every table's rows and every storage file against the "
+                    + "checksums in the backup (an encrypted backup needs its password, and a wrong password is told "
+                    + "apart from a damaged file). Then it replays the backup's definitions, in the order a restore "
+                    + "runs them, into a scratch database made on the cluster's PostgreSQL server for this and "
+                    + "always dropped afterwards; with --data it loads the rows there too, and builds the "
+                    + "constraints and indexes over them. It fails on the first statement that does not replay, "
+                    + "naming it and giving PostgreSQL's message.",
+                    "The database user needs the right to create databases (CREATEDB); without it, name an empty "
+                            + "database it may use as backup.scratch-database-url in pitstop.yml, where each replay "
+                            + "runs in a transaction that is rolled back.",
+                    "Every procedure replays the backups it depends on (before an upgrade, the safety backup before "
+                            + "a restore, before a migration) the same way before it changes anything."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:the backup is sound", "1:the file cannot be read",
+            exitCodeList = {"0:the backup is sound and restores",
+                    "1:the file cannot be read, no cluster runs in HOME to replay it on, or no scratch database could "
+                            + "be made (the message says what to grant or configure)",
                     "2:usage error: no such file or backup, or the password file cannot be read",
-                    "3:the file is not a sound backup (damaged, truncated, not a backup at all) or the password is "
-                            + "wrong or missing; the message says which and where"})
+                    "3:the file is not a sound backup (damaged, truncated, not a backup at all), the password is "
+                            + "wrong or missing, or it does not restore: the message says which, and where"})
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand
@@ -188,17 +200,29 @@ final class BackupCommand {
                 description = "The password of an encrypted backup, on the first line of F. Default: a prompt.")
         private Path passwordFile;
 
+        @Option(names = "--data", description = "Load the rows into the scratch database too, as a restore does: "
+                + "proves that they fit the constraints and indexes. It takes about as long as a restore, and as much "
+                + "room in the database server; without it only the definitions are replayed, in seconds.")
+        private boolean data;
+
         @Override
         public Integer call() {
             Path path = backup.backupFile(file);
+            PasswordSource password = BackupPassword.toOpen(passwordFile, "Password of " + path.getFileName() + ": ");
             Manifest manifest;
             try {
-                manifest = Backups.verify(path, BackupPassword.toOpen(passwordFile, "Password of " + path.getFileName()
-                        + ": "), ProgressDisplay.forConsole(null));
+                Backups.label(path);
+                RunningCluster cluster = RunningCluster.open(backup.pitstop);
+                manifest = Backups.replay(cluster.db(), path, ReplayOptions.definitions().withRows(data)
+                        .withScratch(backup.pitstop.config().backup().scratch(cluster.db()))
+                        .withPassword(password).withProgress(ProgressDisplay.forConsole(null)));
             } catch (InvalidBackupException e) {
                 throw OperationException.refused(e.getMessage());
+            } catch (BackupException e) {
+                throw OperationException.failed(e.getMessage());
             }
-            System.out.printf("%s is sound: made %s by release %s on PostgreSQL %s; %s%n", path,
+            System.out.printf("%s is sound and restores (%s replayed): made %s by release %s on PostgreSQL %s; %s%n",
+                    path, data ? "definitions and rows" : "definitions",
                     manifest.createdAt().truncatedTo(ChronoUnit.SECONDS),
                     manifest.release() == null ? "unknown" : manifest.release(), manifest.server().version(),
                     contents(manifest, Backups.label(path)));

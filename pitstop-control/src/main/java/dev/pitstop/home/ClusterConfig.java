@@ -3,6 +3,7 @@ package dev.pitstop.home;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
+import dev.pitstop.db.DbSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +34,15 @@ import java.util.Set;
  * nginx: ...                 # the settings of the driver chosen, see NginxSettings, HaproxySettings,
  * haproxy: ...               # KubernetesSettings; a section of a driver that is not chosen is an error,
  * kubernetes: ...            # as it would be silently ignored
+ * backup:
+ *   scratch-database-url: jdbc:postgresql://HOST:PORT/NAME   # where a backup is replayed to prove it
+ *                            # restores, for a database user that may not create databases; default:
+ *                            # a database created beside the cluster's for each replay, then dropped
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes) {
+                            KubernetesSettings kubernetes, BackupSettings backup) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -66,6 +71,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
             throw new IllegalArgumentException("config traffic: kubernetes steers a Service between the "
                     + "application's pods and the status page's, so it needs nodes: kubernetes");
         }
+        backup = backup == null ? new BackupSettings(null) : backup;
         requireSection("nginx", nginx, traffic.equals(TRAFFIC_NGINX), "traffic: nginx");
         requireSection("haproxy", haproxy, traffic.equals(TRAFFIC_HAPROXY), "traffic: haproxy");
         requireSection("kubernetes", kubernetes, nodes.equals(NODES_KUBERNETES), "nodes: kubernetes");
@@ -99,6 +105,27 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     public static ClusterConfig load(Home home, Path file, Map<String, String> env) {
         Path source = file != null ? file : Files.exists(home.configFile()) ? home.configFile() : null;
         return ConfigLoader.load(ClusterConfig.class, source, env, Map.of());
+    }
+
+    /**
+     * @param scratchDatabaseUrl an existing database the cluster's database user may create schemas
+     *                           in, where backups are replayed in transactions that are rolled back;
+     *                           null to create a scratch database for each replay
+     */
+    public record BackupSettings(String scratchDatabaseUrl) {
+
+        public BackupSettings {
+            if (scratchDatabaseUrl != null && !scratchDatabaseUrl.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("config key 'backup.scratch-database-url' must look like "
+                        + "jdbc:postgresql://HOST:PORT/DATABASE, got '" + scratchDatabaseUrl + "'");
+            }
+        }
+
+        /** The scratch database, reached as the cluster's database user; null when none is configured. */
+        public DbSettings scratch(DbSettings cluster) {
+            return scratchDatabaseUrl == null ? null
+                    : new DbSettings(scratchDatabaseUrl, cluster.user(), cluster.password());
+        }
     }
 
     /**
