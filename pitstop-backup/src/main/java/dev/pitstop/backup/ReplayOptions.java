@@ -1,5 +1,6 @@
 package dev.pitstop.backup;
 
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.db.DbSettings;
 import java.util.Objects;
 
@@ -12,33 +13,40 @@ import java.util.Objects;
  *                 user that may not create databases; null creates a scratch database for the
  *                 replay and drops it afterwards
  * @param password opens an encrypted backup; asked once
- * @param progress told how the replay advances
+ * @param progress   told how the replay advances
+ * @param appSchemas the schemas a restore would drop and replace: a backup holding another fails
  */
-public record ReplayOptions(boolean rows, DbSettings scratch, PasswordSource password, Progress progress) {
+public record ReplayOptions(boolean rows, DbSettings scratch, PasswordSource password, Progress progress,
+                            AppSchemas appSchemas) {
 
     public ReplayOptions {
         Objects.requireNonNull(password, "password: use PasswordSource.NONE for none");
         Objects.requireNonNull(progress, "progress: use Progress.NONE for none");
+        Objects.requireNonNull(appSchemas, "appSchemas: use AppSchemas.ALL for the default");
     }
 
     /** The definitions only, into a scratch database made for it, without password or progress. */
     public static ReplayOptions definitions() {
-        return new ReplayOptions(false, null, PasswordSource.NONE, Progress.NONE);
+        return new ReplayOptions(false, null, PasswordSource.NONE, Progress.NONE, AppSchemas.ALL);
     }
 
     public ReplayOptions withRows(boolean load) {
-        return new ReplayOptions(load, scratch, password, progress);
+        return new ReplayOptions(load, scratch, password, progress, appSchemas);
     }
 
     public ReplayOptions withScratch(DbSettings database) {
-        return new ReplayOptions(rows, database, password, progress);
+        return new ReplayOptions(rows, database, password, progress, appSchemas);
     }
 
     public ReplayOptions withPassword(PasswordSource source) {
-        return new ReplayOptions(rows, scratch, source, progress);
+        return new ReplayOptions(rows, scratch, source, progress, appSchemas);
     }
 
     public ReplayOptions withProgress(Progress listener) {
-        return new ReplayOptions(rows, scratch, password, listener);
+        return new ReplayOptions(rows, scratch, password, listener, appSchemas);
+    }
+
+    public ReplayOptions withAppSchemas(AppSchemas schemas) {
+        return new ReplayOptions(rows, scratch, password, progress, schemas);
     }
 }

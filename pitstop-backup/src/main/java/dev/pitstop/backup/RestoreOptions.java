@@ -1,5 +1,6 @@
 package dev.pitstop.backup;
 
+import dev.pitstop.backup.schema.AppSchemas;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -12,28 +13,36 @@ import java.util.Objects;
  *                       (a backup made with {@code --no-storage} leaves it be in any case)
  * @param password       opens an encrypted backup; asked once
  * @param progress       told how the restore advances
+ * @param appSchemas     the schemas the restore drops and replaces, never another; a backup holding
+ *                       another is refused
  */
-public record RestoreOptions(String runningRelease, Path storage, PasswordSource password, Progress progress) {
+public record RestoreOptions(String runningRelease, Path storage, PasswordSource password, Progress progress,
+                             AppSchemas appSchemas) {
 
     public RestoreOptions {
         Objects.requireNonNull(runningRelease, "runningRelease: the release a restored database will run with");
         Objects.requireNonNull(password, "password: use PasswordSource.NONE for none");
         Objects.requireNonNull(progress, "progress: use Progress.NONE for none");
+        Objects.requireNonNull(appSchemas, "appSchemas: use AppSchemas.ALL for the default");
     }
 
     public static RestoreOptions forRelease(String runningRelease) {
-        return new RestoreOptions(runningRelease, null, PasswordSource.NONE, Progress.NONE);
+        return new RestoreOptions(runningRelease, null, PasswordSource.NONE, Progress.NONE, AppSchemas.ALL);
     }
 
     public RestoreOptions withStorage(Path dir) {
-        return new RestoreOptions(runningRelease, dir, password, progress);
+        return new RestoreOptions(runningRelease, dir, password, progress, appSchemas);
     }
 
     public RestoreOptions withPassword(PasswordSource source) {
-        return new RestoreOptions(runningRelease, storage, source, progress);
+        return new RestoreOptions(runningRelease, storage, source, progress, appSchemas);
     }
 
     public RestoreOptions withProgress(Progress listener) {
-        return new RestoreOptions(runningRelease, storage, password, listener);
+        return new RestoreOptions(runningRelease, storage, password, listener, appSchemas);
+    }
+
+    public RestoreOptions withAppSchemas(AppSchemas schemas) {
+        return new RestoreOptions(runningRelease, storage, password, progress, schemas);
     }
 }

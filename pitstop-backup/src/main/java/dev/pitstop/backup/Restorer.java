@@ -6,7 +6,6 @@ import dev.pitstop.backup.format.BackupReader;
 import dev.pitstop.backup.format.Json;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.backup.format.StoragePaths;
-import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.backup.schema.Definitions.Ddl;
 import dev.pitstop.backup.schema.Definitions.Table;
@@ -24,6 +23,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -89,7 +89,7 @@ final class Restorer {
      * back; the replay does not depend on the running release or the server's settings.
      */
     static Manifest replay(DbSettings scratch, Path file, ReplayOptions replay) {
-        RestoreOptions options = new RestoreOptions("", null, replay.password(), replay.progress());
+        RestoreOptions options = new RestoreOptions("", null, replay.password(), replay.progress(), replay.appSchemas());
         return run(scratch, file, options, replay.rows() ? Mode.REPLAY_ALL : Mode.REPLAY_DEFINITIONS);
     }
 
@@ -115,6 +115,17 @@ final class Restorer {
                 manifest = Backups.verify(file, once, options.progress());
             } catch (InvalidBackupException e) {
                 throw mode.replay() ? e : refused(file, e.getMessage(), e);
+            }
+            List<String> foreign = manifest.schemas().stream()
+                    .filter(schema -> !options.appSchemas().includes(schema)).toList();
+            if (!foreign.isEmpty()) {
+                String reason = "it holds the schema" + (foreign.size() == 1 ? " " : "s ") + String.join(", ", foreign)
+                        + ", which " + (foreign.size() == 1 ? "is" : "are") + " not among the application's ("
+                        + options.appSchemas() + ", app-schemas in pitstop.yml): a restore replaces only those";
+                if (mode.replay()) {
+                    throw new InvalidBackupException(file + " cannot be restored here: " + reason);
+                }
+                throw refused(file, reason, null);
             }
             try (Connection c = Database.connect(db, APPLICATION_NAME)) {
                 if (mode.replay()) {
@@ -163,7 +174,7 @@ final class Restorer {
             Jdbc.execute(c, "SET LOCAL check_function_bodies = false");
             Jdbc.execute(c, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
             step = "dropping the application schemas";
-            for (String schema : AppSchemas.list(c)) {
+            for (String schema : options.appSchemas().list(c)) {
                 Jdbc.execute(c, "DROP SCHEMA " + schema + " CASCADE");
             }
             Definitions definitions = loadEntries(c, loader, swap == null ? null : swap.staging());

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -114,7 +115,8 @@ final class BackupCommand {
             BackupOptions options = BackupOptions.defaults()
                     .withStorage(noStorage ? null : backup.pitstop.home().storageDir())
                     .withPassword(password)
-                    .withProgress(ProgressDisplay.forConsole(null));
+                    .withProgress(ProgressDisplay.forConsole(null))
+                    .withAppSchemas(backup.pitstop.config().applicationSchemas());
             BackupResult result;
             try {
                 result = Backups.create(cluster.db(), file, options);
@@ -215,6 +217,7 @@ final class BackupCommand {
                 RunningCluster cluster = RunningCluster.open(backup.pitstop);
                 manifest = Backups.replay(cluster.db(), path, ReplayOptions.definitions().withRows(data)
                         .withScratch(backup.pitstop.config().backup().scratch(cluster.db()))
+                        .withAppSchemas(backup.pitstop.config().applicationSchemas())
                         .withPassword(password).withProgress(ProgressDisplay.forConsole(null)));
             } catch (InvalidBackupException e) {
                 throw OperationException.refused(e.getMessage());
@@ -235,20 +238,25 @@ final class BackupCommand {
                     + "storage directory — with a backup's, as a journaled procedure:",
                     "  checks (refused with nothing changed: the file fails verification or the password is wrong, "
                             + "the backup was made by a newer release than the cluster runs, or the database server's "
-                            + "version or encoding cannot take it) → confirmation (skipped with --yes) → status page "
+                            + "version or encoding cannot take it, or its definitions do not replay into a scratch "
+                            + "database) → confirmation (skipped with --yes) → status page "
                             + "up → every node drained and stopped → the current data saved in a safety backup, "
-                            + "HOME/backups/before-restore-<UTC time>.backup → the restore, in one transaction → one "
+                            + "HOME/backups/before-restore-<UTC time>.backup, replayed to prove it restores → the "
+                            + "restore, in one transaction → one "
                             + "node started and verified (ready, and the checks of pitstop.yml) → the others started "
                             + "→ status page down.",
                     "",
                     "A backup of an older release is restored, then upgraded by the first node to the release the "
-                            + "cluster runs. If the command is interrupted or a step fails, --resume continues after "
-                            + "the last completed step; --rollback restores the safety backup and brings every node "
-                            + "back. To undo a restore that succeeded, restore the safety backup it names."},
+                            + "cluster runs. A failure from the safety backup on rolls back by itself: the nodes start "
+                            + "again on the data they had — a restore whose transaction failed changed nothing, so the "
+                            + "safety backup is restored only if the restore committed. If the command is interrupted "
+                            + "or an earlier step fails, --resume continues after the last completed step and "
+                            + "--rollback brings every node back. To undo a restore that succeeded, restore the safety "
+                            + "backup it names."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:restored: every node serves the backup's data (with --rollback: the data from before)",
-                    "1:failed; the procedure stays open: the message says at which step and why, and how to "
-                            + "resume or roll back. A failed restore step leaves the data as it was.",
+                    "1:failed: the message says at which step and why, and either that it was rolled back (the "
+                            + "cluster serves the data it had) or how to resume or roll back the open procedure",
                     "2:usage error: no such file or backup, options that exclude each other, no terminal to confirm on",
                     "3:refused, nothing was changed: the file fails verification, the password is wrong, the backup "
                             + "is from a newer release, the server's settings differ, it was not confirmed, or "
@@ -278,11 +286,19 @@ final class BackupCommand {
         private boolean resume;
 
         @Option(names = "--rollback", description = "Undo the interrupted (or failed) restore: restore the safety "
-                + "backup if it was taken, start the nodes, take the status page down.")
+                + "backup if the restore may have changed the data, start the nodes, take the status page down.")
         private boolean rollback;
+
+        @Mixin
+        private AbandonOption abandon;
 
         @Override
         public Integer call() {
+            abandon.requireAlone(resume || rollback || file != null || yes || passwordFile != null);
+            if (abandon.requested()) {
+                abandon.abandon(ClusterProcedures.open(backup.pitstop, spec), ProcedureKind.RESTORE);
+                return 0;
+            }
             boolean continuing = resume || rollback;
             if (resume && rollback) {
                 throw OperationException.invalid("--resume and --rollback exclude each other; choose one");

@@ -1,6 +1,7 @@
 package dev.pitstop.home;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import dev.pitstop.db.DbSettings;
@@ -34,6 +35,10 @@ import java.util.Set;
  * nginx: ...                 # the settings of the driver chosen, see NginxSettings, HaproxySettings,
  * haproxy: ...               # KubernetesSettings; a section of a driver that is not chosen is an error,
  * kubernetes: ...            # as it would be silently ignored
+ * app-schemas: [app]        # the application's schemas, for a database shared with other applications:
+ *                            # backup, verify, restore and migration cover exactly these, and a restore
+ *                            # drops and replaces only these; default: every schema but the control
+ *                            # schema and PostgreSQL's own
  * backup:
  *   scratch-database-url: jdbc:postgresql://HOST:PORT/NAME   # where a backup is replayed to prove it
  *                            # restores, for a database user that may not create databases; default:
@@ -42,7 +47,7 @@ import java.util.Set;
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes, BackupSettings backup) {
+                            KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -72,6 +77,12 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
                     + "application's pods and the status page's, so it needs nodes: kubernetes");
         }
         backup = backup == null ? new BackupSettings(null) : backup;
+        appSchemas = appSchemas == null ? List.of() : List.copyOf(appSchemas);
+        try {
+            AppSchemas.of(appSchemas);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config key 'app-schemas': " + e.getMessage(), e);
+        }
         requireSection("nginx", nginx, traffic.equals(TRAFFIC_NGINX), "traffic: nginx");
         requireSection("haproxy", haproxy, traffic.equals(TRAFFIC_HAPROXY), "traffic: haproxy");
         requireSection("kubernetes", kubernetes, nodes.equals(NODES_KUBERNETES), "nodes: kubernetes");
@@ -83,6 +94,11 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
      */
     public Duration readyTimeout() {
         return Duration.ofSeconds(readyTimeoutSeconds);
+    }
+
+    /** The application's schemas, as backups, restores and migrations cover them. */
+    public AppSchemas applicationSchemas() {
+        return AppSchemas.of(appSchemas);
     }
 
     /** A driver's section is needed exactly when the driver is chosen. */

@@ -23,29 +23,31 @@ import java.util.Set;
  */
 public final class CatalogReader {
 
-    private static final String APP_RELATION = " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
-            + AppSchemas.CONDITION;
-
     private final Connection c;
+    private final AppSchemas appSchemas;
+    private final String appRelation;
     private final List<Ddl> before = new ArrayList<>();
     private final List<Ddl> after = new ArrayList<>();
 
-    private CatalogReader(Connection c) {
+    private CatalogReader(Connection c, AppSchemas appSchemas) {
         this.c = c;
+        this.appSchemas = appSchemas;
+        this.appRelation = " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE "
+                + appSchemas.condition();
     }
 
     /**
      * The definitions as {@code c}'s transaction sees them. It sets the transaction's search path
      * to empty, so that PostgreSQL qualifies every name it prints.
      */
-    public static Definitions read(Connection c) throws SQLException {
-        UnsupportedObjects.refuseAny(c);
+    public static Definitions read(Connection c, AppSchemas appSchemas) throws SQLException {
+        UnsupportedObjects.refuseAny(c, appSchemas);
         execute(c, "SET LOCAL search_path = ''");
-        return new CatalogReader(c).read();
+        return new CatalogReader(c, appSchemas).read();
     }
 
     private Definitions read() throws SQLException {
-        List<String> schemas = AppSchemas.list(c);
+        List<String> schemas = appSchemas.list(c);
         for (String schema : schemas) {
             before.add(new Ddl("schema", schema, "CREATE SCHEMA " + schema));
         }
@@ -68,7 +70,7 @@ public final class CatalogReader {
         forEach("SELECT format('%I.%I', n.nspname, t.typname),"
                 + " coalesce(string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder), '')"
                 + " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace LEFT JOIN pg_enum e ON e.enumtypid = t.oid"
-                + " WHERE " + AppSchemas.CONDITION + " AND t.typtype = 'e' GROUP BY 1 ORDER BY 1",
+                + " WHERE " + appSchemas.condition() + " AND t.typtype = 'e' GROUP BY 1 ORDER BY 1",
                 rs -> before.add(new Ddl("enum type", rs.getString(1),
                         "CREATE TYPE " + rs.getString(1) + " AS ENUM (" + rs.getString(2) + ")")));
     }
@@ -90,7 +92,7 @@ public final class CatalogReader {
                 + "   AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
                 + " LEFT JOIN pg_class tc ON tc.oid = d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
                 + " LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
-                + " WHERE " + AppSchemas.CONDITION + " AND c.relkind = 'S' ORDER BY 1", rs -> {
+                + " WHERE " + appSchemas.condition() + " AND c.relkind = 'S' ORDER BY 1", rs -> {
                     String name = rs.getString(1);
                     String deptype = rs.getString(5);
                     if ("i".equals(deptype)) {
@@ -134,7 +136,7 @@ public final class CatalogReader {
                 + " LEFT JOIN pg_type t ON t.oid = a.atttypid"
                 + " LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
                 + " LEFT JOIN pg_collation co ON co.oid = a.attcollation LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
-                + " WHERE " + AppSchemas.CONDITION + " AND c.relkind = 'r' ORDER BY 1, a.attnum", rs -> {
+                + " WHERE " + appSchemas.condition() + " AND c.relkind = 'r' ORDER BY 1, a.attnum", rs -> {
                     String table = rs.getString(1);
                     TableBuilder builder = tables.get(table);
                     if (builder == null) {
@@ -187,10 +189,10 @@ public final class CatalogReader {
         forEach("SELECT 'function ' || p.oid, format('%I.%I(%s)', n.nspname, p.proname,"
                 + " pg_get_function_identity_arguments(p.oid)), pg_get_functiondef(p.oid)"
                 + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-                + " WHERE " + AppSchemas.CONDITION + " AND p.prokind IN ('f', 'p') ORDER BY p.oid",
+                + " WHERE " + appSchemas.condition() + " AND p.prokind IN ('f', 'p') ORDER BY p.oid",
                 rs -> objects.put(rs.getString(1), new Ddl("function", rs.getString(2), rs.getString(3))));
         forEach("SELECT 'view ' || c.oid, format('%I.%I', n.nspname, c.relname), pg_get_viewdef(c.oid),"
-                + " array_to_string(c.reloptions, ', ')" + APP_RELATION + " AND c.relkind = 'v' ORDER BY 2", rs -> {
+                + " array_to_string(c.reloptions, ', ')" + appRelation + " AND c.relkind = 'v' ORDER BY 2", rs -> {
                     String name = rs.getString(2);
                     String options = rs.getString(4);
                     objects.put(rs.getString(1), new Ddl("view", name, "CREATE VIEW " + name
@@ -238,7 +240,7 @@ public final class CatalogReader {
         List<Ddl> foreignKeys = new ArrayList<>();
         forEach("SELECT format('%I.%I', n.nspname, c.relname), quote_ident(con.conname), con.contype,"
                 + " pg_get_constraintdef(con.oid) FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + AppSchemas.CONDITION
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + appSchemas.condition()
                 + " AND con.contype IN ('p', 'u', 'x', 'c', 'f') ORDER BY position(con.contype IN 'puxcf'), 1, 2", rs -> {
                     String table = rs.getString(1);
                     boolean foreignKey = "f".equals(rs.getString(3));
@@ -248,13 +250,13 @@ public final class CatalogReader {
                 });
         query("index", "SELECT format('%I.%I', n.nspname, ic.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i"
                 + " JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace"
-                + " WHERE " + AppSchemas.CONDITION + " AND NOT EXISTS (SELECT 1 FROM pg_constraint con"
+                + " WHERE " + appSchemas.condition() + " AND NOT EXISTS (SELECT 1 FROM pg_constraint con"
                 + "   WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')) ORDER BY 1", after);
         after.addAll(foreignKeys);
         forEach("SELECT format('%I on %I.%I', t.tgname, n.nspname, c.relname), pg_get_triggerdef(t.oid), t.tgenabled,"
                 + " format('%I.%I', n.nspname, c.relname), quote_ident(t.tgname) FROM pg_trigger t"
                 + " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE " + AppSchemas.CONDITION + " AND NOT t.tgisinternal ORDER BY 1", rs -> {
+                + " WHERE " + appSchemas.condition() + " AND NOT t.tgisinternal ORDER BY 1", rs -> {
                     after.add(new Ddl("trigger", rs.getString(1), rs.getString(2)));
                     String state = switch (rs.getString(3)) {
                         case "D" -> "DISABLE";
@@ -275,7 +277,7 @@ public final class CatalogReader {
      * {@code pg_identify_object} names each object as its {@code COMMENT ON} statement does.
      */
     private void comments() throws SQLException {
-        forEach(Comments.QUERY + " ORDER BY 1, 2", rs -> {
+        forEach(Comments.query(appSchemas) + " ORDER BY 1, 2", rs -> {
             String target = Comments.target(rs.getString(1), rs.getString(2));
             after.add(new Ddl("comment", target, "COMMENT ON " + target + " IS " + quoteLiteral(rs.getString(3))));
         });

@@ -13,11 +13,13 @@ final class Comments {
      * identity {@code o}. Triggers and rules have no schema of their own; the first of their
      * address's names is their table's.
      */
-    static final String QUERY = "SELECT o.type, o.identity, d.description FROM pg_description d,"
-            + " pg_identify_object(d.classoid, d.objoid, d.objsubid) o,"
-            + " pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a"
-            + " WHERE coalesce(o.schema, a.object_names[1]) IN (SELECT n.nspname FROM pg_namespace n WHERE "
-            + AppSchemas.CONDITION + ")";
+    static String query(AppSchemas appSchemas) {
+        return "SELECT o.type, o.identity, d.description FROM pg_description d,"
+                + " pg_identify_object(d.classoid, d.objoid, d.objsubid) o,"
+                + " pg_identify_object_as_address(d.classoid, d.objoid, d.objsubid) a"
+                + " WHERE coalesce(o.schema, a.object_names[1]) IN (SELECT n.nspname FROM pg_namespace n WHERE "
+                + appSchemas.condition() + ")";
+    }
 
     /** {@code COMMENT ON} keywords by {@code pg_identify_object} type, for every kind carried. */
     private static final Map<String, String> KEYWORDS = Map.ofEntries(
@@ -34,7 +36,7 @@ final class Comments {
             Map.entry("function", "FUNCTION"),
             Map.entry("procedure", "PROCEDURE"));
 
-    /** A condition on {@code o} in {@link #QUERY}: a comment of a kind not carried. */
+    /** A condition on {@code o} in {@link #query}: a comment of a kind not carried. */
     static final String NOT_CARRIED = "o.type NOT IN ('" + String.join("', '", KEYWORDS.keySet()) + "')";
 
     private Comments() {
