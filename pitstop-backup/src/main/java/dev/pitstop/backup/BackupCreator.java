@@ -98,8 +98,8 @@ final class BackupCreator {
             Jdbc.execute(snapshot, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             String snapshotId = Jdbc.queryString(snapshot, "SELECT pg_export_snapshot()");
             Instant createdAt = snapshotTime(snapshot);
-            lockTables(snapshot);
-            Definitions definitions = CatalogReader.read(snapshot);
+            lockTables(snapshot, options.appSchemas());
+            Definitions definitions = CatalogReader.read(snapshot, options.appSchemas());
             Snapshot contents = new Snapshot(definitions, createdAt, ServerSettings.read(snapshot),
                     options.release() != null ? options.release() : installedRelease(snapshot), plugins(snapshot));
             List<ExportTask> tasks = tasks(snapshot, definitions);
@@ -283,10 +283,10 @@ final class BackupCreator {
      * Holds off schema changes until the backup is written: the definitions are read from the
      * current catalogs, which must still match the rows read in the snapshot.
      */
-    private static void lockTables(Connection snapshot) throws SQLException {
+    private static void lockTables(Connection snapshot, AppSchemas appSchemas) throws SQLException {
         String tables = Jdbc.queryString(snapshot, "SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ')"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE " + AppSchemas.CONDITION + " AND c.relkind IN ('r', 'v')");
+                + " WHERE " + appSchemas.condition() + " AND c.relkind IN ('r', 'v')");
         if (tables == null) {
             return;
         }
@@ -342,7 +342,7 @@ final class BackupCreator {
         try (Statement st = snapshot.createStatement();
              ResultSet rs = st.executeQuery("SELECT format('%I.%I', n.nspname, c.relname), pg_total_relation_size(c.oid)"
                      + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                     + " WHERE " + AppSchemas.CONDITION + " AND c.relkind = 'r'")) {
+                     + " WHERE " + options.appSchemas().condition() + " AND c.relkind = 'r'")) {
             while (rs.next()) {
                 sizes.put(rs.getString(1), rs.getLong(2));
             }

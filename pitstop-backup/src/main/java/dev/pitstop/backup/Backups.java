@@ -52,6 +52,29 @@ public final class Backups {
     }
 
     /**
+     * Proves that {@code file} restores: verifies it as {@link #verify} does, then replays its
+     * definitions (before-data statements, then after-data ones) — and, if the options ask, loads
+     * its rows between them — into a scratch database on {@code db}'s server, created for this and
+     * always dropped afterwards, or into the options' scratch database in a transaction rolled back.
+     * The cluster's database is not touched.
+     *
+     * @return the manifest of a backup that restores
+     * @throws ReplayFailedException     naming the first statement (kind, object) or table that
+     *                                   did not replay, with PostgreSQL's message
+     * @throws ScratchDatabaseException  when no scratch database could be made, saying what to do
+     * @throws InvalidBackupException    when it is not a backup, is damaged or truncated
+     * @throws BackupPasswordException   when it is encrypted and the password is missing or wrong
+     */
+    public static Manifest replay(DbSettings db, Path file, ReplayOptions options) {
+        if (options.scratch() != null) {
+            return Restorer.replay(options.scratch(), file, options);
+        }
+        try (ScratchDatabase scratch = ScratchDatabase.create(db)) {
+            return Restorer.replay(scratch.settings(), file, options);
+        }
+    }
+
+    /**
      * Replaces the application schemas, and the storage directory if the options give one, with
      * the backup's.
      *

@@ -40,7 +40,7 @@ import java.util.stream.Stream;
  */
 public record Fingerprint(SortedMap<String, String> items) {
 
-    private static final String APP_NAMESPACE = " JOIN pg_namespace n ON n.oid = x.ns WHERE " + AppSchemas.CONDITION;
+    private static final String APP_NAMESPACE = " JOIN pg_namespace n ON n.oid = x.ns WHERE " + AppSchemas.ALL.condition();
 
     /** Each query yields (key, value) rows; {@code x.ns} is the object's schema. */
     private static final List<String> CATALOG_QUERIES = List.of(
@@ -158,7 +158,7 @@ public record Fingerprint(SortedMap<String, String> items) {
     private static List<String> names(Statement st, String relkind) throws SQLException {
         List<String> names = new ArrayList<>();
         try (ResultSet rs = st.executeQuery("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + AppSchemas.CONDITION
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + AppSchemas.ALL.condition()
                 + " AND c.relkind = '" + relkind + "'")) {
             while (rs.next()) {
                 names.add(rs.getString(1));

@@ -23,6 +23,8 @@ public record ProgressUpdate(Stage stage, List<String> current, long bytes, long
         VERIFYING,
         /** Recreating the definitions and loading rows and storage files. */
         RESTORING,
+        /** Replaying the definitions, and perhaps the rows, into a scratch database. */
+        REPLAYING,
         /** Building constraints, indexes and triggers over the loaded rows. */
         FINISHING
     }

@@ -1,5 +1,6 @@
 package dev.pitstop.backup;
 
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.Definitions;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,42 +14,49 @@ import java.util.Objects;
  *                       (a backup made with {@code --no-storage} leaves it be in any case)
  * @param password       opens an encrypted backup; asked once
  * @param progress       told how the restore advances
+ * @param appSchemas     the schemas the restore drops and replaces, never another; a backup holding
+ *                       another is refused
  * @param owners         whether objects get their owners back; without, they belong to the user
  *                       who restores (pg_restore's {@code --no-owner})
  * @param privileges     whether grants and default privileges come back (pg_restore's
  *                       {@code --no-privileges})
  */
 public record RestoreOptions(String runningRelease, Path storage, PasswordSource password, Progress progress,
-                             boolean owners, boolean privileges) {
+                             AppSchemas appSchemas, boolean owners, boolean privileges) {
 
     public RestoreOptions {
         Objects.requireNonNull(runningRelease, "runningRelease: the release a restored database will run with");
         Objects.requireNonNull(password, "password: use PasswordSource.NONE for none");
         Objects.requireNonNull(progress, "progress: use Progress.NONE for none");
+        Objects.requireNonNull(appSchemas, "appSchemas: use AppSchemas.ALL for the default");
     }
 
     public static RestoreOptions forRelease(String runningRelease) {
-        return new RestoreOptions(runningRelease, null, PasswordSource.NONE, Progress.NONE, true, true);
+        return new RestoreOptions(runningRelease, null, PasswordSource.NONE, Progress.NONE, AppSchemas.ALL, true, true);
     }
 
     public RestoreOptions withStorage(Path dir) {
-        return new RestoreOptions(runningRelease, dir, password, progress, owners, privileges);
+        return new RestoreOptions(runningRelease, dir, password, progress, appSchemas, owners, privileges);
     }
 
     public RestoreOptions withPassword(PasswordSource source) {
-        return new RestoreOptions(runningRelease, storage, source, progress, owners, privileges);
+        return new RestoreOptions(runningRelease, storage, source, progress, appSchemas, owners, privileges);
     }
 
     public RestoreOptions withProgress(Progress listener) {
-        return new RestoreOptions(runningRelease, storage, password, listener, owners, privileges);
+        return new RestoreOptions(runningRelease, storage, password, listener, appSchemas, owners, privileges);
+    }
+
+    public RestoreOptions withAppSchemas(AppSchemas schemas) {
+        return new RestoreOptions(runningRelease, storage, password, progress, schemas, owners, privileges);
     }
 
     public RestoreOptions withoutOwners() {
-        return new RestoreOptions(runningRelease, storage, password, progress, false, privileges);
+        return new RestoreOptions(runningRelease, storage, password, progress, appSchemas, false, privileges);
     }
 
     public RestoreOptions withoutPrivileges() {
-        return new RestoreOptions(runningRelease, storage, password, progress, owners, false);
+        return new RestoreOptions(runningRelease, storage, password, progress, appSchemas, owners, false);
     }
 
     /** Whether a statement of this kind runs under these options. */

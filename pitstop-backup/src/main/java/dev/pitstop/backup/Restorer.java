@@ -7,7 +7,6 @@ import dev.pitstop.backup.format.EntryKind;
 import dev.pitstop.backup.format.Json;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.backup.format.StoragePaths;
-import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.backup.schema.Definitions.Ddl;
 import dev.pitstop.backup.schema.Definitions.Table;
@@ -32,6 +31,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Restores a backup. First the checks, which change nothing and refuse: the release that made the
@@ -48,34 +49,65 @@ final class Restorer {
     static final String APPLICATION_NAME = "pitstop-restore";
     private static final String LOCK_TIMEOUT = "10s";
 
+    /** What a run does once the file verified. */
+    private enum Mode {
+        /** Nothing more: the checks of a restore. */
+        CHECK,
+        /** The restore, committed. */
+        RESTORE,
+        /** The definitions replayed in a transaction rolled back at the end. */
+        REPLAY_DEFINITIONS,
+        /** The definitions and the rows, as a restore but rolled back at the end. */
+        REPLAY_ALL;
+
+        boolean replay() {
+            return this == REPLAY_DEFINITIONS || this == REPLAY_ALL;
+        }
+    }
+
     private final Path file;
     private final RestoreOptions options;
     private final PasswordSource password;
+    private final Mode mode;
     private String step = "starting";
+    /** What is being recreated or loaded, like "view app.totals", for a replay's verdict. */
+    private String object;
 
-    private Restorer(Path file, RestoreOptions options, PasswordSource password) {
+    private Restorer(Path file, RestoreOptions options, PasswordSource password, Mode mode) {
         this.file = file;
         this.options = options;
         this.password = password;
+        this.mode = mode;
     }
 
     static Manifest check(DbSettings db, Path file, RestoreOptions options) {
-        return run(db, file, options, false);
+        return run(db, file, options, Mode.CHECK);
     }
 
     static Manifest restore(DbSettings db, Path file, RestoreOptions options) {
-        return run(db, file, options, true);
+        return run(db, file, options, Mode.RESTORE);
     }
 
-    /** The checks, which refuse; then, if {@code load}, the restore. */
-    private static Manifest run(DbSettings db, Path file, RestoreOptions options, boolean load) {
+    /**
+     * Verifies {@code file}, then replays it into {@code scratch} in a transaction that is rolled
+     * back; the replay does not depend on the running release or the server's settings.
+     */
+    static Manifest replay(DbSettings scratch, Path file, ReplayOptions replay) {
+        RestoreOptions options = new RestoreOptions("", null, replay.password(), replay.progress(), replay.appSchemas(),
+                true, true);
+        return run(scratch, file, options, replay.rows() ? Mode.REPLAY_ALL : Mode.REPLAY_DEFINITIONS);
+    }
+
+    /** The checks, which refuse; then what {@code mode} asks. */
+    private static Manifest run(DbSettings db, Path file, RestoreOptions options, Mode mode) {
         BackupLabel label;
         try {
             label = BackupReader.label(file);
         } catch (InvalidBackupException e) {
             throw refused(file, e.getMessage(), e);
         }
-        if (label.release() != null && Versions.compare(label.release(), options.runningRelease()) > 0) {
+        if (!mode.replay() && label.release() != null
+                && Versions.compare(label.release(), options.runningRelease()) > 0) {
             throw refused(file, "it was made by release " + label.release() + ", newer than the running release "
                     + options.runningRelease() + ": upgrade to " + label.release() + " or later first", null);
         }
@@ -87,24 +119,40 @@ final class Restorer {
             try {
                 manifest = Backups.verify(file, once, options.progress());
             } catch (InvalidBackupException e) {
-                throw refused(file, e.getMessage(), e);
+                throw mode.replay() ? e : refused(file, e.getMessage(), e);
+            }
+            List<String> foreign = manifest.schemas().stream()
+                    .filter(schema -> !options.appSchemas().includes(schema)).toList();
+            if (!foreign.isEmpty()) {
+                String reason = "it holds the schema" + (foreign.size() == 1 ? " " : "s ") + String.join(", ", foreign)
+                        + ", which " + (foreign.size() == 1 ? "is" : "are") + " not among the application's ("
+                        + options.appSchemas() + ", app-schemas in pitstop.yml): a restore replaces only those";
+                if (mode.replay()) {
+                    throw new InvalidBackupException(file + " cannot be restored here: " + reason);
+                }
+                throw refused(file, reason, null);
             }
             try (Connection c = Database.connect(db, APPLICATION_NAME)) {
+                if (mode.replay()) {
+                    c.setAutoCommit(false);
+                    new Restorer(file, options, once, mode).load(c, label);
+                    return manifest;
+                }
                 String incompatibility = ServerSettings.incompatibility(manifest.server(), ServerSettings.read(c));
                 if (incompatibility != null) {
                     throw refused(file, incompatibility, null);
                 }
                 refuseMissingRoles(c, file, definitions(file, once), options);
-                if (load) {
+                if (mode == Mode.RESTORE) {
                     c.setAutoCommit(false);
                     if (!Jdbc.queryBoolean(c, "SELECT pg_try_advisory_xact_lock(" + AdvisoryLock.RESTORE + ")")) {
                         throw refused(file, "another restore into this database is running; wait until it ends", null);
                     }
-                    new Restorer(file, options, once).load(c, label);
+                    new Restorer(file, options, once, mode).load(c, label);
                 }
             } catch (SQLException e) {
-                throw new BackupException("restore of " + file + " failed, nothing was changed: cannot reach the database: "
-                        + e.getMessage(), e);
+                throw new BackupException((mode.replay() ? "the replay of " : "restore of ") + file
+                        + " failed, nothing was changed: cannot reach the database: " + e.getMessage(), e);
             }
             return manifest;
         } finally {
@@ -181,7 +229,7 @@ final class Restorer {
         TableLoader loader = new TableLoader(c);
         try {
             c.setAutoCommit(false);
-            if (options.storage() != null && label.storage()) {
+            if (!mode.replay() && options.storage() != null && label.storage()) {
                 swap = StorageSwap.prepare(options.storage());
             }
             Jdbc.execute(c, "SET LOCAL search_path = ''");
@@ -189,11 +237,15 @@ final class Restorer {
             Jdbc.execute(c, "SET LOCAL check_function_bodies = false");
             Jdbc.execute(c, "SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
             step = "dropping the application schemas";
-            for (String schema : AppSchemas.list(c)) {
+            for (String schema : options.appSchemas().list(c)) {
                 Jdbc.execute(c, "DROP SCHEMA " + schema + " CASCADE");
             }
             Definitions definitions = loadEntries(c, loader, swap == null ? null : swap.staging());
             finish(c, definitions);
+            if (mode.replay()) {
+                c.rollback();
+                return;
+            }
             if (label.release() != null) {
                 step = "recording the restored release";
                 Installations.recordRestore(c, label.release(), file.getFileName().toString());
@@ -228,9 +280,11 @@ final class Restorer {
         Map<Integer, Table> tables = new HashMap<>();
         Map<Integer, OutputStream> files = new HashMap<>();
         try (BackupReader reader = BackupReader.open(file, password)) {
-            ProgressMeter meter = new ProgressMeter(options.progress(), Stage.RESTORING, reader.size());
+            ProgressMeter meter = new ProgressMeter(options.progress(),
+                    mode.replay() ? Stage.REPLAYING : Stage.RESTORING, reader.size());
             BackupReader.Event event;
-            while ((event = reader.next()) != null) {
+            // A replay of the definitions alone needs nothing after them.
+            while ((mode != Mode.REPLAY_DEFINITIONS || definitions == null) && (event = reader.next()) != null) {
                 meter.bytes(reader.position());
                 int id = reader.id();
                 switch (reader.kind()) {
@@ -255,9 +309,11 @@ final class Restorer {
                             meter.started(table.name());
                         } else if (event == BackupReader.Event.DATA) {
                             step = "loading table " + reader.name();
+                            object = "rows of table " + reader.name();
                             loader.load(tables.get(id), reader.data(), reader.length());
                         } else {
                             loader.end();
+                            object = null;
                             meter.finished(reader.name());
                         }
                     }
@@ -308,7 +364,8 @@ final class Restorer {
             if (!options.runs(ddl)) {
                 continue;
             }
-            step = "creating " + ddl.kind() + " " + ddl.object();
+            object = ddl.kind() + " " + ddl.object();
+            step = "creating " + object;
             if (meter != null) {
                 meter.started(ddl.kind() + " " + ddl.object());
             }
@@ -317,6 +374,7 @@ final class Restorer {
                 meter.finished(ddl.kind() + " " + ddl.object());
             }
         }
+        object = null;
     }
 
     private void undo(Connection c, StorageSwap swap, boolean swapped, Exception failure) {
@@ -346,9 +404,23 @@ final class Restorer {
     }
 
     private BackupException failed(Exception e) {
+        if (mode.replay()) {
+            if (e instanceof SQLException sql && object != null) {
+                return new ReplayFailedException(file.toString(), object, databaseMessage(sql), e);
+            }
+            return e instanceof BackupException backup ? backup : new BackupException("the replay of " + file
+                    + " failed while " + step + ": " + e.getMessage(), e);
+        }
         String hint = e instanceof SQLException sql && "55P03".equals(sql.getSQLState())
                 ? " (another session is using the application schemas: stop the nodes first)" : "";
         return new BackupException("restore of " + file + " failed while " + step
                 + "; the database and the storage directory were left as they were: " + e.getMessage() + hint, e);
+    }
+
+    /** PostgreSQL's own message, without the driver's "ERROR:" prefix and position. */
+    private static String databaseMessage(SQLException e) {
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        return server == null || server.getMessage() == null ? e.getMessage()
+                : server.getMessage() + (server.getDetail() == null ? "" : " (" + server.getDetail() + ")");
     }
 }

@@ -18,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes backups by hand, sound in every respect but the one a test wants wrong, like a storage
@@ -31,19 +33,42 @@ final class CraftedBackup {
 
     /** An unencrypted backup of no tables, holding one storage file per name, each containing its name. */
     static Path withStorageFiles(Path file, String... names) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String name : names) {
+            files.put(name, name.getBytes(StandardCharsets.UTF_8));
+        }
+        return write(file, new Definitions(List.of(), List.of(), List.of(), List.of()), Map.of(), files);
+    }
+
+    /**
+     * An unencrypted backup without storage of the definitions as given, which the engine would
+     * never write in that order or shape, and of {@code rows}: COPY text by table name.
+     */
+    static Path withDefinitions(Path file, Definitions definitions, Map<String, String> rows) throws IOException {
+        return write(file, definitions, rows, Map.of());
+    }
+
+    private static Path write(Path file, Definitions definitions, Map<String, String> rows, Map<String, byte[]> files)
+            throws IOException {
         Instant createdAt = Instant.parse("2024-01-01T00:00:00Z");
         Manifest.Server server = new Manifest.Server("15.0", 150000, "UTF8");
         try (OutputStream out = Files.newOutputStream(file); BlockCompressor compressor = new BlockCompressor()) {
-            BackupHeader header = BackupHeader.write(out, 4096, new BackupLabel("1.0.0", createdAt, true, null));
+            BackupHeader header = BackupHeader.write(out, 4096, new BackupLabel("1.0.0", createdAt, !files.isEmpty(), null));
             SealedOutputStream body = new SealedOutputStream(out, new DigestSeal(header.digest()), 4096, header.length());
             RecordWriter records = new RecordWriter(body);
             List<Manifest.Entry> entries = new ArrayList<>();
-            byte[] definitions = Json.MAPPER.writeValueAsBytes(new Definitions(List.of(), List.of(), List.of(), List.of()));
-            entries.add(entry(records, compressor, 0, EntryKind.DEFINITIONS, "definitions.json", definitions));
-            for (int i = 0; i < names.length; i++) {
-                entries.add(entry(records, compressor, i + 1, EntryKind.FILE, names[i], names[i].getBytes(StandardCharsets.UTF_8)));
+            entries.add(entry(records, compressor, 0, EntryKind.DEFINITIONS, "definitions.json",
+                    Json.MAPPER.writeValueAsBytes(definitions)));
+            int id = 1;
+            for (Map.Entry<String, String> table : rows.entrySet()) {
+                entries.add(entry(records, compressor, id++, EntryKind.TABLE, table.getKey(),
+                        table.getValue().getBytes(StandardCharsets.UTF_8)));
             }
-            records.manifest(new Manifest(BackupHeader.FORMAT_VERSION, "1.0.0", createdAt, List.of(), server, List.of(), entries));
+            for (Map.Entry<String, byte[]> stored : files.entrySet()) {
+                entries.add(entry(records, compressor, id++, EntryKind.FILE, stored.getKey(), stored.getValue()));
+            }
+            records.manifest(new Manifest(BackupHeader.FORMAT_VERSION, "1.0.0", createdAt, List.of(), server,
+                    definitions.schemas(), entries));
             body.finish();
         }
         return file;
@@ -55,6 +80,8 @@ final class CraftedBackup {
         byte[] compressed = compressor.compress(content, content.length);
         records.block(id, content.length, compressed, compressed.length);
         records.close(id);
-        return new Manifest.Entry(kind, name, content.length, null, Sha256.hex(Sha256.newDigest().digest(content)));
+        long rows = new String(content, StandardCharsets.UTF_8).chars().filter(c -> c == '\n').count();
+        return new Manifest.Entry(kind, name, content.length, kind == EntryKind.TABLE ? rows : null,
+                Sha256.hex(Sha256.newDigest().digest(content)));
     }
 }

@@ -8,6 +8,7 @@ import dev.pitstop.backup.BackupResult;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.InvalidBackupException;
 import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.backup.UnsupportedObjectsException;
 import dev.pitstop.backup.format.BackupLabel;
 import dev.pitstop.backup.format.EntryKind;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -113,7 +115,8 @@ final class BackupCommand {
             BackupOptions options = BackupOptions.defaults()
                     .withStorage(noStorage ? null : backup.pitstop.home().storageDir())
                     .withPassword(password)
-                    .withProgress(ProgressDisplay.forConsole(null));
+                    .withProgress(ProgressDisplay.forConsole(null))
+                    .withAppSchemas(backup.pitstop.config().applicationSchemas());
             BackupResult result;
             try {
                 result = Backups.create(cluster.db(), file, options);
@@ -167,15 +170,26 @@ final class BackupCommand {
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Reads a whole backup and checks every chunk, every table's rows and every storage file "
-                    + "against the checksums in the backup, without touching the cluster. An encrypted backup needs "
-                    + "its password, and a wrong password is told apart from a damaged file.",
-                    "A restore runs the same verification before it changes anything."},
+            description = {"Proves that a backup restores, without touching the cluster's data. First it reads the "
+                    + "whole file and checks every chunk, every table's rows and every storage file against the "
+                    + "checksums in the backup (an encrypted backup needs its password, and a wrong password is told "
+                    + "apart from a damaged file). Then it replays the backup's definitions, in the order a restore "
+                    + "runs them, into a scratch database made on the cluster's PostgreSQL server for this and "
+                    + "always dropped afterwards; with --data it loads the rows there too, and builds the "
+                    + "constraints and indexes over them. It fails on the first statement that does not replay, "
+                    + "naming it and giving PostgreSQL's message.",
+                    "The database user needs the right to create databases (CREATEDB); without it, name an empty "
+                            + "database it may use as backup.scratch-database-url in pitstop.yml, where each replay "
+                            + "runs in a transaction that is rolled back.",
+                    "Every procedure replays the backups it depends on (before an upgrade, the safety backup before "
+                            + "a restore, before a migration) the same way before it changes anything."},
             exitCodeListHeading = "%nExit codes:%n",
-            exitCodeList = {"0:the backup is sound", "1:the file cannot be read",
+            exitCodeList = {"0:the backup is sound and restores",
+                    "1:the file cannot be read, no cluster runs in HOME to replay it on, or no scratch database could "
+                            + "be made (the message says what to grant or configure)",
                     "2:usage error: no such file or backup, or the password file cannot be read",
-                    "3:the file is not a sound backup (damaged, truncated, not a backup at all) or the password is "
-                            + "wrong or missing; the message says which and where"})
+                    "3:the file is not a sound backup (damaged, truncated, not a backup at all), the password is "
+                            + "wrong or missing, or it does not restore: the message says which, and where"})
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand
@@ -188,17 +202,30 @@ final class BackupCommand {
                 description = "The password of an encrypted backup, on the first line of F. Default: a prompt.")
         private Path passwordFile;
 
+        @Option(names = "--data", description = "Load the rows into the scratch database too, as a restore does: "
+                + "proves that they fit the constraints and indexes. It takes about as long as a restore, and as much "
+                + "room in the database server; without it only the definitions are replayed, in seconds.")
+        private boolean data;
+
         @Override
         public Integer call() {
             Path path = backup.backupFile(file);
+            PasswordSource password = BackupPassword.toOpen(passwordFile, "Password of " + path.getFileName() + ": ");
             Manifest manifest;
             try {
-                manifest = Backups.verify(path, BackupPassword.toOpen(passwordFile, "Password of " + path.getFileName()
-                        + ": "), ProgressDisplay.forConsole(null));
+                Backups.label(path);
+                RunningCluster cluster = RunningCluster.open(backup.pitstop);
+                manifest = Backups.replay(cluster.db(), path, ReplayOptions.definitions().withRows(data)
+                        .withScratch(backup.pitstop.config().backup().scratch(cluster.db()))
+                        .withAppSchemas(backup.pitstop.config().applicationSchemas())
+                        .withPassword(password).withProgress(ProgressDisplay.forConsole(null)));
             } catch (InvalidBackupException e) {
                 throw OperationException.refused(e.getMessage());
+            } catch (BackupException e) {
+                throw OperationException.failed(e.getMessage());
             }
-            System.out.printf("%s is sound: made %s by release %s on PostgreSQL %s; %s%n", path,
+            System.out.printf("%s is sound and restores (%s replayed): made %s by release %s on PostgreSQL %s; %s%n",
+                    path, data ? "definitions and rows" : "definitions",
                     manifest.createdAt().truncatedTo(ChronoUnit.SECONDS),
                     manifest.release() == null ? "unknown" : manifest.release(), manifest.server().version(),
                     contents(manifest, Backups.label(path)));
@@ -211,20 +238,25 @@ final class BackupCommand {
                     + "storage directory — with a backup's, as a journaled procedure:",
                     "  checks (refused with nothing changed: the file fails verification or the password is wrong, "
                             + "the backup was made by a newer release than the cluster runs, or the database server's "
-                            + "version or encoding cannot take it) → confirmation (skipped with --yes) → status page "
+                            + "version or encoding cannot take it, or its definitions do not replay into a scratch "
+                            + "database) → confirmation (skipped with --yes) → status page "
                             + "up → every node drained and stopped → the current data saved in a safety backup, "
-                            + "HOME/backups/before-restore-<UTC time>.backup → the restore, in one transaction → one "
+                            + "HOME/backups/before-restore-<UTC time>.backup, replayed to prove it restores → the "
+                            + "restore, in one transaction → one "
                             + "node started and verified (ready, and the checks of pitstop.yml) → the others started "
                             + "→ status page down.",
                     "",
                     "A backup of an older release is restored, then upgraded by the first node to the release the "
-                            + "cluster runs. If the command is interrupted or a step fails, --resume continues after "
-                            + "the last completed step; --rollback restores the safety backup and brings every node "
-                            + "back. To undo a restore that succeeded, restore the safety backup it names."},
+                            + "cluster runs. A failure from the safety backup on rolls back by itself: the nodes start "
+                            + "again on the data they had — a restore whose transaction failed changed nothing, so the "
+                            + "safety backup is restored only if the restore committed. If the command is interrupted "
+                            + "or an earlier step fails, --resume continues after the last completed step and "
+                            + "--rollback brings every node back. To undo a restore that succeeded, restore the safety "
+                            + "backup it names."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:restored: every node serves the backup's data (with --rollback: the data from before)",
-                    "1:failed; the procedure stays open: the message says at which step and why, and how to "
-                            + "resume or roll back. A failed restore step leaves the data as it was.",
+                    "1:failed: the message says at which step and why, and either that it was rolled back (the "
+                            + "cluster serves the data it had) or how to resume or roll back the open procedure",
                     "2:usage error: no such file or backup, options that exclude each other, no terminal to confirm on",
                     "3:refused, nothing was changed: the file fails verification, the password is wrong, the backup "
                             + "is from a newer release, the server's settings differ, it was not confirmed, or "
@@ -249,16 +281,33 @@ final class BackupCommand {
         @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
         private boolean yes;
 
+        @Option(names = "--no-owner", description = "Leave the backup's owners out: every restored object belongs to "
+                + "the database user of the cluster. For a server that lacks the backup's roles (a restore that needs "
+                + "them is refused, naming them). As pg_restore's --no-owner.")
+        private boolean noOwner;
+
+        @Option(names = "--no-privileges", description = "Leave the backup's grants and default privileges out: only "
+                + "owners may use the restored objects until you grant again. As pg_restore's --no-privileges.")
+        private boolean noPrivileges;
+
         @Option(names = "--resume", description = "Continue the interrupted (or failed) restore after its last "
                 + "completed step.")
         private boolean resume;
 
         @Option(names = "--rollback", description = "Undo the interrupted (or failed) restore: restore the safety "
-                + "backup if it was taken, start the nodes, take the status page down.")
+                + "backup if the restore may have changed the data, start the nodes, take the status page down.")
         private boolean rollback;
+
+        @Mixin
+        private AbandonOption abandon;
 
         @Override
         public Integer call() {
+            abandon.requireAlone(resume || rollback || file != null || yes || passwordFile != null);
+            if (abandon.requested()) {
+                abandon.abandon(ClusterProcedures.open(backup.pitstop, spec), ProcedureKind.RESTORE);
+                return 0;
+            }
             boolean continuing = resume || rollback;
             if (resume && rollback) {
                 throw OperationException.invalid("--resume and --rollback exclude each other; choose one");
@@ -267,6 +316,10 @@ final class BackupCommand {
                 throw OperationException.invalid(continuing
                         ? "--resume and --rollback continue the open restore with its own file: leave FILE out"
                         : "which backup? give FILE, a path or a name from 'pitstop backup list'");
+            }
+            if (continuing && (noOwner || noPrivileges)) {
+                throw OperationException.invalid("--no-owner and --no-privileges go with FILE: the open restore keeps "
+                        + "what it was started with");
             }
             if (!continuing && !yes && System.console() == null) {
                 throw OperationException.invalid("there is no terminal to confirm the restore on: add --yes");
@@ -283,7 +336,12 @@ final class BackupCommand {
             } else if (rollback) {
                 runner.rollback(ProcedureKind.RESTORE, restore::resumed);
             } else {
-                runner.start(restore.of(path, procedures.runningRelease(), backup.catalog().dir(),
+                if (noOwner || noPrivileges) {
+                    out.println("Leaving out of the restore: " + (noOwner ? "owners (objects belong to the cluster's"
+                            + " database user)" : "") + (noOwner && noPrivileges ? "; " : "")
+                            + (noPrivileges ? "grants and default privileges" : ""));
+                }
+                runner.start(restore.of(path, procedures.runningRelease(), backup.catalog().dir(), !noOwner, !noPrivileges,
                         consequence -> yes || Confirmation.ask(spec, consequence)));
             }
             return 0;

@@ -2,6 +2,7 @@ package dev.pitstop.cli;
 
 import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.Progress;
+import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
 import dev.pitstop.control.ProcedureJournal;
@@ -10,6 +11,7 @@ import dev.pitstop.home.Home;
 import dev.pitstop.procedure.MaintenanceWindow;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.procedure.ProvenBackup;
 import dev.pitstop.procedure.Restore;
 import dev.pitstop.procedure.Upgrade;
 import dev.pitstop.procedure.UpgradePreflight;
@@ -58,8 +60,8 @@ final class ClusterProcedures {
         Cluster control = new Cluster(cluster.controlDb());
         return new Upgrade(drivers.nodes(), drivers.traffic(), control,
                 new Installations(cluster.controlDb()), verification(),
-                upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), home.storageDir(),
-                config.readyTimeout());
+                upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), provenBackup(),
+                home.storageDir(), config.readyTimeout());
     }
 
     UpgradePreflight upgradePreflight() {
@@ -86,8 +88,15 @@ final class ClusterProcedures {
     Restore restore(PasswordSource password, Progress progress) {
         Cluster control = new Cluster(cluster.controlDb());
         return new Restore(drivers.nodes(), drivers.traffic(), control,
-                verification(), cluster.db(), home.storageDir(), password,
-                progress, config.readyTimeout());
+                verification(), cluster.db(), new ProcedureJournal(cluster.controlDb()), provenBackup(),
+                home.storageDir(), password, progress, config.readyTimeout());
+    }
+
+    /** Takes the backups procedures rely on, and proves they restore, where pitstop.yml says to replay them. */
+    ProvenBackup provenBackup() {
+        return new ProvenBackup(cluster.db(),
+                ReplayOptions.definitions().withScratch(config.backup().scratch(cluster.db()))
+                        .withAppSchemas(config.applicationSchemas()));
     }
 
     private Verification verification() {

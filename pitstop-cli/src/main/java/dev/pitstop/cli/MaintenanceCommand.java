@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -75,10 +76,18 @@ final class MaintenanceCommand {
                 + "take the page down if it put it up, close the window.")
         private boolean rollback;
 
+        @Mixin
+        private AbandonOption abandon;
+
         @Override
         public Integer call() {
             if (resume && rollback) {
                 throw OperationException.invalid("--resume and --rollback exclude each other; choose one");
+            }
+            abandon.requireAlone(resume || rollback || page);
+            if (abandon.requested()) {
+                abandon.abandon(ClusterProcedures.open(maintenance.pitstop, spec), ProcedureKind.MAINTENANCE_BEGIN);
+                return 0;
             }
             if (page && (resume || rollback)) {
                 throw OperationException.invalid("--page goes with a new window only; --resume and --rollback keep "
@@ -121,9 +130,17 @@ final class MaintenanceCommand {
                 + "completed step.")
         private boolean resume;
 
+        @Mixin
+        private AbandonOption abandon;
+
         @Override
         public Integer call() {
+            abandon.requireAlone(resume);
             ClusterProcedures procedures = ClusterProcedures.open(maintenance.pitstop, spec);
+            if (abandon.requested()) {
+                abandon.abandon(procedures, ProcedureKind.MAINTENANCE_END);
+                return 0;
+            }
             MaintenanceWindow window = procedures.window();
             if (resume) {
                 procedures.runner().resume(ProcedureKind.MAINTENANCE_END, window::end);

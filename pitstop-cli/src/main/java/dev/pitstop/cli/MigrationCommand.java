@@ -91,7 +91,8 @@ final class MigrationCommand {
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
             Migrations.Created created = engine(() -> Migrations.create(cluster.db(), output,
-                    rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster)));
+                    rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster),
+                    migration.pitstop.config().applicationSchemas()));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
                             + "names)%n", created.file(), ProgressDisplay.bytes(created.size()), created.manifest().release(),
                     created.plan().tables().stream().filter(t -> t.rule().movesSchema()).count(),
@@ -200,7 +201,8 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options()));
+            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options()
+                    .withAppSchemas(migration.pitstop.config().applicationSchemas())));
             print(preview, System.out, "would change");
             System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
             return 0;
@@ -250,8 +252,16 @@ final class MigrationCommand {
                 + "completed step.")
         private boolean resume;
 
+        @Mixin
+        private AbandonOption abandon;
+
         @Override
         public Integer call() {
+            abandon.requireAlone(resume || file != null || yes || page);
+            if (abandon.requested()) {
+                abandon.abandon(ClusterProcedures.open(migration.pitstop, spec), ProcedureKind.MIGRATION_APPLY);
+                return 0;
+            }
             if (resume == (file != null)) {
                 throw OperationException.invalid(resume ? "--resume continues the open apply with its own file: leave "
                         + "FILE out" : "which migration file? give FILE");
@@ -262,9 +272,10 @@ final class MigrationCommand {
             ClusterProcedures procedures = ClusterProcedures.open(migration.pitstop, spec);
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
             MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
-                    cluster.db(), migration.pitstop.home().storageDir(), ProgressDisplay.forConsole(null));
+                    cluster.db(), procedures.provenBackup(), migration.pitstop.home().storageDir(),
+                    ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
-            Migrations.Options options = values.options();
+            Migrations.Options options = values.options().withAppSchemas(migration.pitstop.config().applicationSchemas());
             if (resume) {
                 runner.resume(ProcedureKind.MIGRATION_APPLY, params -> apply.resumed(params, options));
             } else {

@@ -37,7 +37,9 @@ public final class Pitstop {
             description = {"The operator's configuration (YAML; unknown keys are errors): policy.plugins (allowed | "
                     + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
                     + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
-                    + "ready-timeout-seconds (180); and the drivers: nodes (local | kubernetes) and traffic "
+                    + "ready-timeout-seconds (180); app-schemas, the application's schemas in a shared database "
+                    + "(default: every schema but pitstop and the system ones); backup.scratch-database-url, where backups are replayed to prove "
+                    + "they restore when the database user may not create databases; and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;

@@ -106,6 +106,7 @@ final class ProgressDisplay implements Progress {
             case BACKING_UP -> done ? "backed up" : "backing up";
             case VERIFYING -> done ? "verified" : "verifying";
             case RESTORING -> done ? "restored" : "restoring";
+            case REPLAYING -> done ? "replayed" : "replaying";
             case FINISHING -> "constraints, indexes and triggers";
         };
     }

@@ -55,7 +55,8 @@ final class StatusCommand implements Callable<Integer> {
         return procedure.kind() + " #" + procedure.id() + ", " + procedure.state()
                 + (procedure.step() == null ? "" : " at '" + procedure.step() + "'")
                 + ", started " + procedure.startedAt() + " by " + procedure.actor()
-                + (RUNNING_NOW.contains(procedure.state()) ? "" : "; " + ProcedureKind.howToFinish(procedure.kind()));
+                + (RUNNING_NOW.contains(procedure.state()) ? "" : "; " + ProcedureKind.howToFinish(procedure.kind())
+                + "; " + ProcedureKind.howToGiveUp(procedure.kind()));
     }
 
     private static void printTable(ClusterStatus status, String gateway, PrintStream out) {

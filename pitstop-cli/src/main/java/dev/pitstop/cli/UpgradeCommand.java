@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,8 +22,10 @@ import picocli.CommandLine.Spec;
         description = {"Upgrades the cluster to another release, as the operations guide's version upgrade: the "
                 + "status page goes up, every node drains and stops, a verified backup is taken, one node of the new "
                 + "release upgrades the database and is verified, the others start, traffic returns.",
-                "Any failure after the backup rolls back by itself: the backup is restored and the previous release "
-                        + "serves again. Every step is journaled: if this process dies, continue with --resume or "
+                "The backup is replayed into a scratch database to prove it restores before anything changes; if "
+                        + "it cannot be taken or does not restore, the nodes start again on the previous release, "
+                        + "unchanged. Any failure after the backup rolls back by itself: the backup is restored and the "
+                        + "previous release serves again. Every step is journaled: if this process dies, continue with --resume or "
                         + "return to the previous release with --rollback. 'pitstop status' shows the step in "
                         + "progress, 'pitstop history' every step with its duration."},
         exitCodeListHeading = "%nExit codes:%n",
@@ -57,12 +60,20 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = "--rollback", description = "Return to the release the interrupted, failed or paused upgrade started from, restoring its backup if the database may have changed.")
     private boolean rollback;
 
+    @Mixin
+    private AbandonOption abandon;
+
     @Override
     public Integer call() {
         if (resume && rollback) {
             throw OperationException.invalid("--resume and --rollback exclude each other; choose one");
         }
+        abandon.requireAlone(resume || rollback || to != null || pause || plan || yes);
         ClusterProcedures procedures = ClusterProcedures.open(pitstop, spec);
+        if (abandon.requested()) {
+            abandon.abandon(procedures, ProcedureKind.UPGRADE);
+            return 0;
+        }
         Upgrade upgrade = procedures.upgrade();
         ProcedureRunner runner = procedures.runner();
         if (resume || rollback) {
@@ -110,8 +121,9 @@ final class UpgradeCommand implements Callable<Integer> {
         for (int i = 0; i < steps.size(); i++) {
             out.printf("  %d. %s%n", i + 1, steps.get(i));
         }
-        out.printf("%nAny failure after step 3 rolls back: the nodes stop, the backup is restored, %s serves again.%n",
-                installed);
+        out.printf("%nA failure of step %d (the backup cannot be taken, or does not restore) rolls back before anything "
+                + "changed: the nodes start again on %s. Any failure after it rolls back: the nodes stop, the backup is "
+                + "restored, %s serves again.%n", Upgrade.BACKUP_STEP, installed, installed);
         return checks.stream().allMatch(UpgradePreflight.Check::passed) ? 0 : 3;
     }
 }

@@ -1,8 +1,10 @@
 package dev.pitstop.home;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
+import dev.pitstop.db.DbSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +35,19 @@ import java.util.Set;
  * nginx: ...                 # the settings of the driver chosen, see NginxSettings, HaproxySettings,
  * haproxy: ...               # KubernetesSettings; a section of a driver that is not chosen is an error,
  * kubernetes: ...            # as it would be silently ignored
+ * app-schemas: [app]        # the application's schemas, for a database shared with other applications:
+ *                            # backup, verify, restore and migration cover exactly these, and a restore
+ *                            # drops and replaces only these; default: every schema but the control
+ *                            # schema and PostgreSQL's own
+ * backup:
+ *   scratch-database-url: jdbc:postgresql://HOST:PORT/NAME   # where a backup is replayed to prove it
+ *                            # restores, for a database user that may not create databases; default:
+ *                            # a database created beside the cluster's for each replay, then dropped
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes) {
+                            KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -66,6 +76,13 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
             throw new IllegalArgumentException("config traffic: kubernetes steers a Service between the "
                     + "application's pods and the status page's, so it needs nodes: kubernetes");
         }
+        backup = backup == null ? new BackupSettings(null) : backup;
+        appSchemas = appSchemas == null ? List.of() : List.copyOf(appSchemas);
+        try {
+            AppSchemas.of(appSchemas);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("config key 'app-schemas': " + e.getMessage(), e);
+        }
         requireSection("nginx", nginx, traffic.equals(TRAFFIC_NGINX), "traffic: nginx");
         requireSection("haproxy", haproxy, traffic.equals(TRAFFIC_HAPROXY), "traffic: haproxy");
         requireSection("kubernetes", kubernetes, nodes.equals(NODES_KUBERNETES), "nodes: kubernetes");
@@ -77,6 +94,11 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
      */
     public Duration readyTimeout() {
         return Duration.ofSeconds(readyTimeoutSeconds);
+    }
+
+    /** The application's schemas, as backups, restores and migrations cover them. */
+    public AppSchemas applicationSchemas() {
+        return AppSchemas.of(appSchemas);
     }
 
     /** A driver's section is needed exactly when the driver is chosen. */
@@ -99,6 +121,27 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     public static ClusterConfig load(Home home, Path file, Map<String, String> env) {
         Path source = file != null ? file : Files.exists(home.configFile()) ? home.configFile() : null;
         return ConfigLoader.load(ClusterConfig.class, source, env, Map.of());
+    }
+
+    /**
+     * @param scratchDatabaseUrl an existing database the cluster's database user may create schemas
+     *                           in, where backups are replayed in transactions that are rolled back;
+     *                           null to create a scratch database for each replay
+     */
+    public record BackupSettings(String scratchDatabaseUrl) {
+
+        public BackupSettings {
+            if (scratchDatabaseUrl != null && !scratchDatabaseUrl.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("config key 'backup.scratch-database-url' must look like "
+                        + "jdbc:postgresql://HOST:PORT/DATABASE, got '" + scratchDatabaseUrl + "'");
+            }
+        }
+
+        /** The scratch database, reached as the cluster's database user; null when none is configured. */
+        public DbSettings scratch(DbSettings cluster) {
+            return scratchDatabaseUrl == null ? null
+                    : new DbSettings(scratchDatabaseUrl, cluster.user(), cluster.password());
+        }
     }
 
     /**

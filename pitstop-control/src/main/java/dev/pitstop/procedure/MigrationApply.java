@@ -1,14 +1,12 @@
 package dev.pitstop.procedure;
 
 import dev.pitstop.backup.BackupOptions;
-import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.Progress;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.migration.MigrationException;
 import dev.pitstop.migration.MigrationRefusedException;
 import dev.pitstop.migration.Migrations;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,17 +43,21 @@ public final class MigrationApply {
     private final MaintenanceWindow window;
     private final Cluster cluster;
     private final DbSettings db;
+    private final ProvenBackup backups;
     private final Path storage;
     private final Progress progress;
 
     /**
+     * @param backups  takes the backup before the migration and proves it restores
      * @param storage  the storage directory, carried by the backup taken first
      * @param progress shown while that backup is written
      */
-    public MigrationApply(MaintenanceWindow window, Cluster cluster, DbSettings db, Path storage, Progress progress) {
+    public MigrationApply(MaintenanceWindow window, Cluster cluster, DbSettings db, ProvenBackup backups, Path storage,
+                          Progress progress) {
         this.window = window;
         this.cluster = cluster;
         this.db = db;
+        this.backups = backups;
         this.storage = storage;
         this.progress = progress;
     }
@@ -161,7 +163,8 @@ public final class MigrationApply {
             if (begin != null) {
                 steps.addAll(begin.steps());
             }
-            steps.add(ProcedureStep.of("save the current data in " + backup.getFileName(), this::saveCurrentData));
+            steps.add(ProcedureStep.of("save the current data in " + backup.getFileName()
+                    + ", replayed to prove it restores", this::saveCurrentData));
             steps.add(ProcedureStep.of("apply " + target() + " in one transaction, verified and logged", this::apply));
             if (begin != null) {
                 steps.addAll(window.endOf(windowParams()).steps());
@@ -183,9 +186,8 @@ public final class MigrationApply {
 
         /** The step may have run before, and been interrupted after the file was complete. */
         private void saveCurrentData() {
-            if (!Files.exists(backup)) {
-                Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withProgress(progress));
-            }
+            backups.take(backup, BackupOptions.defaults().withStorage(storage).withProgress(progress),
+                    "the migration " + target());
         }
 
         private void apply() {

@@ -36,6 +36,19 @@ public enum ProcedureKind {
                 + (canRollBack ? " or undo it with '" + command + " --rollback'" : "");
     }
 
+    /** The last resort, for an open procedure that neither resume nor rollback can end. */
+    public String howToGiveUp() {
+        return "if that cannot work, '" + command + " --abandon' gives it up and leaves the cluster as it is (see "
+                + "'" + command + " --help')";
+    }
+
+    /** {@link #howToGiveUp()} for a kind in the journal; one this build does not know came from a newer build. */
+    public static String howToGiveUp(String label) {
+        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+                .map(ProcedureKind::howToGiveUp)
+                .orElse("finish it with the Pitstop version that started it");
+    }
+
     /** {@link #howToFinish()} for a kind in the journal; one this build does not know came from a newer build. */
     public static String howToFinish(String label) {
         return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()

@@ -1,6 +1,7 @@
 package dev.pitstop.procedure;
 
 import dev.pitstop.control.AuditLog;
+import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureRecord;
 import dev.pitstop.control.ProcedureState;
@@ -112,6 +113,30 @@ public final class ProcedureRunner {
         }
     }
 
+    /**
+     * Gives up on the open procedure of {@code kind}, for an operator who cannot finish it with a
+     * resume or a rollback: it ends as {@code abandoned}, with no step undone or finished, so that
+     * other procedures may run again. The upgrade authorisation a node may still hold is withdrawn:
+     * no node changes the database for a procedure nobody runs.
+     *
+     * @return what the cluster is left with, in words, as also written to the journal and audit log
+     */
+    public String abandon(ProcedureKind kind) {
+        try (ProcedureLock ignored = acquire(kind, "cluster")) {
+            ProcedureRecord open = openOf(kind, "abandon");
+            new Cluster(controlDb).setUpgradeTarget(null);
+            String message = describe(open, condition(open)) + " was abandoned by " + operator.actor()
+                    + ": nothing was undone or finished. The cluster stays as the procedure left it — its nodes "
+                    + "stopped or running, on the release they had, the status page up or down, the data as the last "
+                    + "step left it — and other procedures may run again. 'pitstop status' shows the nodes and the "
+                    + "mode; 'pitstop maintenance page off' takes a status page down; the backups it took stay in "
+                    + "the backups directory ('pitstop backup list')";
+            journal.setState(open.id(), ProcedureState.ABANDONED, message);
+            audit(kind, "cluster", "abandoned", message);
+            return message;
+        }
+    }
+
     private Outcome forward(long id, Procedure procedure, int from, boolean resuming) {
         List<ProcedureStep> steps = procedure.steps();
         StepList list = new StepList(out);
@@ -169,7 +194,7 @@ public final class ProcedureRunner {
                 String message = "the rollback of " + procedure.kind().label() + " stopped at step " + position
                         + " (" + step.name() + "): " + messageOf(e) + (cause == null ? "" : " (it rolled back because: "
                         + messageOf(cause) + ")") + "; once the cause is fixed, run '" + procedure.kind().command()
-                        + " --rollback' again";
+                        + " --rollback' again; " + procedure.kind().howToGiveUp();
                 end(id, procedure, ProcedureState.FAILED, "failed", message);
                 throw OperationException.failed(message);
             }

@@ -9,12 +9,13 @@ import dev.pitstop.backup.RestoreOptions;
 import dev.pitstop.backup.format.BackupLabel;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.NodeState;
+import dev.pitstop.control.ProcedureJournal;
+import dev.pitstop.control.StepState;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.release.Versions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,8 @@ public final class Restore {
     private static final String PAGE = "page";
     private static final String STOP = "stop";
     private static final String START = "start";
+    private static final String OWNERS = "owners";
+    private static final String PRIVILEGES = "privileges";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final NodeDriver nodes;
@@ -57,24 +60,31 @@ public final class Restore {
     private final Cluster cluster;
     private final Verification verification;
     private final DbSettings db;
+    private final ProcedureJournal journal;
+    private final ProvenBackup backups;
     private final Path storage;
     private final PasswordSource password;
     private final Progress progress;
     private final Duration readyTimeout;
 
     /**
+     * @param journal  tells a rollback whether the restore's transaction failed, and so changed nothing
+     * @param backups  proves that the backup to restore and the safety backup restore
      * @param storage  the cluster's storage directory, replaced when a backup carries one
      * @param password opens an encrypted backup, and encrypts the safety backup taken before it is
      *                 restored; asked only for an encrypted backup
      * @param progress shown while the safety backup is written and the backup verified and restored
      */
     public Restore(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Verification verification, DbSettings db,
-                   Path storage, PasswordSource password, Progress progress, Duration readyTimeout) {
+                   ProcedureJournal journal, ProvenBackup backups, Path storage, PasswordSource password,
+                   Progress progress, Duration readyTimeout) {
         this.nodes = nodes;
         this.traffic = traffic;
         this.cluster = cluster;
         this.verification = verification;
         this.db = db;
+        this.journal = journal;
+        this.backups = backups;
         this.storage = storage;
         this.password = password;
         this.progress = progress;
@@ -89,6 +99,16 @@ public final class Restore {
      * @throws OperationException (refused) when {@code file} is not a backup
      */
     public Procedure of(Path file, String runningRelease, Path backupsDir, Predicate<String> confirm) {
+        return of(file, runningRelease, backupsDir, true, true, confirm);
+    }
+
+    /**
+     * The restore of {@code file}, leaving out the backup's owners or grants when told (as
+     * pg_restore's {@code --no-owner} and {@code --no-privileges}); the safety backup is always
+     * restored whole.
+     */
+    public Procedure of(Path file, String runningRelease, Path backupsDir, boolean owners, boolean privileges,
+                        Predicate<String> confirm) {
         BackupLabel label;
         try {
             label = Backups.label(file);
@@ -108,6 +128,8 @@ public final class Restore {
         params.put(STOP, String.join(",", all.stream().map(NodeStatus::id).toList()));
         params.put(START, String.join(",", all.stream().filter(n -> n.state() != NodeState.STOPPED)
                 .map(NodeStatus::id).toList()));
+        params.put(OWNERS, String.valueOf(owners));
+        params.put(PRIVILEGES, String.valueOf(privileges));
         return new Run(params, label, confirm);
     }
 
@@ -164,9 +186,15 @@ public final class Restore {
                         + "start the cluster first (see: pitstop status); nothing was changed");
             }
             try {
-                Backups.checkRestore(db, file, restoreOptions());
+                Backups.checkRestore(db, file, fileOptions());
             } catch (BackupException e) {
                 throw OperationException.refused(e.getMessage());
+            }
+            try {
+                backups.prove(file, password, "the backup " + target());
+            } catch (OperationException e) {
+                throw OperationException.refused("restore of " + file + " refused, nothing was changed: "
+                        + e.getMessage());
             }
             String consequence = "This replaces all application data of the cluster with the backup " + target()
                     + " (made " + label.createdAt().truncatedTo(ChronoUnit.SECONDS) + " by release "
@@ -182,9 +210,9 @@ public final class Restore {
             String first = start.get(0);
             List<String> others = start.subList(1, start.size());
             List<ProcedureStep> steps = new ArrayList<>(takeDown());
-            steps.add(ProcedureStep.of("save the current data in the safety backup " + safety.getFileName(),
-                    this::saveCurrentData));
-            steps.add(ProcedureStep.of("restore " + target(), () -> restore(file)));
+            steps.add(ProcedureStep.of("save the current data in the safety backup " + safety.getFileName()
+                    + ", replayed to prove it restores", this::saveCurrentData));
+            steps.add(ProcedureStep.of("restore " + target(), () -> Backups.restore(db, file, fileOptions())));
             if (upgrades()) {
                 steps.add(ProcedureStep.of("authorise " + first + " to upgrade the restored data from release "
                         + backupRelease + " to " + runningRelease, () -> cluster.setUpgradeTarget(runningRelease)));
@@ -214,15 +242,30 @@ public final class Restore {
         }
 
         /**
-         * Whatever ran, the undo is the same, and idempotent: the safety backup back once it was
-         * taken (the restore after it may have committed just before the operator's process died).
+         * From the safety backup on, a failure rolls back at once: before the restore there is nothing
+         * to undo but the stopped nodes; after it, the safety backup is restored.
+         */
+        @Override
+        public boolean rollsBackOnFailureOf(int position) {
+            return position > takeDown().size();
+        }
+
+        /**
+         * The undo is idempotent: the safety backup back once it was taken — unless the restore
+         * failed, which rolled its one transaction back and changed nothing (the restore may also
+         * have committed just before the operator's process died: then it is restored).
          */
         @Override
         public List<ProcedureStep> rollbackSteps(int completedSteps) {
             List<ProcedureStep> undo = new ArrayList<>();
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(stop), () -> Nodes.stopAll(nodes, stop)));
             if (completedSteps > takeDown().size()) {
-                undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName(), () -> restore(safety)));
+                undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName() + " (not needed if the "
+                        + "restore of " + target() + " failed: it changed nothing)", () -> {
+                            if (!restoreFailed()) {
+                                restore(safety);
+                            }
+                        }));
             }
             if (upgrades()) {
                 undo.add(ProcedureStep.of("withdraw the upgrade authorisation", () -> cluster.setUpgradeTarget(null)));
@@ -250,13 +293,22 @@ public final class Restore {
 
         /** The step may have run before, and been interrupted after the file was complete. */
         private void saveCurrentData() {
-            if (Files.exists(safety)) {
-                return;
-            }
-            Backups.create(db, safety, BackupOptions.defaults()
+            backups.take(safety, BackupOptions.defaults()
                     .withStorage(Boolean.parseBoolean(params.get(STORAGE)) ? storage : null)
                     .withPassword(Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE)
-                    .withProgress(progress));
+                    .withProgress(progress), "the restore of " + target());
+        }
+
+        /**
+         * Whether the restore step's last run failed: a restore that throws has rolled back its one
+         * transaction. An interrupted run (the operator's process died) may have committed.
+         */
+        private boolean restoreFailed() {
+            int position = takeDown().size() + 2;
+            return journal.open().stream().flatMap(open -> open.steps().stream())
+                    .filter(step -> !step.rollback() && step.position() == position)
+                    .reduce((first, second) -> second)
+                    .map(step -> step.state() == StepState.FAILED).orElse(false);
         }
 
         private void restore(Path backup) {
@@ -265,7 +317,19 @@ public final class Restore {
 
         private RestoreOptions restoreOptions() {
             return RestoreOptions.forRelease(runningRelease).withStorage(storage).withPassword(password)
-                    .withProgress(progress);
+                    .withProgress(progress).withAppSchemas(backups.appSchemas());
+        }
+
+        /** The restored file's options: owners and grants as the operator chose (journaled before 1.x: both kept). */
+        private RestoreOptions fileOptions() {
+            RestoreOptions options = restoreOptions();
+            if ("false".equals(params.get(OWNERS))) {
+                options = options.withoutOwners();
+            }
+            if ("false".equals(params.get(PRIVILEGES))) {
+                options = options.withoutPrivileges();
+            }
+            return options;
         }
 
         private void verify(String id) {

@@ -3,7 +3,6 @@ package dev.pitstop.procedure;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.backup.BackupOptions;
 import dev.pitstop.backup.Backups;
-import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.RestoreOptions;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
@@ -15,8 +14,6 @@ import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +42,8 @@ public final class Upgrade {
     private static final String BACKUP = "backup";
     private static final String PAUSE = "pause";
     private static final String NODES = "nodes";
+    /** The backup's place: after the status page and the nodes' stop, before anything changes. */
+    public static final int BACKUP_STEP = 3;
 
     private final NodeDriver nodes;
     private final TrafficDriver traffic;
@@ -54,12 +53,13 @@ public final class Upgrade {
     private final UpgradePreflight preflight;
     private final ProcedureJournal journal;
     private final DbSettings db;
+    private final ProvenBackup backups;
     private final Path storage;
     private final Duration readyTimeout;
 
     public Upgrade(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Installations installations,
                    Verification verification, UpgradePreflight preflight, ProcedureJournal journal, DbSettings db,
-                   Path storage, Duration readyTimeout) {
+                   ProvenBackup backups, Path storage, Duration readyTimeout) {
         this.nodes = nodes;
         this.traffic = traffic;
         this.cluster = cluster;
@@ -68,6 +68,7 @@ public final class Upgrade {
         this.preflight = preflight;
         this.journal = journal;
         this.db = db;
+        this.backups = backups;
         this.storage = storage;
         this.readyTimeout = readyTimeout;
     }
@@ -118,6 +119,8 @@ public final class Upgrade {
         private final String first;
         private final List<String> others;
         private String downtime;
+        /** Whether the rollback restores the backup: only once the database may have changed. */
+        private boolean restores;
 
         Run(Map<String, String> params) {
             this.params = Map.copyOf(params);
@@ -160,8 +163,8 @@ public final class Upgrade {
             List<ProcedureStep> steps = new ArrayList<>();
             steps.add(ProcedureStep.of("put the status page up", () -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS)));
             steps.add(ProcedureStep.of("drain and stop " + Nodes.names(ids), () -> Nodes.stopAll(nodes, ids)));
-            steps.add(ProcedureStep.of("back up the database and storage to " + backup.getFileName() + ", verified",
-                    this::backUp));
+            steps.add(ProcedureStep.of("back up the database and storage to " + backup.getFileName()
+                    + ", verified and replayed to prove it restores", this::backUp));
             steps.add(ProcedureStep.of("switch the release to " + to, () -> switchRelease(params.get(TO_DIR), to)));
             steps.add(ProcedureStep.of("start " + first + " and wait until it has upgraded the database to " + to
                     + " and is ready", () -> startAndAwait(first)));
@@ -179,17 +182,21 @@ public final class Upgrade {
             return steps;
         }
 
-        /** Everything after the backup is undone by restoring it, so failures from there on roll back at once. */
+        /**
+         * A backup that cannot be taken or does not restore leaves the database untouched: the previous
+         * release starts again. Everything after it is undone by restoring it. Either way at once.
+         */
         @Override
         public boolean rollsBackOnFailureOf(int position) {
-            return position > 3;
+            return position >= BACKUP_STEP;
         }
 
         @Override
         public List<ProcedureStep> rollbackSteps(int completedSteps) {
             List<ProcedureStep> undo = new ArrayList<>();
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(ids), () -> Nodes.stopAll(nodes, ids)));
-            if (completedSteps >= 3) {
+            restores = completedSteps >= BACKUP_STEP;
+            if (restores) {
                 undo.add(ProcedureStep.of("restore " + backup.getFileName(), this::restore));
             }
             undo.add(ProcedureStep.of("switch the release back to " + from, () -> switchRelease(params.get(FROM_DIR), null)));
@@ -212,34 +219,22 @@ public final class Upgrade {
 
         @Override
         public String rolledBack() {
-            return "rolled back to " + from + ": every node runs " + from + " and serves, with the data of " + backup
-                    + downtime();
+            return restores
+                    ? "rolled back to " + from + ": every node runs " + from + " and serves, with the data of " + backup
+                    + downtime()
+                    : "rolled back to " + from + " before anything changed: every node runs " + from + " and serves "
+                    + "its data as before" + downtime();
         }
 
         /** Idempotent: a backup that exists and verifies was made by this step before a crash. */
         private void backUp() {
-            if (Files.exists(backup)) {
-                try {
-                    Backups.verify(backup, PasswordSource.NONE);
-                    return;
-                } catch (RuntimeException damaged) {
-                    deleteDamaged();
-                }
-            }
-            Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withRelease(from));
-            Backups.verify(backup, PasswordSource.NONE);
-        }
-
-        private void deleteDamaged() {
-            try {
-                Files.delete(backup);
-            } catch (IOException e) {
-                throw OperationException.failed("cannot replace the damaged backup " + backup + ": " + e.getMessage());
-            }
+            backups.take(backup, BackupOptions.defaults().withStorage(storage).withRelease(from),
+                    "the upgrade to " + to);
         }
 
         private void restore() {
-            Backups.restore(db, backup, RestoreOptions.forRelease(from).withStorage(storage));
+            Backups.restore(db, backup, RestoreOptions.forRelease(from).withStorage(storage)
+                    .withAppSchemas(backups.appSchemas()));
             if (!installations.installedVersion().orElse("").equals(from)) {
                 installations.complete(installations.begin("rollback", from, "pitstop upgrade --rollback"));
             }

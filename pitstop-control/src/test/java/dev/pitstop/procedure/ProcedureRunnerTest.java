@@ -210,6 +210,27 @@ class ProcedureRunnerTest {
     }
 
     @Test
+    void anOpenProcedureNobodyCanFinishIsAbandonedAsItStandsAndAudited() {
+        failing.add("b");
+        assertThatThrownBy(() -> runner("alice@host").start(procedure(false, "a", "b", "c")))
+                .isInstanceOf(OperationException.class);
+
+        String message = runner("bob@host").abandon(ProcedureKind.MAINTENANCE_BEGIN);
+
+        assertThat(message).startsWith("maintenance-begin #").contains("(failed at step 2 'b', started ",
+                "was abandoned by bob@host: nothing was undone or finished");
+        assertThat(ran).containsExactly("a", "b");
+        assertThat(journal.open()).isEmpty();
+        assertThat(journal.latest(1).get(0).state()).isEqualTo(ProcedureState.ABANDONED);
+        assertThat(journal.latest(1).get(0).message()).isEqualTo(message);
+        assertThat(lastAudit().outcome()).isEqualTo("abandoned");
+        assertThat(lastAudit().actor()).isEqualTo("bob@host");
+
+        failing.clear();
+        assertThat(runner("bob@host").start(procedure(false, "x"))).isEqualTo(ProcedureRunner.Outcome.SUCCEEDED);
+    }
+
+    @Test
     void refusesToResumeWhenNothingIsOpen() {
         assertThatThrownBy(() -> runner("bob@host").resume(ProcedureKind.MAINTENANCE_END,
                 params -> procedure(false, "a")))

@@ -11,7 +11,9 @@ public enum ProcedureState {
     /** Stopped at a step that failed; the operator fixes the cause and resumes it, or rolls it back. */
     FAILED,
     SUCCEEDED,
-    ROLLED_BACK;
+    ROLLED_BACK,
+    /** Given up by an operator: ended as it stood, nothing undone or finished. */
+    ABANDONED;
 
     /** Whether the procedure is still open: it blocks other procedures until it ends. */
     public boolean open() {

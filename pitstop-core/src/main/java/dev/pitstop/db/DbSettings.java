@@ -10,6 +10,15 @@ public record DbSettings(String url, String user, String password) {
         }
     }
 
+    /** The same server, user and URL parameters, for the database {@code name}. */
+    public DbSettings withDatabase(String name) {
+        int start = url.indexOf('/', "jdbc:postgresql://".length());
+        int query = url.indexOf('?');
+        String server = start < 0 ? (query < 0 ? url : url.substring(0, query)) : url.substring(0, start);
+        String parameters = query < 0 ? "" : url.substring(query);
+        return new DbSettings(server + "/" + name + parameters, user, password);
+    }
+
     @Override
     public String toString() {
         return url + (user == null ? "" : " as " + user);

@@ -2,6 +2,7 @@ package dev.pitstop.migration;
 
 import dev.pitstop.backup.UnsupportedObjectsException;
 import dev.pitstop.backup.format.Manifest;
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.CatalogReader;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.db.Database;
@@ -28,9 +29,9 @@ final class DatabaseFacts {
     }
 
     /** The definitions, as the backup engine reads them; refused when it could not recreate them. */
-    static Definitions definitions(Connection c) throws SQLException {
+    static Definitions definitions(Connection c, AppSchemas appSchemas) throws SQLException {
         try {
-            return CatalogReader.read(c);
+            return CatalogReader.read(c, appSchemas);
         } catch (UnsupportedObjectsException e) {
             throw new MigrationException("cannot migrate: the application schemas hold objects a migration cannot carry: "
                     + String.join(", ", e.objects()) + "; remove them or move them out of the application schemas");

@@ -105,13 +105,13 @@ final class MigrationRun {
     private Migrations.Report migrate(Connection c, String targetRelease) throws SQLException {
         MigrationPlan plan = file.plan();
         step = "checking the target";
-        Definitions target = DatabaseFacts.definitions(c);
+        Definitions target = DatabaseFacts.definitions(c, options.appSchemas());
         List<String> reasons = new ArrayList<>();
         refuseRelease(targetRelease, reasons);
         refuseServer(ServerSettings.read(c), reasons);
         Set<String> leftOutPlugins = missingPlugins(DatabaseFacts.plugins(c), reasons);
         Map<String, String> values = environmentValues(DatabaseFacts.environmentNames(c), reasons);
-        Map<String, PrimaryKey> keys = PrimaryKey.read(c);
+        Map<String, PrimaryKey> keys = PrimaryKey.read(c, options.appSchemas());
         Set<String> moving = plan.tables().stream()
                 .filter(t -> t.rule().movesSchema() && !ownedBy(t, leftOutPlugins))
                 .map(MigrationPlan.PlannedTable::name).collect(Collectors.toSet());

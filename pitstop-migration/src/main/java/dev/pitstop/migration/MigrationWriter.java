@@ -14,6 +14,7 @@ import dev.pitstop.backup.format.Json;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.backup.format.RecordWriter;
 import dev.pitstop.backup.format.SealedOutputStream;
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
@@ -58,7 +59,8 @@ final class MigrationWriter {
         this.declarations = declarations;
     }
 
-    static Migrations.Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars) {
+    static Migrations.Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
+                                     AppSchemas appSchemas) {
         Path target = file.toAbsolutePath().normalize();
         if (Files.exists(target)) {
             throw new InvalidMigrationException(target + " exists already: choose another --output or delete it first");
@@ -69,7 +71,7 @@ final class MigrationWriter {
             try (Statement st = c.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
-            return new MigrationWriter(rules, declarations).write(c, target);
+            return new MigrationWriter(rules, declarations).write(c, target, appSchemas);
         } catch (SQLException e) {
             throw new MigrationException("cannot create the migration, no file was written: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -77,11 +79,11 @@ final class MigrationWriter {
         }
     }
 
-    private Migrations.Created write(Connection c, Path file) throws SQLException, IOException {
+    private Migrations.Created write(Connection c, Path file, AppSchemas appSchemas) throws SQLException, IOException {
         Instant createdAt = now(c);
         String release = DatabaseFacts.release(c);
-        Definitions definitions = DatabaseFacts.definitions(c);
-        MigrationPlan plan = plan(definitions, PrimaryKey.read(c), DatabaseFacts.environment(c));
+        Definitions definitions = DatabaseFacts.definitions(c, appSchemas);
+        MigrationPlan plan = plan(definitions, PrimaryKey.read(c, appSchemas), DatabaseFacts.environment(c));
         Manifest.Server server = ServerSettings.read(c);
         List<Manifest.Plugin> plugins = DatabaseFacts.plugins(c);
         Path partial = file.resolveSibling(file.getFileName() + ".partial");

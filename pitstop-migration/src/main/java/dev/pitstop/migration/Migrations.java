@@ -1,11 +1,13 @@
 package dev.pitstop.migration;
 
 import dev.pitstop.backup.format.Manifest;
+import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.db.DbSettings;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -27,7 +29,16 @@ public final class Migrations {
      * @throws MigrationException        when it fails for another reason; no file is written
      */
     public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars) {
-        return MigrationWriter.create(db, file, rules, pluginJars);
+        return create(db, file, rules, pluginJars, AppSchemas.ALL);
+    }
+
+    /**
+     * {@link #create(DbSettings, Path, Map, Collection)} of the application schemas given, for a
+     * database shared with other applications.
+     */
+    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
+                                 AppSchemas appSchemas) {
+        return MigrationWriter.create(db, file, rules, pluginJars, appSchemas);
     }
 
     /**
@@ -61,24 +72,31 @@ public final class Migrations {
      * @param givenOnCommandLine  which of {@code values} came on a command line, where a secret must not
      * @param allowMissingPlugins whether to go on when the target lacks plugins of the source: their
      *                            tables are left out
+     * @param appSchemas          the schemas the migration covers; the others are left alone
      */
-    public record Options(Map<String, String> values, Set<String> givenOnCommandLine, boolean allowMissingPlugins) {
+    public record Options(Map<String, String> values, Set<String> givenOnCommandLine, boolean allowMissingPlugins,
+                          AppSchemas appSchemas) {
 
         public Options {
             values = Map.copyOf(values);
             givenOnCommandLine = Set.copyOf(givenOnCommandLine);
+            Objects.requireNonNull(appSchemas, "appSchemas: use AppSchemas.ALL for the default");
         }
 
         public static Options defaults() {
-            return new Options(Map.of(), Set.of(), false);
+            return new Options(Map.of(), Set.of(), false, AppSchemas.ALL);
         }
 
         public Options withValues(Map<String, String> supplied, Set<String> onCommandLine) {
-            return new Options(supplied, onCommandLine, allowMissingPlugins);
+            return new Options(supplied, onCommandLine, allowMissingPlugins, appSchemas);
         }
 
         public Options allowingMissingPlugins() {
-            return new Options(values, givenOnCommandLine, true);
+            return new Options(values, givenOnCommandLine, true, appSchemas);
+        }
+
+        public Options withAppSchemas(AppSchemas schemas) {
+            return new Options(values, givenOnCommandLine, allowMissingPlugins, schemas);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 record PrimaryKey(List<String> columns, boolean generated) {
 
-    static Map<String, PrimaryKey> read(Connection c) throws SQLException {
+    static Map<String, PrimaryKey> read(Connection c, AppSchemas appSchemas) throws SQLException {
         Map<String, PrimaryKey> keys = new HashMap<>();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT format('%I.%I', n.nspname, c.relname),"
@@ -32,7 +32,7 @@ record PrimaryKey(List<String> columns, boolean generated) {
                      + " FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
                      + " CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)"
                      + " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum"
-                     + " WHERE i.indisprimary AND " + AppSchemas.CONDITION + " GROUP BY 1")) {
+                     + " WHERE i.indisprimary AND " + appSchemas.condition() + " GROUP BY 1")) {
             while (rs.next()) {
                 Array columns = rs.getArray(2);
                 keys.put(rs.getString(1), new PrimaryKey(Arrays.asList((String[]) columns.getArray()), rs.getBoolean(3)));

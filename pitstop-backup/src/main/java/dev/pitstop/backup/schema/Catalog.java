@@ -1,6 +1,7 @@
 package dev.pitstop.backup.schema;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -8,13 +9,27 @@ import java.sql.Statement;
 /** The system catalogs as the readers query them, in the reading transaction's snapshot. */
 final class Catalog {
 
-    /** Rows of an application schema's objects: {@code pg_namespace n} is the object's schema. */
-    static final String IN_APP = AppSchemas.CONDITION;
+    /** The transaction's setting that names the application schemas: empty for the default. */
+    private static final String SCHEMAS_SETTING = "pitstop.app_schemas";
+
+    /**
+     * Rows of an application schema's objects: {@code pg_namespace n} is the object's schema. The
+     * readers' queries are constants; the schemas configured for this reading come from a setting
+     * of the reading transaction, which {@link #Catalog} sets.
+     */
+    static final String IN_APP = "(CASE WHEN current_setting('" + SCHEMAS_SETTING + "') = '' THEN "
+            + AppSchemas.ALL.condition() + " ELSE n.nspname = ANY (string_to_array(current_setting('"
+            + SCHEMAS_SETTING + "'), ',')) END)";
 
     private final Connection c;
 
-    Catalog(Connection c) {
+    /** Reads the application schemas {@code schemas} in {@code c}'s transaction, and only in it. */
+    Catalog(Connection c, AppSchemas schemas) throws SQLException {
         this.c = c;
+        try (PreparedStatement ps = c.prepareStatement("SELECT set_config('" + SCHEMAS_SETTING + "', ?, true)")) {
+            ps.setString(1, String.join(",", schemas.names()));
+            ps.execute();
+        }
     }
 
     interface RowAction {

@@ -21,11 +21,11 @@ public final class CatalogReader {
     }
 
     /**
-     * The definitions as {@code c}'s transaction sees them. It sets the transaction's search path
-     * to empty, so that PostgreSQL qualifies every name it prints.
+     * The definitions of {@code appSchemas} as {@code c}'s transaction sees them. It sets the
+     * transaction's search path to empty, so that PostgreSQL qualifies every name it prints.
      */
-    public static Definitions read(Connection c) throws SQLException {
-        Catalog catalog = new Catalog(c);
+    public static Definitions read(Connection c, AppSchemas appSchemas) throws SQLException {
+        Catalog catalog = new Catalog(c, appSchemas);
         catalog.execute("SET LOCAL search_path = ''");
         UnsupportedObjects.refuseAny(catalog);
         Reading reading = new Reading();
@@ -37,7 +37,7 @@ public final class CatalogReader {
         Comments.read(catalog, reading);
         recordedDependencies(catalog, reading);
         List<SchemaObject> sorted = DumpOrder.sort(reading.objects, reading.placeholders);
-        return new Definitions(AppSchemas.list(c), List.copyOf(reading.tables),
+        return new Definitions(appSchemas.list(c), List.copyOf(reading.tables),
                 sorted.stream().filter(o -> o.section == Kind.Section.BEFORE_DATA).map(SchemaObject::ddl).toList(),
                 sorted.stream().filter(o -> o.section == Kind.Section.AFTER_DATA).map(SchemaObject::ddl).toList());
     }
