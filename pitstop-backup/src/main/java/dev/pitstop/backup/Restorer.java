@@ -312,6 +312,7 @@ final class Restorer {
                             object = "rows of table " + reader.name();
                             loader.load(tables.get(id), reader.data(), reader.length());
                         } else {
+                            step = "loading table " + reader.name();
                             loader.end();
                             object = null;
                             meter.finished(reader.name());

@@ -28,17 +28,35 @@ public final class TableLoader {
             copy = copyManager.copyIn(table.copyFrom());
             current = table;
         }
-        copy.writeToCopy(rows, 0, length);
+        try {
+            copy.writeToCopy(rows, 0, length);
+        } catch (SQLException e) {
+            throw naming(table, e);
+        }
     }
 
     /** Ends the open COPY, if any, so that the connection can run other statements. */
     public void end() throws SQLException {
         if (copy != null) {
             CopyIn ending = copy;
+            Table table = current;
             copy = null;
             current = null;
-            ending.endCopy();
+            try {
+                ending.endCopy();
+            } catch (SQLException e) {
+                throw naming(table, e);
+            }
         }
+    }
+
+    /**
+     * PostgreSQL reports a row that breaks a check when the COPY's data reaches it, which may be
+     * while another table's blocks are read: the message names the table whose rows failed.
+     */
+    private static SQLException naming(Table table, SQLException e) {
+        return new SQLException("rows of table " + table.name() + " could not be loaded: " + e.getMessage(),
+                e.getSQLState(), e);
     }
 
     /** After a failure: abandons the open COPY, so that the transaction can be rolled back. */

@@ -268,6 +268,8 @@ final class Relations {
      */
     private void checks() throws SQLException {
         Map<String, List<String>> byTableAndName = new HashMap<>();
+        // (a parent's check, "child table name") pairs: the child's check of that name goes first.
+        List<String[]> mergedInto = new ArrayList<>();
         catalog.each("SELECT " + address("pg_constraint", "con.oid") + ", " + address("pg_class", "c.oid")
                 + ", format('%I.%I', n.nspname, c.relname), quote_ident(con.conname), pg_get_constraintdef(con.oid),"
                 + " con.convalidated, con.conislocal, c.relispartition, con.connoinherit,"
@@ -300,20 +302,17 @@ final class Relations {
                         if (children != null && !partition) {
                             // A child's own check of the same name first: the parent's then merges with it.
                             for (String child : children.split(" ")) {
-                                pending.add(new String[] {key, child + " " + rs.getString(4)});
+                                mergedInto.add(new String[] {key, child + " " + rs.getString(4)});
                             }
                         }
                     }
                 });
-        for (String[] edge : pending) {
+        for (String[] edge : mergedInto) {
             for (String childCheck : byTableAndName.getOrDefault(edge[1], List.of())) {
                 reading.get(edge[0]).after(childCheck);
             }
         }
-        pending.clear();
     }
-
-    private final List<String[]> pending = new ArrayList<>();
 
     /** Column defaults of tables and views; a generated column's expression is in its table's statement. */
     private void defaults() throws SQLException {
