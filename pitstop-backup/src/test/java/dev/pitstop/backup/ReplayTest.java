@@ -84,8 +84,13 @@ class ReplayTest {
     @Test
     void aUserWhoMayNotCreateDatabasesIsToldWhatToDoAndMayNameAScratchDatabase() throws IOException {
         DbSettings db = TestDatabase.create();
-        SampleApp.create(db);
-        Path file = Backups.create(db, dir.resolve("b.backup"), BackupOptions.defaults()).file();
+        // Crafted, so that it carries no owners the user would need to be a member of.
+        Path file = CraftedBackup.withDefinitions(dir.resolve("plain.backup"), new Definitions(List.of("app"),
+                List.of(new Table("app.items", List.of("id"))),
+                List.of(new Ddl("schema", "app", "CREATE SCHEMA app"),
+                        new Ddl("table", "app.items", "CREATE TABLE app.items (id integer)")),
+                List.of(new Ddl("constraint", "app.items.items_pkey", "ALTER TABLE app.items ADD PRIMARY KEY (id)"))),
+                Map.of("app.items", "1\n2\n"));
         TestDatabase.execute(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'no_createdb')"
                 + " THEN CREATE ROLE no_createdb LOGIN; END IF; END $$");
         DbSettings limited = as("no_createdb", db);
