@@ -1,7 +1,6 @@
 package dev.pitstop.supervisor;
 
 import dev.pitstop.db.DbSettings;
-import dev.pitstop.procedure.OperationException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,23 +48,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /**
      * Starts PostgreSQL on a free port with its data in {@code dataDir} and its server log in {@code log}.
-     *
-     * @throws OperationException (refused) when a PostgreSQL left over from an earlier run still uses the directory
      */
     public static EmbeddedDatabase start(Path dataDir, Path log) throws IOException {
         return start(dataDir, log, Ports.free(), Durability.DURABLE);
     }
 
     /**
-     * Starts PostgreSQL on {@code port}: a restart after a crash keeps the port the nodes know.
-     *
-     * @throws OperationException (refused) when a PostgreSQL left over from an earlier run still uses the directory
+     * Starts PostgreSQL on {@code port}: a restart after a crash keeps the port the nodes know. A
+     * server left running on {@code dataDir} by a supervisor that died is stopped first.
      */
     public static EmbeddedDatabase start(Path dataDir, Path log, int port, Durability durability) throws IOException {
-        Optional<ProcessHandle> leftOver = leftOverServer(dataDir);
+        Optional<ProcessHandle> leftOver = LeftOverServer.find(dataDir);
         if (leftOver.isPresent()) {
-            throw OperationException.refused("the embedded database in " + dataDir + " is still running (pid "
-                    + leftOver.get().pid() + ") from a supervisor that did not stop it; run: pitstop down");
+            LeftOverServer.stop(leftOver.get(), dataDir);
         }
         Files.createDirectories(dataDir);
         Files.createDirectories(log.getParent());

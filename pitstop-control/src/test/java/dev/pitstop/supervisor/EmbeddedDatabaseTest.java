@@ -1,10 +1,8 @@
 package dev.pitstop.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pitstop.db.Database;
-import dev.pitstop.procedure.OperationException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -60,17 +58,5 @@ class EmbeddedDatabaseTest {
             }
         }
         return values;
-    }
-
-    @Test
-    void refusesADataDirectoryAServerStillRuns() throws Exception {
-        Path data = dir.resolve("db");
-        try (EmbeddedDatabase running = EmbeddedDatabase.start(data, dir.resolve("postgres.log"))) {
-            assertThat(EmbeddedDatabase.leftOverServer(data)).isPresent();
-            assertThatThrownBy(() -> EmbeddedDatabase.start(data, dir.resolve("postgres.log")))
-                    .isInstanceOf(OperationException.class)
-                    .hasMessageContaining("is still running")
-                    .hasMessageContaining("pitstop down");
-        }
     }
 }
