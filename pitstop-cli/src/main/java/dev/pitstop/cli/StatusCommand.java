@@ -36,7 +36,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON, for scripts: {\"mode\", \"release\", \"windowOpen\", "
             + "\"policy\": {\"plugins\", \"upgrade\"}, \"nodes\": [{\"id\", \"url\", \"version\", \"state\", "
             + "\"message\"}], \"procedure\": null or {\"id\", \"kind\", \"step\", \"state\", \"actor\", "
-            + "\"startedAt\"}}.")
+            + "\"startedAt\"}}. While the database of a running local cluster is unreachable: {\"mode\": null, "
+            + "\"database\": \"down\", \"message\", \"nodes\": [], \"procedure\": null}.")
     private boolean json;
 
     @Override
