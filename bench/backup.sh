@@ -141,7 +141,7 @@ report() {
   echo
   environment_md
   echo "- database: $(numfmt --to=iec "$DB_BYTES") (\`pg_database_size\`) on the embedded PostgreSQL" \
-    "$(psql -Atc 'SHOW server_version') the cluster runs (fsync off, as \`pitstop up\` starts it); $(pg_dump --version)"
+    "$(psql -Atc 'SHOW server_version') the cluster runs (fsync $(psql -Atc 'SHOW fsync'), as \`pitstop up\` starts it); $(pg_dump --version)"
   echo
   echo "| tool | create s | restore s | file size | create / restore / size vs pg_dump -Fc |"
   echo "|---|---|---|---|---|"

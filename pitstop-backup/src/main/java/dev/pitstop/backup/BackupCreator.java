@@ -108,6 +108,13 @@ final class BackupCreator {
                 Manifest manifest = write(partial, contents, tasks, snapshotId);
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
                 return new BackupResult(file, Files.size(file), manifest, Duration.ofNanos(System.nanoTime() - started));
+            } catch (IOException e) {
+                if (DiskFull.causedBy(e)) {
+                    long written = Files.exists(partial) ? Files.size(partial) : 0;
+                    Files.deleteIfExists(partial);
+                    throw DiskFull.failure(file.getParent(), written, estimatedSize(snapshot), e);
+                }
+                throw e;
             } finally {
                 Files.deleteIfExists(partial);
             }
@@ -116,6 +123,17 @@ final class BackupCreator {
         } catch (IOException e) {
             throw new BackupException("backup failed, no file was written: cannot write " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** What the backup holds at most before compression: the database's size, plus the storage directory's. */
+    private long estimatedSize(Connection snapshot) throws SQLException, IOException {
+        long size = Long.parseLong(Jdbc.queryString(snapshot, "SELECT pg_database_size(current_database())::text"));
+        if (options.storage() != null && Files.isDirectory(options.storage())) {
+            try (var files = Files.walk(options.storage())) {
+                size += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            }
+        }
+        return size;
     }
 
     /** What was read in the snapshot before the rows. */

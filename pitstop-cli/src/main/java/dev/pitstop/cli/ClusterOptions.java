@@ -5,6 +5,7 @@ import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
+import dev.pitstop.supervisor.EmbeddedDatabase;
 import dev.pitstop.supervisor.SupervisorSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,12 @@ final class ClusterOptions {
                     + "Default: ready-timeout-seconds of pitstop.yml (180 unless set there), which procedures use too")
     Integer readyTimeoutSeconds;
 
+    @Option(names = "--unsafe-no-fsync",
+            description = {"Run the embedded database with fsync, synchronous_commit and full_page_writes off.",
+                    "Faster, but an OS crash or power loss can lose committed data or corrupt the database:",
+                    "for tests and benchmarks only. Default: all three on. Not allowed with --db-url."})
+    boolean unsafeNoFsync;
+
     /** The options checked and resolved; a bad one is an {@link OperationException} of kind INVALID. */
     SupervisorSettings settings(Home home, ClusterConfig config) {
         if (nodes < 1) {
@@ -68,8 +75,13 @@ final class ClusterOptions {
         if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
             throw OperationException.invalid("--db-user and --db-password-file go with --db-url");
         }
+        if (dbUrl != null && unsafeNoFsync) {
+            throw OperationException.invalid("--unsafe-no-fsync applies to the embedded database; the database of "
+                    + "--db-url keeps its own settings");
+        }
         return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
-                nodeSettings, readyTimeout(config), config);
+                nodeSettings, readyTimeout(config), config,
+                unsafeNoFsync ? EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC : EmbeddedDatabase.Durability.DURABLE);
     }
 
     /** --ready-timeout, else pitstop.yml's. */
@@ -96,6 +108,9 @@ final class ClusterOptions {
         }
         if (settings.dbPasswordFile() != null) {
             args.addAll(List.of("--db-password-file", settings.dbPasswordFile().toString()));
+        }
+        if (settings.durability() == EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC) {
+            args.add("--unsafe-no-fsync");
         }
         settings.nodeSettings().forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
         return args;

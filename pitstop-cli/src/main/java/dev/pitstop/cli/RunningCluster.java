@@ -54,6 +54,12 @@ final class RunningCluster {
                 ? onKubernetes(pitstop.home(), config.kubernetes()) : local(pitstop.home());
     }
 
+    /** Whether {@link #open} describes a local cluster whose supervisor runs (and restarts its database). */
+    static boolean supervisedLocally(Pitstop pitstop) {
+        return !pitstop.config().nodes().equals(ClusterConfig.NODES_KUBERNETES)
+                && ClusterFile.read(pitstop.home()).flatMap(ClusterFile::supervisor).isPresent();
+    }
+
     private static RunningCluster local(Home home) {
         ClusterFile file = ClusterFile.read(home)
                 .filter(f -> f.supervisor().isPresent())
@@ -135,9 +141,17 @@ final class RunningCluster {
         try (Connection ignored = dataSource.getConnection()) {
             // Connecting is the check: a clear message here beats one from the first query.
         } catch (SQLException e) {
-            throw OperationException.failed("cannot reach the cluster's database " + db.url() + ": " + e.getMessage());
+            throw new DatabaseUnreachable(db, e);
         }
         return dataSource;
+    }
+
+    /** The cluster is described, but its database does not answer: {@code status} reports it rather than fail. */
+    static final class DatabaseUnreachable extends OperationException {
+
+        DatabaseUnreachable(DbSettings db, SQLException cause) {
+            super(Kind.FAILED, "cannot reach the cluster's database " + db.url() + ": " + cause.getMessage());
+        }
     }
 
     private static String passwordIn(String file) {

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.status.ClusterStatus;
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,7 +21,8 @@ import picocli.CommandLine.ParentCommand;
                 + "back), paused or failed.",
                 "A node whose heartbeat stopped more than 5 s ago shows as failed."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:shown", "1:no cluster runs in HOME, or its database cannot be reached"})
+        exitCodeList = {"0:shown, also when the supervisor runs but its database is down (status says so)",
+                "1:no cluster runs in HOME, or the database of a cluster on Kubernetes cannot be reached"})
 final class StatusCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -32,12 +36,22 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON, for scripts: {\"mode\", \"release\", \"windowOpen\", "
             + "\"policy\": {\"plugins\", \"upgrade\"}, \"nodes\": [{\"id\", \"url\", \"version\", \"state\", "
             + "\"message\"}], \"procedure\": null or {\"id\", \"kind\", \"step\", \"state\", \"actor\", "
-            + "\"startedAt\"}}.")
+            + "\"startedAt\"}}. While the database of a running local cluster is unreachable: {\"mode\": null, "
+            + "\"database\": \"down\", \"message\", \"nodes\": [], \"procedure\": null}.")
     private boolean json;
 
     @Override
     public Integer call() throws Exception {
-        RunningCluster cluster = RunningCluster.open(pitstop);
+        RunningCluster cluster;
+        try {
+            cluster = RunningCluster.open(pitstop);
+        } catch (RunningCluster.DatabaseUnreachable e) {
+            if (!RunningCluster.supervisedLocally(pitstop)) {
+                throw e;
+            }
+            printDatabaseDown(e.getMessage());
+            return 0;
+        }
         ClusterStatus status = ClusterStatus.read(cluster.controlDb());
         if (json) {
             System.out.println(JSON.writeValueAsString(status));
@@ -45,6 +59,26 @@ final class StatusCommand implements Callable<Integer> {
             printTable(status, cluster.gateway(), System.out);
         }
         return 0;
+    }
+
+    /**
+     * The control schema cannot be read, so nodes and procedures are unknown; the supervisor restarts
+     * an embedded database by itself and the nodes answer 503 meanwhile.
+     */
+    private void printDatabaseDown(String reason) throws Exception {
+        if (json) {
+            Map<String, Object> down = new LinkedHashMap<>();
+            down.put("mode", null);
+            down.put("database", "down");
+            down.put("message", reason);
+            down.put("nodes", List.of());
+            down.put("procedure", null);
+            System.out.println(JSON.writeValueAsString(down));
+            return;
+        }
+        System.out.printf("database   down: %s%n", reason);
+        System.out.println("           the nodes answer 503 until it is back; an embedded database is restarted by "
+                + "the supervisor (see " + pitstop.home().supervisorLog() + ")");
     }
 
     /** E.g. {@code maintenance-begin #4, interrupted at 'drain and stop node-2', started ... by alice@host}. */

@@ -23,6 +23,12 @@ import picocli.CommandLine.Spec;
                         + "A node that crashes is restarted, with a growing delay between restarts. "
                         + "Each node logs to HOME/logs/<node-id>.log.",
                 "",
+                "The embedded database runs with fsync, synchronous_commit and full_page_writes on (see "
+                        + "--unsafe-no-fsync); if it dies, the supervisor restarts it on the same port and "
+                        + "PostgreSQL recovers from its write-ahead log. If a supervisor died and left its "
+                        + "embedded database running in HOME, up stops that server and starts afresh: run up "
+                        + "again (systemd does, with deploy/systemd/pitstop.service), no down first.",
+                "",
                 "The policy of pitstop.yml (see --config) is written into the cluster, where the nodes enforce it: "
                         + "policy.plugins (allowed | window-only | prohibited; default window-only for more than one "
                         + "node) and policy.upgrade (allowed | prohibited; default allowed).",

@@ -6,8 +6,13 @@ import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureRecord;
 import dev.pitstop.control.ProcedureState;
 import dev.pitstop.control.StepState;
+import dev.pitstop.db.Database;
+import dev.pitstop.db.DatabaseFailure;
 import dev.pitstop.db.DbSettings;
 import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +37,9 @@ public final class ProcedureRunner {
         /** Rolled back on the operator's request. */
         ROLLED_BACK
     }
+
+    /** How long the check after a failed step waits for the database: a live one answers in milliseconds. */
+    private static final Duration DATABASE_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
     private final DbSettings db;
     private final DataSource controlDb;
@@ -161,6 +169,13 @@ public final class ProcedureRunner {
             try {
                 runStep(id, procedure.kind(), position, false, step, list);
             } catch (RuntimeException e) {
+                if (databaseLost(e)) {
+                    // Neither journal nor rollback can be written: the step stays open in the journal,
+                    // as after a crash of this process, and --resume runs it again.
+                    throw OperationException.failed("the database became unreachable at step " + position + " ("
+                            + step.name() + "): " + messageOf(e) + "; once it is back: "
+                            + procedure.kind().command() + " --resume");
+                }
                 if (procedure.rollsBackOnFailureOf(position)) {
                     out.printf("Rolling back, because step %d failed: %s%n", position, messageOf(e));
                     journal.rollbackStarted(id);
@@ -217,7 +232,12 @@ public final class ProcedureRunner {
         try {
             list.run(position, step.name(), step.work());
         } catch (RuntimeException e) {
-            journal.stepEnded(stepId, StepState.FAILED, messageOf(e));
+            try {
+                journal.stepEnded(stepId, StepState.FAILED, messageOf(e));
+            } catch (RuntimeException journalFailure) {
+                // The database went away: the step's own failure is the one to report.
+                e.addSuppressed(journalFailure);
+            }
             throw e;
         }
         CrashPoint.reached(kind, rollback, position, "end");
@@ -272,6 +292,21 @@ public final class ProcedureRunner {
         return procedure.kind() + " #" + procedure.id() + " (" + condition
                 + (step == null ? "" : " at step " + step.position() + " '" + step.name() + "'")
                 + ", started " + procedure.startedAt().truncatedTo(ChronoUnit.SECONDS) + " by " + procedure.actor() + ")";
+    }
+
+    /**
+     * Whether a step failed because the database went away: the failure says so, or the database
+     * does not answer now (a node that could not start, say, reports only that it failed).
+     */
+    private boolean databaseLost(RuntimeException failure) {
+        if (DatabaseFailure.isConnectionLost(failure)) {
+            return true;
+        }
+        try (Connection ignored = Database.connect(db, "pitstop (check)", DATABASE_CHECK_TIMEOUT)) {
+            return false;
+        } catch (SQLException e) {
+            return true;
+        }
     }
 
     private static String messageOf(Throwable e) {

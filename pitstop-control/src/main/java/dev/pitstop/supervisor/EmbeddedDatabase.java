@@ -1,7 +1,6 @@
 package dev.pitstop.supervisor;
 
 import dev.pitstop.db.DbSettings;
-import dev.pitstop.procedure.OperationException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,29 +21,57 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final String DATABASE = "pitstop";
     static final String USER = "postgres";
 
-    private final EmbeddedPostgres postgres;
+    /**
+     * How the server writes to disk. The embedded database is what a single-machine user runs for real,
+     * so it is durable unless a test or benchmark asks otherwise by name.
+     */
+    public enum Durability {
+        /** fsync, synchronous_commit and full_page_writes on: a crash of the OS loses no committed write. */
+        DURABLE("on"),
+        /** All three off: faster, and an OS crash or power loss can corrupt the database. Tests and benchmarks only. */
+        UNSAFE_NO_FSYNC("off");
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+        private final String setting;
+
+        Durability(String setting) {
+            this.setting = setting;
+        }
+    }
+
+    private final EmbeddedPostgres postgres;
+    private final Path dataDir;
+
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
     }
 
     /**
      * Starts PostgreSQL on a free port with its data in {@code dataDir} and its server log in {@code log}.
-     *
-     * @throws OperationException (refused) when a PostgreSQL left over from an earlier run still uses the directory
      */
     public static EmbeddedDatabase start(Path dataDir, Path log) throws IOException {
-        Optional<ProcessHandle> leftOver = leftOverServer(dataDir);
+        return start(dataDir, log, Ports.free(), Durability.DURABLE);
+    }
+
+    /**
+     * Starts PostgreSQL on {@code port}: a restart after a crash keeps the port the nodes know. A
+     * server left running on {@code dataDir} by a supervisor that died is stopped first.
+     */
+    public static EmbeddedDatabase start(Path dataDir, Path log, int port, Durability durability) throws IOException {
+        Optional<ProcessHandle> leftOver = LeftOverServer.find(dataDir);
         if (leftOver.isPresent()) {
-            throw OperationException.refused("the embedded database in " + dataDir + " is still running (pid "
-                    + leftOver.get().pid() + ") from a supervisor that did not stop it; run: pitstop down");
+            LeftOverServer.stop(leftOver.get(), dataDir);
         }
         Files.createDirectories(dataDir);
         Files.createDirectories(log.getParent());
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
-                .setPort(Ports.free())
+                .setPort(port)
+                // The library passes -F (fsync off) and synchronous_commit=off; a later -c wins over both.
+                .setServerConfig("fsync", durability.setting)
+                .setServerConfig("synchronous_commit", durability.setting)
+                .setServerConfig("full_page_writes", durability.setting)
                 // The supervisor stops the database itself, after the nodes: a hook of its own
                 // would run concurrently with the supervisor's and pull it away from draining nodes.
                 .setRegisterShutdownHook(false)
@@ -52,7 +79,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDir);
         try {
             database.createDatabaseIfAbsent();
         } catch (SQLException e) {
@@ -74,6 +101,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The server's main process while it runs: a supervisor watches it to notice a crash. */
+    public Optional<ProcessHandle> postmaster() {
+        return leftOverServer(dataDir);
+    }
+
+    public int port() {
+        return postgres.getPort();
     }
 
     public DbSettings settings() {

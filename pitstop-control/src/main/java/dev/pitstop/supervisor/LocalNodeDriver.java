@@ -42,6 +42,8 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(250);
     private static final int LOG_LINES_ON_FAILURE = 15;
+    /** Fewer lines for a crash shown in {@code status}: one table row holds them. */
+    private static final int LOG_LINES_IN_STATUS = 5;
     /** What the node runtime exits with when its configuration is wrong. */
     private static final int CONFIG_ERROR_EXIT = 2;
 
@@ -222,7 +224,21 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         Duration delay = node.backoff().next(node.uptime());
         log.warn("{} exited unexpectedly with code {}; restarting it in {} s (log: {})",
                 node.id(), exitCode, delay.toSeconds(), node.log());
+        recordCrash(node, "exited with code " + exitCode + "; restarting in " + delay.toSeconds() + " s");
         restarts.schedule(() -> restart(node), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Shows the crash in {@code status} until the node registers again: a node that keeps crashing
+     * stays {@code failed} through its growing backoff, with what it last logged.
+     */
+    private void recordCrash(NodeProcess node, String what) {
+        try {
+            registry.setState(node.id(), NodeState.FAILED, what + "; last lines of " + node.log() + ": "
+                    + String.join(" | ", node.logTail(LOG_LINES_IN_STATUS)));
+        } catch (RuntimeException e) {
+            log.warn("Could not record in the node registry that {} {}: {}", node.id(), what, e.getMessage());
+        }
     }
 
     private void restart(NodeProcess node) {

@@ -118,10 +118,10 @@ public final class Supervisor implements AutoCloseable {
             steps.run("connect to the database " + db, () -> requireReachable(db));
             return db;
         }
-        EmbeddedDatabase[] database = new EmbeddedDatabase[1];
+        DatabaseKeeper[] database = new DatabaseKeeper[1];
         steps.run("start the embedded database (data in " + home.databaseDir() + ")", () -> {
             try {
-                database[0] = EmbeddedDatabase.start(home.databaseDir(), home.databaseLog());
+                database[0] = DatabaseKeeper.start(home.databaseDir(), home.databaseLog(), settings.durability());
             } catch (IOException e) {
                 throw new UncheckedIOException("the embedded database did not start: " + e.getMessage()
                         + " (see " + home.databaseLog() + ")", e);

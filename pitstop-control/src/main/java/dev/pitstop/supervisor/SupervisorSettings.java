@@ -16,10 +16,11 @@ import java.util.Map;
  * @param nodeSettings   extra node configuration ({@code key=value}), given to every node
  * @param readyTimeout   how long each node may take to become ready
  * @param config         the operator's configuration; the supervisor writes its policy into the control schema
+ * @param durability     how the embedded database writes to disk (ignored with {@code externalDb})
  */
 public record SupervisorSettings(Home home, Release release, int nodes, int port, DbSettings externalDb,
                                  Path dbPasswordFile, Map<String, String> nodeSettings, Duration readyTimeout,
-                                 ClusterConfig config) {
+                                 ClusterConfig config, EmbeddedDatabase.Durability durability) {
 
     public SupervisorSettings {
         if (nodes < 1) {

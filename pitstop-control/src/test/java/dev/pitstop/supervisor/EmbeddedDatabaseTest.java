@@ -1,14 +1,14 @@
 package dev.pitstop.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pitstop.db.Database;
-import dev.pitstop.procedure.OperationException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,14 +37,26 @@ class EmbeddedDatabaseTest {
     }
 
     @Test
-    void refusesADataDirectoryAServerStillRuns() throws Exception {
-        Path data = dir.resolve("db");
-        try (EmbeddedDatabase running = EmbeddedDatabase.start(data, dir.resolve("postgres.log"))) {
-            assertThat(EmbeddedDatabase.leftOverServer(data)).isPresent();
-            assertThatThrownBy(() -> EmbeddedDatabase.start(data, dir.resolve("postgres.log")))
-                    .isInstanceOf(OperationException.class)
-                    .hasMessageContaining("is still running")
-                    .hasMessageContaining("pitstop down");
+    void isDurableUnlessToldOtherwiseByName() throws Exception {
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("durable"), dir.resolve("durable.log"))) {
+            assertThat(durabilitySettings(database)).containsExactly("on", "on", "on");
         }
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(dir.resolve("unsafe"), dir.resolve("unsafe.log"),
+                Ports.free(), EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC)) {
+            assertThat(durabilitySettings(database)).containsExactly("off", "off", "off");
+        }
+    }
+
+    private static List<String> durabilitySettings(EmbeddedDatabase database) throws Exception {
+        List<String> values = new ArrayList<>();
+        try (Connection c = Database.connect(database.settings(), "test"); Statement st = c.createStatement()) {
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes")) {
+                try (ResultSet rs = st.executeQuery("SHOW " + setting)) {
+                    rs.next();
+                    values.add(rs.getString(1));
+                }
+            }
+        }
+        return values;
     }
 }

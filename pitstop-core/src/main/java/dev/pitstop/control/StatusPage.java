@@ -1,6 +1,9 @@
 package dev.pitstop.control;
 
-/** The HTML answered with 503 while the cluster is in maintenance, unless the operator gave their own. */
+/**
+ * The HTML answered with 503 while the cluster is in maintenance, unless the operator gave their
+ * own, and its "temporarily unavailable" variant for when no node is ready outside maintenance.
+ */
 public final class StatusPage {
 
     public static final String DEFAULT_HTML = """
@@ -13,6 +16,24 @@ public final class StatusPage {
             <h1>Down for maintenance</h1>
             <p>We are updating this service and will be back shortly. Your data is safe.</p>
             <p>Please try again in a few minutes.</p>
+            </body>
+            </html>
+            """;
+
+    /**
+     * The variant answered while no node can serve outside maintenance (the database is away, every
+     * node crashed): nobody planned it, so it promises no schedule, only that the service recovers by itself.
+     */
+    public static final String UNAVAILABLE_HTML = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>Temporarily unavailable</title>
+            <style>body{font-family:system-ui,sans-serif;max-width:36em;margin:15vh auto;padding:0 1em;color:#222}</style>
+            </head>
+            <body>
+            <h1>Temporarily unavailable</h1>
+            <p>This service cannot answer right now and is recovering by itself.</p>
+            <p>Please try again in a moment.</p>
             </body>
             </html>
             """;

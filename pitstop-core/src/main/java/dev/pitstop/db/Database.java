@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 /** Connections to the cluster's PostgreSQL, named after the process that holds them. */
@@ -12,6 +13,12 @@ public final class Database {
 
     /** The schema the application's own tables live in; everything but the control schema's. */
     public static final String APP_SCHEMA = "app";
+
+    /**
+     * How long a borrower waits for a pooled connection. With the database gone, a request fails
+     * (and is answered 503) after this instead of hanging for the pool's default 30 s.
+     */
+    public static final Duration POOL_WAIT = Duration.ofMillis(1500);
 
     private Database() {
     }
@@ -35,11 +42,21 @@ public final class Database {
         config.setPoolName(applicationName);
         config.addDataSourceProperty("ApplicationName", applicationName);
         config.setInitializationFailTimeout(-1);
+        config.setConnectionTimeout(POOL_WAIT.toMillis());
+        config.addDataSourceProperty("connectTimeout", "2"); // seconds; the driver's default is 10
         return new HikariDataSource(config);
     }
 
     /** A connection outside any pool, for sessions that must outlive a pooled borrow (locks, LISTEN). */
     public static Connection connect(DbSettings db, String applicationName) throws SQLException {
+        return connect(db, applicationName, Duration.ofSeconds(5));
+    }
+
+    /**
+     * A connection that gives up after {@code timeout} (whole seconds, at least one) while connecting
+     * and logging in: for checks that must not hang on a dead database.
+     */
+    public static Connection connect(DbSettings db, String applicationName, Duration timeout) throws SQLException {
         Properties props = new Properties();
         if (db.user() != null) {
             props.setProperty("user", db.user());
@@ -48,7 +65,9 @@ public final class Database {
             props.setProperty("password", db.password());
         }
         props.setProperty("ApplicationName", applicationName);
-        props.setProperty("connectTimeout", "5");
+        String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+        props.setProperty("connectTimeout", seconds);
+        props.setProperty("loginTimeout", seconds);
         return DriverManager.getConnection(db.url(), props);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pitstop.gateway;
 
+import dev.pitstop.control.StatusPage;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
@@ -55,12 +56,23 @@ final class NodeProxy extends ProxyHandler.Reverse {
         }
         Backend backend = rotation.next();
         if (backend == null) {
-            Unavailable.send(response, callback, NO_NODE_RETRY_AFTER_SECONDS, "application/json", NO_NODE_BODY);
+            noNodeReady(request, response, callback);
             return true;
         }
         attempt.backend = backend;
         attempt.triesLeft--;
         return super.handle(request, response, callback);
+    }
+
+    /** Browsers get the status page's "temporarily unavailable" variant; API clients the reason in JSON. */
+    private static void noNodeReady(Request request, Response response, Callback callback) {
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        if (accept != null && accept.contains("text/html")) {
+            Unavailable.send(response, callback, NO_NODE_RETRY_AFTER_SECONDS, "text/html; charset=utf-8",
+                    StatusPage.UNAVAILABLE_HTML);
+        } else {
+            Unavailable.send(response, callback, NO_NODE_RETRY_AFTER_SECONDS, "application/json", NO_NODE_BODY);
+        }
     }
 
     private static HttpURI target(Request request) {

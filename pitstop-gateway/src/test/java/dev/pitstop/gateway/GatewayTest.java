@@ -189,6 +189,20 @@ class GatewayTest {
     }
 
     @Test
+    void browsersGetTheTemporarilyUnavailablePageWhenNoNodeIsReady() throws Exception {
+        node("a").readyStatus = 503;
+        startGateway(FREQUENT);
+
+        HttpResponse<String> response = send("GET", "/", null, "Accept", "text/html,application/xhtml+xml");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
+                .startsWith("text/html"));
+        assertThat(response.body()).contains("<h1>Temporarily unavailable</h1>");
+    }
+
+    @Test
     void idempotentRequestsToADeadNodeAreRetriedOnAnother() throws Exception {
         node("a");
         TestNode b = node("b");

@@ -78,6 +78,7 @@ public final class Node implements NodeView {
     private volatile PluginManagement pluginManagement;
     private ScheduledExecutorService timer;
     private BackupScheduler backupScheduler;
+    private volatile DatabaseCheck databaseCheck;
 
     public Node(NodeConfig config) {
         this.config = config;
@@ -88,6 +89,7 @@ public final class Node implements NodeView {
         release = Release.open(Path.of(config.release()));
         DbSettings db = config.dbSettings();
         pool = Database.pool(db, id(), 8, Database.APP_SCHEMA);
+        databaseCheck = new DatabaseCheck(db, id() + " (check)").start();
         ControlSchema.migrate(pool);
         registry = new NodeRegistry(pool);
         cluster = new Cluster(pool);
@@ -204,6 +206,9 @@ public final class Node implements NodeView {
             if (pool != null) {
                 pool.close();
             }
+            if (databaseCheck != null) {
+                databaseCheck.close();
+            }
             log.info("Node {} stopped", id());
             stopped.countDown();
         }
@@ -299,6 +304,12 @@ public final class Node implements NodeView {
     @Override
     public ClusterMode mode() {
         return mode;
+    }
+
+    @Override
+    public String databaseProblem() {
+        DatabaseCheck check = databaseCheck;
+        return check == null ? null : check.problem();
     }
 
     @Override

@@ -58,6 +58,11 @@ final class Cli {
         return command(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** Starts the command with its output (stderr merged) to read as it comes, for a test that acts at a step. */
+    Process startReadingOutput(String... args) throws IOException {
+        return command(args).redirectErrorStream(true).start();
+    }
+
     private ProcessBuilder command(String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", LIB.resolve("*").toString(), "dev.pitstop.cli.Pitstop", "--home", home.toString()));

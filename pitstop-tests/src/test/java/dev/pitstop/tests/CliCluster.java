@@ -25,8 +25,12 @@ final class CliCluster implements AutoCloseable {
     }
 
     static CliCluster up(Path home, int nodes, String release) throws Exception {
+        return up(home, nodes, release, NodeProcess.freePort());
+    }
+
+    /** On a given gateway port: a second {@code up} in the same home, as after a crash, keeps the address. */
+    static CliCluster up(Path home, int nodes, String release, int port) throws Exception {
         Cli cli = new Cli(home);
-        int port = NodeProcess.freePort();
         Cli.Result up = cli.run("up", "--detach", "--nodes", String.valueOf(nodes), "--port", String.valueOf(port),
                 "--release", Demo.release(release).toString());
         assertThat(up.exitCode()).as("%s", up).isZero();

@@ -4,6 +4,7 @@ import dev.pitstop.control.ClusterMode;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
+import dev.pitstop.db.DatabaseFailure;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.node.plugin.PluginManagement;
 import dev.pitstop.node.plugin.RouteTable;
@@ -32,6 +33,8 @@ public final class NodeHandler extends Handler.Abstract {
     public static final String BYPASS_HEADER = "X-Pitstop-Bypass";
 
     private static final Logger log = LoggerFactory.getLogger(NodeHandler.class);
+    /** The database check runs every second and a restarted database takes seconds: worth a client's wait. */
+    private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     private final NodeView node;
     private final RouteTable routes;
@@ -83,7 +86,11 @@ public final class NodeHandler extends Handler.Abstract {
         if (node.message() != null) {
             body.put("message", node.message());
         }
-        Json.write(response, callback, state == NodeState.READY ? 200 : 503, body);
+        String databaseProblem = node.databaseProblem();
+        if (databaseProblem != null) {
+            body.put("database", databaseProblem);
+        }
+        Json.write(response, callback, state == NodeState.READY && databaseProblem == null ? 200 : 503, body);
     }
 
     private void application(Request request, String path, Response response, Callback callback) {
@@ -102,6 +109,10 @@ public final class NodeHandler extends Handler.Abstract {
             Json.write(response, callback, 503, Map.of("error", "node " + node.id() + " is " + state.label() + reason));
             return;
         }
+        if (node.databaseProblem() != null) {
+            databaseUnavailable(response, callback);
+            return;
+        }
         RouteTable.Match match = routes.find(request.getMethod(), path);
         if (match == null) {
             int status = routes.hasPath(path) ? 405 : 404;
@@ -114,9 +125,21 @@ public final class NodeHandler extends Handler.Abstract {
         } catch (BadRequestException e) {
             result = dev.pitstop.plugin.Response.badRequest(e.getMessage());
         } catch (Exception e) {
+            if (DatabaseFailure.isConnectionLost(e)) {
+                // The check has not noticed yet; the database is gone, not the plugin broken.
+                databaseUnavailable(response, callback);
+                return;
+            }
             log.error("Plugin {} failed on {} {}", match.pluginId(), request.getMethod(), path, e);
             result = new dev.pitstop.plugin.Response(500, Map.of("error", "internal error in plugin " + match.pluginId()));
         }
         Json.write(response, callback, result.status(), result.body());
+    }
+
+    private void databaseUnavailable(Response response, Callback callback) {
+        response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(DATABASE_RETRY_AFTER_SECONDS));
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Json.write(response, callback, 503, Map.of("error", "the database is unreachable; retry shortly",
+                "node", node.id()));
     }
 }

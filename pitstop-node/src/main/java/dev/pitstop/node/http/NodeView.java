@@ -25,6 +25,9 @@ public interface NodeView {
 
     ClusterMode mode();
 
+    /** Why the database cannot be used now (checked about once a second), or null when it can. */
+    String databaseProblem();
+
     Cluster.TokenHashes tokens();
 
     List<PluginInfo> plugins();
