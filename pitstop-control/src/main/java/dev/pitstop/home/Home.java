@@ -46,6 +46,11 @@ public record Home(Path dir) {
         return dir.resolve("db");
     }
 
+    /** The embedded database's superuser password (mode 0600); nothing connects to it without. */
+    public Path databasePasswordFile() {
+        return dir.resolve("db.password");
+    }
+
     public Path storageDir() {
         return dir.resolve("storage");
     }

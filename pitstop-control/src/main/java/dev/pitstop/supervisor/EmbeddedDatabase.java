@@ -16,6 +16,7 @@ import java.util.Optional;
 /**
  * PostgreSQL run by the supervisor from the binaries shipped as a Maven artifact. Its data directory
  * is kept under the home directory: the first start initialises it, later starts find the same data.
+ * It listens on 127.0.0.1 only and asks every client for a password ({@link DatabaseAccess}).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -23,24 +24,29 @@ public final class EmbeddedDatabase implements AutoCloseable {
     static final String USER = "postgres";
 
     private final EmbeddedPostgres postgres;
+    private final DatabaseAccess access;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, DatabaseAccess access) {
         this.postgres = postgres;
+        this.access = access;
     }
 
     /**
      * Starts PostgreSQL on a free port with its data in {@code dataDir} and its server log in {@code log}.
+     * The superuser's password is the one in {@code passwordFile}, created if absent.
      *
      * @throws OperationException (refused) when a PostgreSQL left over from an earlier run still uses the directory
      */
-    public static EmbeddedDatabase start(Path dataDir, Path log) throws IOException {
+    public static EmbeddedDatabase start(Path dataDir, Path passwordFile, Path log) throws IOException {
         Optional<ProcessHandle> leftOver = leftOverServer(dataDir);
         if (leftOver.isPresent()) {
             throw OperationException.refused("the embedded database in " + dataDir + " is still running (pid "
                     + leftOver.get().pid() + ") from a supervisor that did not stop it; run: pitstop down");
         }
         Files.createDirectories(dataDir);
+        boolean initialised = Files.exists(dataDir.resolve("postgresql.conf"));
         Files.createDirectories(log.getParent());
+        DatabaseAccess access = DatabaseAccess.of(passwordFile);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
@@ -51,13 +57,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                // initdb's options: the superuser gets its password when the directory is created.
+                .setLocaleConfig("pwfile", access.passwordFile().toString())
+                // Runs after initdb, before the server starts: a new server is never open, not even briefly.
+                .setDataDirectoryCustomizer(dir -> {
+                    if (!initialised) {
+                        DatabaseAccess.writeHba(dataDir);
+                    }
+                })
+                .setServerConfig("listen_addresses", Ports.HOST)
+                .setConnectConfig("password", access.password())
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, access);
         try {
+            database.closeAccessIfOpen(dataDir);
             database.createDatabaseIfAbsent();
         } catch (SQLException e) {
             database.close();
-            throw new IOException("cannot create database '" + DATABASE + "': " + e.getMessage(), e);
+            throw new IOException("cannot close the embedded database to passwordless clients or create database '"
+                    + DATABASE + "': " + e.getMessage(), e);
         }
         return database;
     }
@@ -77,7 +95,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public DbSettings settings() {
-        return new DbSettings("jdbc:postgresql://" + Ports.HOST + ":" + postgres.getPort() + "/" + DATABASE, USER, null);
+        return new DbSettings("jdbc:postgresql://" + Ports.HOST + ":" + postgres.getPort() + "/" + DATABASE, USER,
+                access.password());
+    }
+
+    private void closeAccessIfOpen(Path dataDir) throws IOException, SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            access.closeIfOpen(dataDir, c);
+        }
     }
 
     private void createDatabaseIfAbsent() throws SQLException {

@@ -19,6 +19,7 @@ import dev.pitstop.procedure.StepList;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -121,7 +122,8 @@ public final class Supervisor implements AutoCloseable {
         EmbeddedDatabase[] database = new EmbeddedDatabase[1];
         steps.run("start the embedded database (data in " + home.databaseDir() + ")", () -> {
             try {
-                database[0] = EmbeddedDatabase.start(home.databaseDir(), home.databaseLog());
+                database[0] = EmbeddedDatabase.start(home.databaseDir(), home.databasePasswordFile(),
+                        home.databaseLog());
             } catch (IOException e) {
                 throw new UncheckedIOException("the embedded database did not start: " + e.getMessage()
                         + " (see " + home.databaseLog() + ")", e);
@@ -141,8 +143,9 @@ public final class Supervisor implements AutoCloseable {
     }
 
     private ClusterFile.Db clusterDb(DbSettings db) {
-        String passwordFile = settings.dbPasswordFile() == null ? null : settings.dbPasswordFile().toString();
-        return new ClusterFile.Db(db.url(), db.user(), passwordFile, settings.externalDb() == null);
+        boolean embedded = settings.externalDb() == null;
+        Path passwordFile = embedded ? home.databasePasswordFile() : settings.dbPasswordFile();
+        return new ClusterFile.Db(db.url(), db.user(), passwordFile == null ? null : passwordFile.toString(), embedded);
     }
 
     /** Records that the cluster runs, unless a stop began meanwhile: then it no longer does. */

@@ -116,8 +116,7 @@ class MigrationTest {
         }
 
         DbSettings db() throws Exception {
-            JsonNode db = Http.JSON.readTree(Files.readString(home.resolve("cluster.json"))).get("db");
-            return new DbSettings(db.get("url").asText(), db.get("user").asText(), null);
+            return CliCluster.db(home);
         }
 
         Fingerprint fingerprint() throws Exception {
