@@ -59,7 +59,7 @@ final class ClusterProcedures {
         return new Upgrade(drivers.nodes(), drivers.traffic(), control,
                 new Installations(cluster.controlDb()), verification(),
                 upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), home.storageDir(),
-                config.readyTimeout());
+                config.backup().password(), config.readyTimeout());
     }
 
     UpgradePreflight upgradePreflight() {
@@ -86,8 +86,13 @@ final class ClusterProcedures {
     Restore restore(PasswordSource password, Progress progress) {
         Cluster control = new Cluster(cluster.controlDb());
         return new Restore(drivers.nodes(), drivers.traffic(), control,
-                verification(), cluster.db(), home.storageDir(), password,
+                verification(), cluster.db(), home.storageDir(), password, config.backup().password(),
                 progress, config.readyTimeout());
+    }
+
+    /** The cluster's backup password (pitstop.yml's backup.password-file), or none. */
+    PasswordSource backupPassword() {
+        return config.backup().password();
     }
 
     private Verification verification() {

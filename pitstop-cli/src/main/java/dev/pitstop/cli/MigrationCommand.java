@@ -262,7 +262,8 @@ final class MigrationCommand {
             ClusterProcedures procedures = ClusterProcedures.open(migration.pitstop, spec);
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
             MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
-                    cluster.db(), migration.pitstop.home().storageDir(), ProgressDisplay.forConsole(null));
+                    cluster.db(), migration.pitstop.home().storageDir(), procedures.backupPassword(),
+                    ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
             Migrations.Options options = values.options();
             if (resume) {

@@ -1,6 +1,7 @@
 package dev.pitstop.home;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import java.nio.file.Files;
@@ -27,6 +28,9 @@ import java.util.Set;
  *     method: GET            # default: GET
  * ready-timeout-seconds: 180 # how long a node may take to become ready; the first of a release
  *                            # installs or upgrades the database meanwhile; default: 180
+ * backup:
+ *   password-file: /etc/pitstop/backup-password  # encrypts every backup a procedure or a schedule makes
+ * cluster-key-file: /etc/pitstop/key/cluster.key # seals app.environment's secrets; default HOME/cluster.key
  * nodes: local               # where the nodes run: local | kubernetes; default: local
  * traffic: gateway           # what steers client traffic: gateway | nginx | haproxy | kubernetes (a Service,
  *                            # with nodes: kubernetes); default: gateway
@@ -37,7 +41,7 @@ import java.util.Set;
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes) {
+                            KubernetesSettings kubernetes, BackupConfig backup, String clusterKeyFile) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -51,6 +55,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
+        backup = backup == null ? new BackupConfig(null) : backup;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -77,6 +82,36 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
      */
     public Duration readyTimeout() {
         return Duration.ofSeconds(readyTimeoutSeconds);
+    }
+
+    /**
+     * The cluster's backups: with {@code password-file} set, every backup a procedure takes (before an
+     * upgrade, a migration, a restore) and every scheduled one is encrypted with that password, and
+     * the CLI's {@code backup create} and {@code restore} use it unless given another.
+     *
+     * @param passwordFile a file whose first line is the password (mode 0600 advised); null for none
+     */
+    public record BackupConfig(String passwordFile) {
+
+        public BackupConfig {
+            if (passwordFile != null && passwordFile.isBlank()) {
+                throw new IllegalArgumentException("config key 'backup.password-file' is empty: give the path of a "
+                        + "file holding the password, or remove the key");
+            }
+        }
+
+        /** The file's password, or {@link PasswordSource#NONE} when none is configured. */
+        public PasswordSource password() {
+            return passwordFile == null ? PasswordSource.NONE : PasswordSource.file(Path.of(passwordFile));
+        }
+    }
+
+    /**
+     * The file of the key that seals the secret values of {@code app.environment}: {@code cluster-key-file},
+     * by default the home's {@code cluster.key}. It must stay outside the database and its backups.
+     */
+    public Path clusterKeyFile(Home home) {
+        return clusterKeyFile != null ? Path.of(clusterKeyFile) : home.clusterKeyFile();
     }
 
     /** A driver's section is needed exactly when the driver is chosen. */

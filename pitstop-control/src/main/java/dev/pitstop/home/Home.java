@@ -51,6 +51,11 @@ public record Home(Path dir) {
         return dir.resolve("db.password");
     }
 
+    /** The key that seals the secret values of {@code app.environment} (mode 0600), unless pitstop.yml names another. */
+    public Path clusterKeyFile() {
+        return dir.resolve("cluster.key");
+    }
+
     public Path storageDir() {
         return dir.resolve("storage");
     }

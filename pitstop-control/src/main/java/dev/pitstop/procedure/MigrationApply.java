@@ -1,6 +1,7 @@
 package dev.pitstop.procedure;
 
 import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.Progress;
 import dev.pitstop.control.Cluster;
@@ -46,17 +47,21 @@ public final class MigrationApply {
     private final Cluster cluster;
     private final DbSettings db;
     private final Path storage;
+    private final PasswordSource backupPassword;
     private final Progress progress;
 
     /**
-     * @param storage  the storage directory, carried by the backup taken first
-     * @param progress shown while that backup is written
+     * @param storage        the storage directory, carried by the backup taken first
+     * @param backupPassword encrypts that backup; {@link PasswordSource#NONE} for none
+     * @param progress       shown while that backup is written
      */
-    public MigrationApply(MaintenanceWindow window, Cluster cluster, DbSettings db, Path storage, Progress progress) {
+    public MigrationApply(MaintenanceWindow window, Cluster cluster, DbSettings db, Path storage,
+                          PasswordSource backupPassword, Progress progress) {
         this.window = window;
         this.cluster = cluster;
         this.db = db;
         this.storage = storage;
+        this.backupPassword = backupPassword;
         this.progress = progress;
     }
 
@@ -184,7 +189,8 @@ public final class MigrationApply {
         /** The step may have run before, and been interrupted after the file was complete. */
         private void saveCurrentData() {
             if (!Files.exists(backup)) {
-                Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withProgress(progress));
+                Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withPassword(backupPassword)
+                        .withProgress(progress));
             }
         }
 

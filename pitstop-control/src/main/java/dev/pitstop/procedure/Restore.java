@@ -59,17 +59,21 @@ public final class Restore {
     private final DbSettings db;
     private final Path storage;
     private final PasswordSource password;
+    private final PasswordSource backupPassword;
     private final Progress progress;
     private final Duration readyTimeout;
 
     /**
      * @param storage  the cluster's storage directory, replaced when a backup carries one
-     * @param password opens an encrypted backup, and encrypts the safety backup taken before it is
-     *                 restored; asked only for an encrypted backup
-     * @param progress shown while the safety backup is written and the backup verified and restored
+     * @param password       opens an encrypted backup, and encrypts the safety backup taken before it is
+     *                       restored unless the cluster has a backup password; asked only for an encrypted backup
+     * @param backupPassword the cluster's backup password, which encrypts the safety backup;
+     *                       {@link PasswordSource#NONE} when the cluster has none
+     * @param progress       shown while the safety backup is written and the backup verified and restored
      */
     public Restore(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Verification verification, DbSettings db,
-                   Path storage, PasswordSource password, Progress progress, Duration readyTimeout) {
+                   Path storage, PasswordSource password, PasswordSource backupPassword, Progress progress,
+                   Duration readyTimeout) {
         this.nodes = nodes;
         this.traffic = traffic;
         this.cluster = cluster;
@@ -77,6 +81,7 @@ public final class Restore {
         this.db = db;
         this.storage = storage;
         this.password = password;
+        this.backupPassword = backupPassword;
         this.progress = progress;
         this.readyTimeout = readyTimeout;
     }
@@ -164,7 +169,7 @@ public final class Restore {
                         + "start the cluster first (see: pitstop status); nothing was changed");
             }
             try {
-                Backups.checkRestore(db, file, restoreOptions());
+                Backups.checkRestore(db, file, restoreOptions(password));
             } catch (BackupException e) {
                 throw OperationException.refused(e.getMessage());
             }
@@ -184,7 +189,7 @@ public final class Restore {
             List<ProcedureStep> steps = new ArrayList<>(takeDown());
             steps.add(ProcedureStep.of("save the current data in the safety backup " + safety.getFileName(),
                     this::saveCurrentData));
-            steps.add(ProcedureStep.of("restore " + target(), () -> restore(file)));
+            steps.add(ProcedureStep.of("restore " + target(), () -> restore(file, password)));
             if (upgrades()) {
                 steps.add(ProcedureStep.of("authorise " + first + " to upgrade the restored data from release "
                         + backupRelease + " to " + runningRelease, () -> cluster.setUpgradeTarget(runningRelease)));
@@ -222,7 +227,7 @@ public final class Restore {
             List<ProcedureStep> undo = new ArrayList<>();
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(stop), () -> Nodes.stopAll(nodes, stop)));
             if (completedSteps > takeDown().size()) {
-                undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName(), () -> restore(safety)));
+                undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName(), () -> restore(safety, safetyPassword())));
             }
             if (upgrades()) {
                 undo.add(ProcedureStep.of("withdraw the upgrade authorisation", () -> cluster.setUpgradeTarget(null)));
@@ -255,16 +260,23 @@ public final class Restore {
             }
             Backups.create(db, safety, BackupOptions.defaults()
                     .withStorage(Boolean.parseBoolean(params.get(STORAGE)) ? storage : null)
-                    .withPassword(Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE)
+                    .withPassword(safetyPassword())
                     .withProgress(progress));
         }
 
-        private void restore(Path backup) {
-            Backups.restore(db, backup, restoreOptions());
+        private PasswordSource safetyPassword() {
+            if (backupPassword != PasswordSource.NONE) {
+                return backupPassword;
+            }
+            return Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE;
         }
 
-        private RestoreOptions restoreOptions() {
-            return RestoreOptions.forRelease(runningRelease).withStorage(storage).withPassword(password)
+        private void restore(Path backup, PasswordSource opensIt) {
+            Backups.restore(db, backup, restoreOptions(opensIt));
+        }
+
+        private RestoreOptions restoreOptions(PasswordSource opensIt) {
+            return RestoreOptions.forRelease(runningRelease).withStorage(storage).withPassword(opensIt)
                     .withProgress(progress);
         }
 

@@ -55,11 +55,13 @@ public final class Upgrade {
     private final ProcedureJournal journal;
     private final DbSettings db;
     private final Path storage;
+    private final PasswordSource backupPassword;
     private final Duration readyTimeout;
 
+    /** @param backupPassword encrypts the backup taken before the upgrade; {@link PasswordSource#NONE} for none */
     public Upgrade(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Installations installations,
                    Verification verification, UpgradePreflight preflight, ProcedureJournal journal, DbSettings db,
-                   Path storage, Duration readyTimeout) {
+                   Path storage, PasswordSource backupPassword, Duration readyTimeout) {
         this.nodes = nodes;
         this.traffic = traffic;
         this.cluster = cluster;
@@ -69,6 +71,7 @@ public final class Upgrade {
         this.journal = journal;
         this.db = db;
         this.storage = storage;
+        this.backupPassword = backupPassword;
         this.readyTimeout = readyTimeout;
     }
 
@@ -220,14 +223,15 @@ public final class Upgrade {
         private void backUp() {
             if (Files.exists(backup)) {
                 try {
-                    Backups.verify(backup, PasswordSource.NONE);
+                    Backups.verify(backup, backupPassword);
                     return;
                 } catch (RuntimeException damaged) {
                     deleteDamaged();
                 }
             }
-            Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withRelease(from));
-            Backups.verify(backup, PasswordSource.NONE);
+            Backups.create(db, backup, BackupOptions.defaults().withStorage(storage).withRelease(from)
+                    .withPassword(backupPassword));
+            Backups.verify(backup, backupPassword);
         }
 
         private void deleteDamaged() {
@@ -239,7 +243,8 @@ public final class Upgrade {
         }
 
         private void restore() {
-            Backups.restore(db, backup, RestoreOptions.forRelease(from).withStorage(storage));
+            Backups.restore(db, backup, RestoreOptions.forRelease(from).withStorage(storage)
+                    .withPassword(backupPassword));
             if (!installations.installedVersion().orElse("").equals(from)) {
                 installations.complete(installations.begin("rollback", from, "pitstop upgrade --rollback"));
             }

@@ -24,6 +24,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,7 +87,7 @@ public final class Supervisor implements AutoCloseable {
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
                     Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
-                    clusterDb(db), settings.nodeSettings(), new NodeRegistry(pool));
+                    clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);
             ControlApi control = ControlApi.start(nodes, adminTokenHash,
                     release -> writeClusterFile(clusterFile.withRelease(release.dir().toString())));
@@ -140,6 +142,16 @@ public final class Supervisor implements AutoCloseable {
             throw OperationException.refused("cannot connect to the database " + db + ": " + e.getMessage()
                     + "; nothing was started");
         }
+    }
+
+    /** The nodes' scheduled backups are encrypted with the cluster's backup password, unless told otherwise. */
+    private Map<String, String> nodeSettings() {
+        Map<String, String> nodeSettings = new LinkedHashMap<>(settings.nodeSettings());
+        String backupPasswordFile = settings.config().backup().passwordFile();
+        if (backupPasswordFile != null) {
+            nodeSettings.putIfAbsent("backup.password-file", backupPasswordFile);
+        }
+        return nodeSettings;
     }
 
     private ClusterFile.Db clusterDb(DbSettings db) {

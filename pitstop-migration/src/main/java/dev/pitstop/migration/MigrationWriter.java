@@ -17,6 +17,7 @@ import dev.pitstop.backup.format.SealedOutputStream;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,7 +26,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -85,11 +85,10 @@ final class MigrationWriter {
         Manifest.Server server = ServerSettings.read(c);
         List<Manifest.Plugin> plugins = DatabaseFacts.plugins(c);
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.createDirectories(file.getParent());
+        PrivateFiles.createDirectories(file.getParent());
         try {
             Manifest manifest;
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            try (FileChannel channel = PrivateFiles.create(partial);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                  BlockCompressor compressor = new BlockCompressor()) {
                 BackupHeader header = BackupHeader.write(out, FileType.MIGRATION, CHUNK_BYTES,
