@@ -13,6 +13,7 @@ import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
 import dev.pitstop.release.Release;
+import dev.pitstop.secret.ClusterKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -58,6 +59,17 @@ final class MigrationCommand {
 
     @ParentCommand
     private Pitstop pitstop;
+
+    /** The target's cluster key, which seals the secret values a migration adds; made if absent. */
+    ClusterKey clusterKey() {
+        Path file = pitstop.config().clusterKeyFile(pitstop.home());
+        try {
+            return ClusterKey.readOrCreate(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw OperationException.failed("cannot read the cluster key " + file + " (cluster-key-file in "
+                    + "pitstop.yml): " + e.getMessage());
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Writes a migration file of the running cluster, read in one consistent snapshot: each "
@@ -200,7 +212,8 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options()));
+            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file,
+                    values.options().withClusterKey(migration.clusterKey())));
             print(preview, System.out, "would change");
             System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
             return 0;
@@ -265,7 +278,7 @@ final class MigrationCommand {
                     cluster.db(), migration.pitstop.home().storageDir(), procedures.backupPassword(),
                     ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
-            Migrations.Options options = values.options();
+            Migrations.Options options = values.options().withClusterKey(migration.clusterKey());
             if (resume) {
                 runner.resume(ProcedureKind.MIGRATION_APPLY, params -> apply.resumed(params, options));
             } else {

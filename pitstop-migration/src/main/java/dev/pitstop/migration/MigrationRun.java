@@ -242,14 +242,24 @@ final class MigrationRun {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + DatabaseFacts.ENVIRONMENT
                     + " (name, value, secret) VALUES (?, ?, ?)")) {
                 for (Map.Entry<String, String> value : values.entrySet()) {
+                    boolean isSecret = secret.get(value.getKey());
                     ps.setString(1, value.getKey());
-                    ps.setString(2, value.getValue());
-                    ps.setBoolean(3, secret.get(value.getKey()));
+                    ps.setString(2, isSecret ? sealed(value.getKey(), value.getValue()) : value.getValue());
+                    ps.setBoolean(3, isSecret);
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
         });
+    }
+
+    /** Secrets are kept sealed with the cluster key, so that no backup of the target holds them in clear. */
+    private String sealed(String name, String value) {
+        if (options.clusterKey() == null) {
+            throw refused(List.of("the secret " + name + " would be stored in clear: "
+                    + "the cluster key that seals secrets is not at hand"));
+        }
+        return options.clusterKey().seal(name, value);
     }
 
     /** Every table's outcome, in plan order: rows moved by rule, or why not. */

@@ -2,6 +2,7 @@ package dev.pitstop.migration;
 
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.ClusterKey;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -61,8 +62,11 @@ public final class Migrations {
      * @param givenOnCommandLine  which of {@code values} came on a command line, where a secret must not
      * @param allowMissingPlugins whether to go on when the target lacks plugins of the source: their
      *                            tables are left out
+     * @param clusterKey          the target's key, which seals the secret values added; null when none is
+     *                            at hand, and then a migration that adds a secret is refused
      */
-    public record Options(Map<String, String> values, Set<String> givenOnCommandLine, boolean allowMissingPlugins) {
+    public record Options(Map<String, String> values, Set<String> givenOnCommandLine, boolean allowMissingPlugins,
+                          ClusterKey clusterKey) {
 
         public Options {
             values = Map.copyOf(values);
@@ -70,15 +74,19 @@ public final class Migrations {
         }
 
         public static Options defaults() {
-            return new Options(Map.of(), Set.of(), false);
+            return new Options(Map.of(), Set.of(), false, null);
         }
 
         public Options withValues(Map<String, String> supplied, Set<String> onCommandLine) {
-            return new Options(supplied, onCommandLine, allowMissingPlugins);
+            return new Options(supplied, onCommandLine, allowMissingPlugins, clusterKey);
         }
 
         public Options allowingMissingPlugins() {
-            return new Options(values, givenOnCommandLine, true);
+            return new Options(values, givenOnCommandLine, true, clusterKey);
+        }
+
+        public Options withClusterKey(ClusterKey key) {
+            return new Options(values, givenOnCommandLine, allowMissingPlugins, key);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pitstop.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.ClusterKey;
 import dev.pitstop.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,7 +86,7 @@ class EnvironmentMigrationTest {
     }
 
     @Test
-    void missingVariablesAreSuppliedAndSecretsComeOnlyFromFiles() {
+    void missingVariablesAreSuppliedAndSecretsComeOnlyFromFiles() throws Exception {
         DbSettings source = SampleApp.create("1.1.0");
         TestDatabase.execute(source, "INSERT INTO app.environment VALUES ('SITE_URL', 'x', false), ('API_KEY', 'y', true)");
         DbSettings target = SampleApp.create("1.1.0");
@@ -96,12 +97,21 @@ class EnvironmentMigrationTest {
                         Migrations.Options.defaults().withValues(values, Set.of("API_KEY"))))
                 .isInstanceOf(MigrationRefusedException.class)
                 .hasMessageContaining("API_KEY is a secret: give its value in a --set-file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.apply(target, file,
+                        Migrations.Options.defaults().withValues(values, Set.of("SITE_URL")), null))
+                .isInstanceOf(MigrationRefusedException.class)
+                .hasMessageContaining("the secret API_KEY would be stored in clear");
+        ClusterKey key = ClusterKey.readOrCreate(dir.resolve("cluster.key"));
         Migrations.Report applied = Migrations.apply(target, file,
-                Migrations.Options.defaults().withValues(values, Set.of("SITE_URL")), null);
+                Migrations.Options.defaults().withValues(values, Set.of("SITE_URL")).withClusterKey(key), null);
 
         assertThat(applied.environmentAdded()).containsExactly("API_KEY", "SITE_URL");
         assertThat(TestDatabase.pairs(target, "SELECT name, secret FROM app.environment ORDER BY name"))
                 .containsExactly("API_KEY=t", "SITE_URL=f");
+        String sealed = TestDatabase.pairs(target, "SELECT value, secret FROM app.environment WHERE secret").get(0)
+                .replaceFirst("=t$", "");
+        assertThat(sealed).startsWith(ClusterKey.PREFIX).doesNotContain("production-key");
+        assertThat(key.open("API_KEY", sealed)).isEqualTo("production-key");
     }
 
     private static Migrations.TableOutcome outcome(Migrations.Report report, String table) {

@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.format.BackupReader;
+import dev.pitstop.secret.ClusterKey;
+import dev.pitstop.testing.TestDatabase;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -19,15 +27,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a procedure's backup gives away: its file and directory are its owner's only, and a cluster
- * that sets a backup password in pitstop.yml gets every procedure's backup encrypted with it. The
- * tests share a one-node cluster.
+ * What a procedure's backup gives away: its file and directory are its owner's only, it holds the
+ * environment's secrets sealed with the cluster key (which stays out of it), and a cluster that sets
+ * a backup password in pitstop.yml gets every procedure's backup encrypted with it. The tests share
+ * a one-node cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackupSecrecyTest {
 
     @TempDir
     static Path home;
+
+    private static final String SECRET = "s3cr3t-api-token-4f9a";
+    private static final String PLAIN = "eu-west-3-plain-value";
 
     private Cli cli;
     private int port;
@@ -74,6 +86,51 @@ class BackupSecrecyTest {
 
         assertThat(Backups.label(safety).encrypted()).isTrue();
         assertThat(Backups.verify(safety, PasswordSource.file(password)).entries()).isNotEmpty();
+    }
+
+    @Test
+    void noProceduresBackupHoldsASecretInClear() throws Exception {
+        // Written in clear, as by hand or by a version before the cluster key: the next up seals it.
+        sql("INSERT INTO app.environment (name, value, secret) VALUES ('API_TOKEN', '" + SECRET + "', true), "
+                + "('REGION', '" + PLAIN + "', false)");
+        run("down");
+        start();
+        String stored = sql("SELECT value FROM app.environment WHERE name = 'API_TOKEN'");
+        assertThat(stored).startsWith(ClusterKey.PREFIX).doesNotContain(SECRET);
+        Path keyFile = home.resolve("cluster.key");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+        assertThat(ClusterKey.read(keyFile).open("API_TOKEN", stored)).isEqualTo(SECRET);
+
+        Path safety = restoreAndFindSafetyBackup();
+
+        String content = decompressed(safety);
+        assertThat(content).contains(PLAIN, ClusterKey.PREFIX).doesNotContain(SECRET);
+        assertThat(new String(Files.readAllBytes(safety), StandardCharsets.ISO_8859_1)).doesNotContain(SECRET);
+    }
+
+    /** Every entry's bytes, decompressed and decrypted, as text. */
+    private static String decompressed(Path backup) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try (BackupReader reader = BackupReader.open(backup, PasswordSource.NONE)) {
+            for (BackupReader.Event e = reader.next(); e != null; e = reader.next()) {
+                if (e == BackupReader.Event.DATA) {
+                    all.write(reader.data(), 0, reader.length());
+                }
+            }
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs {@code statement}; the first column of its first row, if it has one. */
+    private static String sql(String statement) throws Exception {
+        try (Connection c = TestDatabase.connect(CliCluster.db(home)); Statement st = c.createStatement()) {
+            if (!st.execute(statement)) {
+                return null;
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /** Restores a backup just made; the restore procedure saves the current data first. */
