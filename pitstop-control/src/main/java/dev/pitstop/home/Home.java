@@ -56,6 +56,11 @@ public record Home(Path dir) {
         return dir.resolve("cluster.key");
     }
 
+    /** This cluster's key pair for signing migration files, and the public keys it trusts. */
+    public Path migrationKeysDir() {
+        return dir.resolve("migration-keys");
+    }
+
     public Path storageDir() {
         return dir.resolve("storage");
     }

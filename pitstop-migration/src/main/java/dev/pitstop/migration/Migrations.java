@@ -4,6 +4,8 @@ import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.secret.ClusterKey;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +25,14 @@ public final class Migrations {
      * Writes a migration file of the database {@code db}.
      *
      * @param rules      rules by table, overriding the defaults of the tables' roles ({@link RulesFile})
-     * @param pluginJars the jars of the plugins whose tables' declarations count
+     * @param pluginJars  the jars of the plugins whose tables' declarations count
+     * @param signingKeys the source cluster's key pair ({@link MigrationKeys#keyPair}), which signs the file
      * @throws InvalidMigrationException when the rules or a declaration are not valid; no file is written
      * @throws MigrationException        when it fails for another reason; no file is written
      */
-    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars) {
-        return MigrationWriter.create(db, file, rules, pluginJars);
+    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
+                                 KeyPair signingKeys) {
+        return MigrationWriter.create(db, file, rules, pluginJars, signingKeys);
     }
 
     /**
@@ -38,7 +42,7 @@ public final class Migrations {
      * @throws MigrationRefusedException listing every reason; nothing was changed
      */
     public static Report check(DbSettings db, Path file, Options options) {
-        return new MigrationRun(db, MigrationFile.verify(file), options).check();
+        return new MigrationRun(db, MigrationFile.verify(file, options.acceptedKeys()), options).check();
     }
 
     /**
@@ -49,7 +53,7 @@ public final class Migrations {
      * @throws MigrationException        when it failed; nothing was changed, the message says where
      */
     public static Report apply(DbSettings db, Path file, Options options, String backup) {
-        return new MigrationRun(db, MigrationFile.verify(file), options).apply(backup);
+        return new MigrationRun(db, MigrationFile.verify(file, options.acceptedKeys()), options).apply(backup);
     }
 
     /** The migrations applied to the database {@code db}, newest first. */
@@ -64,29 +68,33 @@ public final class Migrations {
      *                            tables are left out
      * @param clusterKey          the target's key, which seals the secret values added; null when none is
      *                            at hand, and then a migration that adds a secret is refused
+     * @param acceptedKeys        the public keys whose files the target accepts ({@link MigrationKeys#accepted});
+     *                            a file signed by any other is refused before any SQL runs
      */
     public record Options(Map<String, String> values, Set<String> givenOnCommandLine, boolean allowMissingPlugins,
-                          ClusterKey clusterKey) {
+                          ClusterKey clusterKey, List<PublicKey> acceptedKeys) {
 
         public Options {
             values = Map.copyOf(values);
             givenOnCommandLine = Set.copyOf(givenOnCommandLine);
+            acceptedKeys = List.copyOf(acceptedKeys);
         }
 
-        public static Options defaults() {
-            return new Options(Map.of(), Set.of(), false, null);
+        /** Accepting files signed by one of {@code keys}; nothing else set. */
+        public static Options accepting(List<PublicKey> keys) {
+            return new Options(Map.of(), Set.of(), false, null, keys);
         }
 
         public Options withValues(Map<String, String> supplied, Set<String> onCommandLine) {
-            return new Options(supplied, onCommandLine, allowMissingPlugins, clusterKey);
+            return new Options(supplied, onCommandLine, allowMissingPlugins, clusterKey, acceptedKeys);
         }
 
         public Options allowingMissingPlugins() {
-            return new Options(values, givenOnCommandLine, true, clusterKey);
+            return new Options(values, givenOnCommandLine, true, clusterKey, acceptedKeys);
         }
 
         public Options withClusterKey(ClusterKey key) {
-            return new Options(values, givenOnCommandLine, allowMissingPlugins, key);
+            return new Options(values, givenOnCommandLine, allowMissingPlugins, key, acceptedKeys);
         }
     }
 
