@@ -60,7 +60,7 @@ final class DatabaseAccess {
         }
     }
 
-    static boolean isClosed(Path dataDir) throws IOException {
+    private static boolean isClosed(Path dataDir) throws IOException {
         Path hba = hba(dataDir);
         return Files.exists(hba) && Files.readString(hba).equals(HBA);
     }

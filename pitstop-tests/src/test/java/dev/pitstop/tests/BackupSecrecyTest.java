@@ -9,8 +9,6 @@ import dev.pitstop.secret.ClusterKey;
 import dev.pitstop.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,24 +39,16 @@ class BackupSecrecyTest {
     private static final String SECRET = "s3cr3t-api-token-4f9a";
     private static final String PLAIN = "eu-west-3-plain-value";
 
-    private Cli cli;
-    private int port;
+    private CliCluster cluster;
 
     @BeforeAll
     void up() throws Exception {
-        cli = new Cli(home);
-        port = freePort();
-        start();
-    }
-
-    private void start() throws Exception {
-        run("up", "--detach", "--nodes", "1", "--port", String.valueOf(port), "--release",
-                Demo.release("1.0.0").toString());
+        cluster = CliCluster.up(home, 1, "1.0.0");
     }
 
     @AfterAll
     void down() throws Exception {
-        run("down");
+        cluster.close();
     }
 
     @AfterEach
@@ -93,8 +83,8 @@ class BackupSecrecyTest {
         // Written in clear, as by hand or by a version before the cluster key: the next up seals it.
         sql("INSERT INTO app.environment (name, value, secret) VALUES ('API_TOKEN', '" + SECRET + "', true), "
                 + "('REGION', '" + PLAIN + "', false)");
-        run("down");
-        start();
+        cluster.run("down");
+        cluster = CliCluster.up(home, 1, "1.0.0");
         String stored = sql("SELECT value FROM app.environment WHERE name = 'API_TOKEN'");
         assertThat(stored).startsWith(ClusterKey.PREFIX).doesNotContain(SECRET);
         Path keyFile = home.resolve("cluster.key");
@@ -136,23 +126,12 @@ class BackupSecrecyTest {
     /** Restores a backup just made; the restore procedure saves the current data first. */
     private Path restoreAndFindSafetyBackup() throws Exception {
         Path backup = home.resolve("secrecy-" + System.nanoTime() + ".backup");
-        run("backup", "create", "--output", backup.toString());
-        run("backup", "restore", backup.toString(), "--yes");
+        cluster.run("backup", "create", "--output", backup.toString());
+        cluster.run("backup", "restore", backup.toString(), "--yes");
         try (Stream<Path> files = Files.list(home.resolve("backups"))) {
             return files.filter(f -> f.getFileName().toString().startsWith("before-restore-"))
                     .max((a, b) -> a.getFileName().compareTo(b.getFileName())).orElseThrow();
         }
     }
 
-    private Cli.Result run(String... args) throws Exception {
-        Cli.Result result = cli.run(args);
-        assertThat(result.exitCode()).as("pitstop %s: %s", String.join(" ", args), result).isZero();
-        return result;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
-    }
 }
