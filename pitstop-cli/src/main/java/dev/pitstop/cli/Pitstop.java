@@ -37,7 +37,9 @@ public final class Pitstop {
             description = {"The operator's configuration (YAML; unknown keys are errors): policy.plugins (allowed | "
                     + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
                     + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
-                    + "ready-timeout-seconds (180); and the drivers: nodes (local | kubernetes) and traffic "
+                    + "ready-timeout-seconds (180); backup.password-file (a file whose first line encrypts every "
+                    + "procedure's and scheduled backup); cluster-key-file (the key that seals app.environment's "
+                    + "secrets; default HOME/cluster.key); and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
