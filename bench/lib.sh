@@ -223,14 +223,17 @@ require_pg_client() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >&2
 }
 
-# Points psql (PGHOST, PGPORT, PGDATABASE, PGUSER) at the database of the cluster in HOME, from the
-# `db` entry of its cluster.json; sets DB_URL and DB_USER as the nodes are given them.
+# Points psql (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) at the database of the cluster in HOME,
+# from the `db` entry of its cluster.json; sets DB_URL and DB_USER as the nodes are given them. The
+# password goes through the environment, never a command line.
 use_cluster_db() {
-  local home=$1
+  local home=$1 password_file
   DB_URL="$(jq -r .db.url "$home/cluster.json")"   # jdbc:postgresql://HOST:PORT/DB
   DB_USER="$(jq -r .db.user "$home/cluster.json")"
+  password_file="$(jq -r '.db.passwordFile // empty' "$home/cluster.json")"
   [[ $DB_URL =~ ^jdbc:postgresql://([^:/]+):([0-9]+)/([^?]+)$ ]] || die "unexpected database URL $DB_URL"
   export PGHOST="${BASH_REMATCH[1]}" PGPORT="${BASH_REMATCH[2]}" PGDATABASE="${BASH_REMATCH[3]}" PGUSER="$DB_USER"
+  [[ -z $password_file ]] || export PGPASSWORD="$(<"$password_file")"
 }
 
 # --- measurements --------------------------------------------------------------------------------
@@ -254,7 +257,8 @@ node_start_to_ready() {
   local release=$1 id=$2 db_url=$3 db_user=$4 storage=$5 port pid t0
   port="$(free_port)"
   t0="$(now_ms)"
-  java -cp "$release/lib/*" dev.pitstop.node.NodeMain \
+  # The embedded database's password file sits next to the storage directory, in the home.
+  PITSTOP_DB_PASSWORD_FILE="$(dirname "$storage")/db.password" java -cp "$release/lib/*" dev.pitstop.node.NodeMain \
     --set db.url="$db_url" --set db.user="$db_user" --set http.port="$port" \
     --set node.id="$id" --set release="$release" --set storage="$storage" \
     >"$WORK/$id.log" 2>&1 &

@@ -19,6 +19,7 @@ import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.control.Installations;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -28,7 +29,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -103,7 +103,7 @@ final class BackupCreator {
             Snapshot contents = new Snapshot(definitions, createdAt, ServerSettings.read(snapshot),
                     options.release() != null ? options.release() : installedRelease(snapshot), plugins(snapshot));
             List<ExportTask> tasks = tasks(snapshot, definitions);
-            Files.createDirectories(file.getParent());
+            PrivateFiles.createDirectories(file.getParent());
             try {
                 Manifest manifest = write(partial, contents, tasks, snapshotId);
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
@@ -142,8 +142,7 @@ final class BackupCreator {
     }
 
     private Manifest write(Path partial, Snapshot snapshot, List<ExportTask> tasks, String snapshotId) throws IOException {
-        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE);
+        try (FileChannel channel = PrivateFiles.create(partial);
              OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
             KeyDerivation.NewKey key = newKey();
             BackupLabel label = new BackupLabel(snapshot.release(), snapshot.createdAt(), options.storage() != null,

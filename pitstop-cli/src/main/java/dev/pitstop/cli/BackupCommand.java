@@ -43,8 +43,9 @@ import picocli.CommandLine.Spec;
                         + "ones (backup.cron and backup.keep in the node configuration). Wherever FILE is asked for, "
                         + "a path or the name of a backup in HOME/backups will do.",
                 "A password, when a backup is encrypted (AES-256-GCM, key derived with Argon2id), comes from "
-                        + "--password-file or a prompt, never from the command line. Without it an encrypted "
-                        + "backup cannot be restored: keep it safe."},
+                        + "--password-file, else from backup.password-file in pitstop.yml, else a prompt; never from "
+                        + "the command line. Without it an encrypted backup cannot be restored: keep it safe.",
+                "Backup files are created mode 0600, and new backup directories 0700."},
         subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
                 BackupCommand.RestoreBackup.class, BackupCommand.Delete.class})
 final class BackupCommand {
@@ -57,6 +58,13 @@ final class BackupCommand {
 
     BackupCatalog catalog() {
         return new BackupCatalog(pitstop.home().backupsDir());
+    }
+
+    /** To open a backup: {@code passwordFile}, else the cluster's backup password file, else a prompt. */
+    PasswordSource toOpen(Path passwordFile, String question) {
+        String configured = pitstop.config().backup().passwordFile();
+        return BackupPassword.toOpen(passwordFile != null ? passwordFile
+                : configured != null ? Path.of(configured) : null, question);
     }
 
     /** A path to a file, else the name of a backup in HOME/backups; a usage error when it is neither. */
@@ -97,7 +105,8 @@ final class BackupCommand {
         private boolean noStorage;
 
         @Option(names = "--password-file", paramLabel = "F",
-                description = "Encrypt with the password on the first line of F (for scripts).")
+                description = "Encrypt with the password on the first line of F (for scripts). Default: "
+                        + "backup.password-file of pitstop.yml when set, else no encryption.")
         private Path passwordFile;
 
         @Option(names = "--encrypt", description = "Encrypt with a password typed at a prompt, twice.")
@@ -111,7 +120,7 @@ final class BackupCommand {
             }
             RunningCluster cluster = RunningCluster.open(backup.pitstop);
             PasswordSource password = passwordFile != null || encrypt
-                    ? BackupPassword.toEncrypt(passwordFile) : PasswordSource.NONE;
+                    ? BackupPassword.toEncrypt(passwordFile) : backup.pitstop.config().backup().password();
             BackupOptions options = BackupOptions.defaults()
                     .withStorage(noStorage ? null : backup.pitstop.home().storageDir())
                     .withPassword(password)
@@ -199,7 +208,8 @@ final class BackupCommand {
         private String file;
 
         @Option(names = "--password-file", paramLabel = "F",
-                description = "The password of an encrypted backup, on the first line of F. Default: a prompt.")
+                description = "The password of an encrypted backup, on the first line of F. Default: "
+                        + "backup.password-file of pitstop.yml when set, else a prompt.")
         private Path passwordFile;
 
         @Option(names = "--data", description = "Load the rows into the scratch database too, as a restore does: "
@@ -210,7 +220,7 @@ final class BackupCommand {
         @Override
         public Integer call() {
             Path path = backup.backupFile(file);
-            PasswordSource password = BackupPassword.toOpen(passwordFile, "Password of " + path.getFileName() + ": ");
+            PasswordSource password = backup.toOpen(passwordFile, "Password of " + path.getFileName() + ": ");
             Manifest manifest;
             try {
                 Backups.label(path);
@@ -274,8 +284,9 @@ final class BackupCommand {
         private String file;
 
         @Option(names = "--password-file", paramLabel = "F",
-                description = "The password of an encrypted backup, on the first line of F. Default: a prompt. The "
-                        + "safety backup is encrypted with it too.")
+                description = "The password of an encrypted backup, on the first line of F. Default: "
+                        + "backup.password-file of pitstop.yml when set, else a prompt. The safety backup is encrypted "
+                        + "with backup.password-file when set, else with this password when the backup is encrypted.")
         private Path passwordFile;
 
         @Option(names = "--yes", description = "Do not ask for confirmation (for scripts).")
@@ -328,7 +339,7 @@ final class BackupCommand {
             CurrentLine line = new CurrentLine(System.out);
             PrintStream out = new PrintStream(line, true);
             ClusterProcedures procedures = ClusterProcedures.open(backup.pitstop, spec, out);
-            Restore restore = procedures.restore(BackupPassword.toOpen(passwordFile, "Backup password: "),
+            Restore restore = procedures.restore(backup.toOpen(passwordFile, "Backup password: "),
                     ProgressDisplay.forConsole(line));
             ProcedureRunner runner = procedures.runner();
             if (resume) {

@@ -61,7 +61,7 @@ final class ClusterProcedures {
         return new Upgrade(drivers.nodes(), drivers.traffic(), control,
                 new Installations(cluster.controlDb()), verification(),
                 upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), provenBackup(),
-                home.storageDir(), config.readyTimeout());
+                home.storageDir(), config.backup().password(), config.readyTimeout());
     }
 
     UpgradePreflight upgradePreflight() {
@@ -89,7 +89,7 @@ final class ClusterProcedures {
         Cluster control = new Cluster(cluster.controlDb());
         return new Restore(drivers.nodes(), drivers.traffic(), control,
                 verification(), cluster.db(), new ProcedureJournal(cluster.controlDb()), provenBackup(),
-                home.storageDir(), password, progress, config.readyTimeout());
+                home.storageDir(), password, config.backup().password(), progress, config.readyTimeout());
     }
 
     /** Takes the backups procedures rely on, and proves they restore, where pitstop.yml says to replay them. */
@@ -97,6 +97,11 @@ final class ClusterProcedures {
         return new ProvenBackup(cluster.db(),
                 ReplayOptions.definitions().withScratch(config.backup().scratch(cluster.db()))
                         .withAppSchemas(config.applicationSchemas()));
+    }
+
+    /** The cluster's backup password (pitstop.yml's backup.password-file), or none. */
+    PasswordSource backupPassword() {
+        return config.backup().password();
     }
 
     private Verification verification() {

@@ -4,6 +4,7 @@ import dev.pitstop.backup.BackupException;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.migration.InvalidMigrationException;
 import dev.pitstop.migration.MigrationException;
+import dev.pitstop.migration.MigrationKeys;
 import dev.pitstop.migration.MigrationLog;
 import dev.pitstop.migration.MigrationRefusedException;
 import dev.pitstop.migration.Migrations;
@@ -13,11 +14,13 @@ import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
 import dev.pitstop.release.Release;
+import dev.pitstop.secret.ClusterKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,6 +47,11 @@ import picocli.CommandLine.Spec;
                 "  pitstop migration check m.migration             (on the target: a preview)",
                 "  pitstop migration apply m.migration             (backup first, one transaction)",
                 "",
+                "Files are signed: the source signs with its Ed25519 key (made in HOME/migration-keys on first "
+                        + "use), and the target accepts only files signed by a key it trusts, once, before any SQL runs:",
+                "  pitstop --home staging migration public-key > staging.pub",
+                "  pitstop --home production migration trust staging.pub",
+                "",
                 "Each table has a rule: overwrite (the target's rows become the source's), upsert (source rows "
                         + "replace those of the same primary key, new ones are added), insert-ignore (only new keys "
                         + "are added), schema-only (the table's definition moves, no rows), skip (nothing moves). "
@@ -53,11 +61,28 @@ import picocli.CommandLine.Spec;
                 "Schema changes only add: missing tables, columns, indexes, constraints and functions are created, "
                         + "column defaults take the source's; nothing of the target is dropped."},
         subcommands = {MigrationCommand.Create.class, MigrationCommand.Check.class, MigrationCommand.Apply.class,
-                MigrationCommand.Logs.class})
+                MigrationCommand.Logs.class, MigrationCommand.Trust.class, MigrationCommand.Keys.class,
+                MigrationCommand.PrintPublicKey.class})
 final class MigrationCommand {
 
     @ParentCommand
     private Pitstop pitstop;
+
+    /** This cluster's signing key pair and the keys it trusts, in the home. */
+    MigrationKeys keys() {
+        return new MigrationKeys(pitstop.home().migrationKeysDir());
+    }
+
+    /** The target's cluster key, which seals the secret values a migration adds; made if absent. */
+    ClusterKey clusterKey() {
+        Path file = pitstop.config().clusterKeyFile(pitstop.home());
+        try {
+            return ClusterKey.readOrCreate(file);
+        } catch (IOException | IllegalArgumentException e) {
+            throw OperationException.failed("cannot read the cluster key " + file + " (cluster-key-file in "
+                    + "pitstop.yml): " + e.getMessage());
+        }
+    }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Writes a migration file of the running cluster, read in one consistent snapshot: each "
@@ -92,11 +117,13 @@ final class MigrationCommand {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
             Migrations.Created created = engine(() -> Migrations.create(cluster.db(), output,
                     rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster),
-                    migration.pitstop.config().applicationSchemas()));
+                    migration.keys().keyPair(), migration.pitstop.config().applicationSchemas()));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
-                            + "names)%n", created.file(), ProgressDisplay.bytes(created.size()), created.manifest().release(),
+                            + "names; signed by %s)%n", created.file(), ProgressDisplay.bytes(created.size()),
+                    created.manifest().release(),
                     created.plan().tables().stream().filter(t -> t.rule().movesSchema()).count(),
-                    created.manifest().tables().size(), created.plan().environment().size());
+                    created.manifest().tables().size(), created.plan().environment().size(),
+                    MigrationKeys.fingerprint(migration.keys().keyPair().getPublic()));
             return 0;
         }
 
@@ -133,7 +160,8 @@ final class MigrationCommand {
                         + "tables are left out.")
         private boolean allowMissingPlugins;
 
-        Migrations.Options options() {
+        /** The options of {@code migration}'s target: the keys it accepts, its cluster key, the values given. */
+        Migrations.Options options(MigrationCommand migration) {
             Map<String, String> values = new LinkedHashMap<>();
             if (setFile != null) {
                 List<String> lines;
@@ -154,8 +182,10 @@ final class MigrationCommand {
             for (String assignment : set) {
                 put(values, assignment, "--set");
             }
-            Migrations.Options options = Migrations.Options.defaults().withValues(values, set.stream()
-                    .map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
+            Migrations.Options options = Migrations.Options.accepting(engine(() -> migration.keys().accepted()))
+                    .withClusterKey(migration.clusterKey())
+                    .withAppSchemas(migration.pitstop.config().applicationSchemas())
+                    .withValues(values, set.stream().map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
             return allowMissingPlugins ? options.allowingMissingPlugins() : options;
         }
 
@@ -176,6 +206,8 @@ final class MigrationCommand {
                     + "without changing anything: it runs the whole migration in a transaction and rolls it back "
                     + "(briefly locking the tables it would change).",
                     "",
+                    "Refused before any SQL runs when the file is not signed, was changed after it was signed, or "
+                            + "is signed by a key this cluster does not trust (see: pitstop migration trust --help).",
                     "Refused when: the file is damaged or not a migration file; it was made by a newer release than "
                             + "the cluster's; plugins of the source are missing here (listed; --allow-missing-plugins "
                             + "leaves their tables out); environment variables or secrets are missing here (listed; "
@@ -201,8 +233,7 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options()
-                    .withAppSchemas(migration.pitstop.config().applicationSchemas())));
+            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options(migration)));
             print(preview, System.out, "would change");
             System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
             return 0;
@@ -211,7 +242,8 @@ final class MigrationCommand {
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = {"Applies a migration file to the running cluster, as a journaled procedure:",
-                    "  the checks of 'migration check' (refused with nothing changed) → confirmation (skipped with "
+                    "  the checks of 'migration check' (refused with nothing changed; first of all the file's signature, "
+                            + "by a key this cluster trusts) → confirmation (skipped with "
                             + "--yes) → a maintenance window, unless one is open (with --page: status page up; every "
                             + "node but one drained and stopped) → the current data saved in "
                             + "HOME/backups/before-migration-<UTC time>.backup → the migration in one transaction: "
@@ -226,7 +258,8 @@ final class MigrationCommand {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:applied", "1:failed: the message says what state the cluster is in and names the backup",
                     "2:usage error: a bad option, no terminal to confirm on",
-                    "3:refused: the checks (the message lists every reason), not confirmed, or another procedure runs "
+                    "3:refused: the file is not signed by a trusted key, the checks (the message lists every reason), "
+                            + "not confirmed, or another procedure runs "
                             + "or is open; nothing was changed"})
     static final class Apply implements Callable<Integer> {
 
@@ -273,15 +306,83 @@ final class MigrationCommand {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
             MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
                     cluster.db(), procedures.provenBackup(), migration.pitstop.home().storageDir(),
-                    ProgressDisplay.forConsole(null));
+                    procedures.backupPassword(), ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
-            Migrations.Options options = values.options().withAppSchemas(migration.pitstop.config().applicationSchemas());
+            Migrations.Options options = values.options(migration);
             if (resume) {
                 runner.resume(ProcedureKind.MIGRATION_APPLY, params -> apply.resumed(params, options));
             } else {
                 runner.start(apply.of(file, procedures.backupsDir(), options, page,
                         consequence -> yes || Confirmation.ask(spec, consequence)));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "trust", mixinStandardHelpOptions = true,
+            description = {"Trusts the public key in KEYFILE: migration files signed with it are accepted by check and "
+                    + "apply from now on. Get it from the source cluster with 'pitstop migration public-key', and "
+                    + "compare its fingerprint with the source's ('pitstop migration keys' there) before trusting it.",
+                    "A cluster always accepts the files it signed itself. To stop trusting a key, delete its file in "
+                            + "HOME/migration-keys/trusted (listed by 'pitstop migration keys')."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:trusted (or already)", "1:failed: the key could not be stored",
+                    "2:usage error: KEYFILE holds no Ed25519 public key in PEM"})
+    static final class Trust implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Parameters(paramLabel = "KEYFILE", description = "An Ed25519 public key in PEM (-----BEGIN PUBLIC KEY-----).")
+        private Path keyFile;
+
+        @Override
+        public Integer call() {
+            MigrationKeys.TrustedKey key = engine(() -> migration.keys().trust(keyFile));
+            System.out.printf("Trusted %s: migration files signed with it are accepted (kept in %s)%n",
+                    key.fingerprint(), key.file());
+            return 0;
+        }
+    }
+
+    @Command(name = "keys", mixinStandardHelpOptions = true,
+            description = "Lists this cluster's migration signing key and the keys it trusts, by fingerprint.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:listed", "1:failed: a key file cannot be read"})
+    static final class Keys implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Override
+        public Integer call() {
+            MigrationKeys keys = migration.keys();
+            PublicKey own = engine(() -> keys.keyPair().getPublic());
+            System.out.printf("signs with: %s (%s)%n", MigrationKeys.fingerprint(own), keys.publicKeyFile());
+            List<MigrationKeys.TrustedKey> trusted = engine(keys::trusted);
+            if (trusted.isEmpty()) {
+                System.out.println("trusts no other key (add one with: pitstop migration trust KEYFILE)");
+            }
+            for (MigrationKeys.TrustedKey key : trusted) {
+                System.out.printf("trusts: %s (%s)%n", key.fingerprint(), key.file());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "public-key", mixinStandardHelpOptions = true,
+            description = "Prints this cluster's public key for migration files (PEM), for the clusters that are to "
+                    + "accept its files: 'pitstop migration trust KEYFILE' there. It is made on first use.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:printed", "1:failed: the key cannot be read or made"})
+    static final class PrintPublicKey implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Override
+        public Integer call() {
+            System.out.print(MigrationKeys.pem(engine(() -> migration.keys().keyPair().getPublic())));
             return 0;
         }
     }

@@ -38,8 +38,11 @@ public final class Pitstop {
                     + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
                     + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
                     + "ready-timeout-seconds (180); app-schemas, the application's schemas in a shared database "
-                    + "(default: every schema but pitstop and the system ones); backup.scratch-database-url, where backups are replayed to prove "
-                    + "they restore when the database user may not create databases; and the drivers: nodes (local | kubernetes) and traffic "
+                    + "(default: every schema but pitstop and the system ones); backup.scratch-database-url, where "
+                    + "backups are replayed to prove they restore when the database user may not create databases; "
+                    + "backup.password-file (a file whose first line encrypts every procedure's and scheduled "
+                    + "backup); cluster-key-file (the key that seals app.environment's secrets; default "
+                    + "HOME/cluster.key); and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;

@@ -2,6 +2,7 @@ package dev.pitstop.home;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.pitstop.backup.schema.AppSchemas;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import dev.pitstop.db.DbSettings;
@@ -29,6 +30,7 @@ import java.util.Set;
  *     method: GET            # default: GET
  * ready-timeout-seconds: 180 # how long a node may take to become ready; the first of a release
  *                            # installs or upgrades the database meanwhile; default: 180
+ * cluster-key-file: /etc/pitstop/key/cluster.key # seals app.environment's secrets; default HOME/cluster.key
  * nodes: local               # where the nodes run: local | kubernetes; default: local
  * traffic: gateway           # what steers client traffic: gateway | nginx | haproxy | kubernetes (a Service,
  *                            # with nodes: kubernetes); default: gateway
@@ -40,6 +42,7 @@ import java.util.Set;
  *                            # drops and replaces only these; default: every schema but the control
  *                            # schema and PostgreSQL's own
  * backup:
+ *   password-file: /etc/pitstop/backup-password  # encrypts every backup a procedure or a schedule makes
  *   scratch-database-url: jdbc:postgresql://HOST:PORT/NAME   # where a backup is replayed to prove it
  *                            # restores, for a database user that may not create databases; default:
  *                            # a database created beside the cluster's for each replay, then dropped
@@ -47,7 +50,8 @@ import java.util.Set;
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas) {
+                            KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas,
+                            String clusterKeyFile) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -76,7 +80,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
             throw new IllegalArgumentException("config traffic: kubernetes steers a Service between the "
                     + "application's pods and the status page's, so it needs nodes: kubernetes");
         }
-        backup = backup == null ? new BackupSettings(null) : backup;
+        backup = backup == null ? new BackupSettings(null, null) : backup;
         appSchemas = appSchemas == null ? List.of() : List.copyOf(appSchemas);
         try {
             AppSchemas.of(appSchemas);
@@ -99,6 +103,14 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     /** The application's schemas, as backups, restores and migrations cover them. */
     public AppSchemas applicationSchemas() {
         return AppSchemas.of(appSchemas);
+    }
+
+    /**
+     * The file of the key that seals the secret values of {@code app.environment}: {@code cluster-key-file},
+     * by default the home's {@code cluster.key}. It must stay outside the database and its backups.
+     */
+    public Path clusterKeyFile(Home home) {
+        return clusterKeyFile != null ? Path.of(clusterKeyFile) : home.clusterKeyFile();
     }
 
     /** A driver's section is needed exactly when the driver is chosen. */
@@ -124,17 +136,31 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     }
 
     /**
+     * The cluster's backups. With {@code password-file} set, every backup a procedure takes (before an
+     * upgrade, a migration, a restore) and every scheduled one is encrypted with that password, and
+     * the CLI's {@code backup create} and {@code restore} use it unless given another.
+     *
      * @param scratchDatabaseUrl an existing database the cluster's database user may create schemas
      *                           in, where backups are replayed in transactions that are rolled back;
      *                           null to create a scratch database for each replay
+     * @param passwordFile       a file whose first line is the password (mode 0600 advised); null for none
      */
-    public record BackupSettings(String scratchDatabaseUrl) {
+    public record BackupSettings(String scratchDatabaseUrl, String passwordFile) {
 
         public BackupSettings {
             if (scratchDatabaseUrl != null && !scratchDatabaseUrl.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("config key 'backup.scratch-database-url' must look like "
                         + "jdbc:postgresql://HOST:PORT/DATABASE, got '" + scratchDatabaseUrl + "'");
             }
+            if (passwordFile != null && passwordFile.isBlank()) {
+                throw new IllegalArgumentException("config key 'backup.password-file' is empty: give the path of a "
+                        + "file holding the password, or remove the key");
+            }
+        }
+
+        /** The file's password, or {@link PasswordSource#NONE} when none is configured. */
+        public PasswordSource password() {
+            return passwordFile == null ? PasswordSource.NONE : PasswordSource.file(Path.of(passwordFile));
         }
 
         /** The scratch database, reached as the cluster's database user; null when none is configured. */

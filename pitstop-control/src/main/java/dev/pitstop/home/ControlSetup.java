@@ -2,7 +2,9 @@ package dev.pitstop.home;
 
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ControlSchema;
+import dev.pitstop.control.EnvironmentSecrets;
 import dev.pitstop.control.Tokens;
+import dev.pitstop.secret.ClusterKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.sql.DataSource;
@@ -10,7 +12,8 @@ import javax.sql.DataSource;
 /**
  * What {@code pitstop up} writes into the cluster before its nodes start, wherever they run: the
  * control schema, the hashes of the home's tokens (created if absent) and the policy of
- * {@code pitstop.yml}, which the nodes enforce.
+ * {@code pitstop.yml}, which the nodes enforce. It also makes the cluster key if absent and seals
+ * with it the secret values found in clear.
  */
 public final class ControlSetup {
 
@@ -28,9 +31,11 @@ public final class ControlSetup {
             Cluster cluster = new Cluster(controlDb);
             cluster.setTokenHashes(adminTokenHash, Tokens.hash(Tokens.readOrCreate(home.bypassTokenFile())));
             cluster.setPolicy(config.policy().pluginsFor(nodes), config.policy().upgradeOrDefault());
+            new EnvironmentSecrets(controlDb).sealClearValues(ClusterKey.readOrCreate(config.clusterKeyFile(home)));
             return adminTokenHash;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the token files in " + home + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the token files or the cluster key in " + home + ": "
+                    + e.getMessage(), e);
         }
     }
 }

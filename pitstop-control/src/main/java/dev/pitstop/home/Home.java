@@ -46,6 +46,21 @@ public record Home(Path dir) {
         return dir.resolve("db");
     }
 
+    /** The embedded database's superuser password (mode 0600); nothing connects to it without. */
+    public Path databasePasswordFile() {
+        return dir.resolve("db.password");
+    }
+
+    /** The key that seals the secret values of {@code app.environment} (mode 0600), unless pitstop.yml names another. */
+    public Path clusterKeyFile() {
+        return dir.resolve("cluster.key");
+    }
+
+    /** This cluster's key pair for signing migration files, and the public keys it trusts. */
+    public Path migrationKeysDir() {
+        return dir.resolve("migration-keys");
+    }
+
     public Path storageDir() {
         return dir.resolve("storage");
     }

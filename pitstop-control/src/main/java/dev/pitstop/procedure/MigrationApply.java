@@ -1,6 +1,7 @@
 package dev.pitstop.procedure;
 
 import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.Progress;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.db.DbSettings;
@@ -45,20 +46,23 @@ public final class MigrationApply {
     private final DbSettings db;
     private final ProvenBackup backups;
     private final Path storage;
+    private final PasswordSource backupPassword;
     private final Progress progress;
 
     /**
-     * @param backups  takes the backup before the migration and proves it restores
-     * @param storage  the storage directory, carried by the backup taken first
-     * @param progress shown while that backup is written
+     * @param backups        takes the backup before the migration and proves it restores
+     * @param storage        the storage directory, carried by the backup taken first
+     * @param backupPassword encrypts that backup; {@link PasswordSource#NONE} for none
+     * @param progress       shown while that backup is written
      */
     public MigrationApply(MaintenanceWindow window, Cluster cluster, DbSettings db, ProvenBackup backups, Path storage,
-                          Progress progress) {
+                          PasswordSource backupPassword, Progress progress) {
         this.window = window;
         this.cluster = cluster;
         this.db = db;
         this.backups = backups;
         this.storage = storage;
+        this.backupPassword = backupPassword;
         this.progress = progress;
     }
 
@@ -186,8 +190,8 @@ public final class MigrationApply {
 
         /** The step may have run before, and been interrupted after the file was complete. */
         private void saveCurrentData() {
-            backups.take(backup, BackupOptions.defaults().withStorage(storage).withProgress(progress),
-                    "the migration " + target());
+            backups.take(backup, BackupOptions.defaults().withStorage(storage).withPassword(backupPassword)
+                    .withProgress(progress), "the migration " + target());
         }
 
         private void apply() {

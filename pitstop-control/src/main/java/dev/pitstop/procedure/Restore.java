@@ -64,6 +64,7 @@ public final class Restore {
     private final ProvenBackup backups;
     private final Path storage;
     private final PasswordSource password;
+    private final PasswordSource backupPassword;
     private final Progress progress;
     private final Duration readyTimeout;
 
@@ -71,13 +72,15 @@ public final class Restore {
      * @param journal  tells a rollback whether the restore's transaction failed, and so changed nothing
      * @param backups  proves that the backup to restore and the safety backup restore
      * @param storage  the cluster's storage directory, replaced when a backup carries one
-     * @param password opens an encrypted backup, and encrypts the safety backup taken before it is
-     *                 restored; asked only for an encrypted backup
-     * @param progress shown while the safety backup is written and the backup verified and restored
+     * @param password       opens an encrypted backup, and encrypts the safety backup taken before it is
+     *                       restored unless the cluster has a backup password; asked only for an encrypted backup
+     * @param backupPassword the cluster's backup password, which encrypts the safety backup;
+     *                       {@link PasswordSource#NONE} when the cluster has none
+     * @param progress       shown while the safety backup is written and the backup verified and restored
      */
     public Restore(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Verification verification, DbSettings db,
                    ProcedureJournal journal, ProvenBackup backups, Path storage, PasswordSource password,
-                   Progress progress, Duration readyTimeout) {
+                   PasswordSource backupPassword, Progress progress, Duration readyTimeout) {
         this.nodes = nodes;
         this.traffic = traffic;
         this.cluster = cluster;
@@ -87,6 +90,7 @@ public final class Restore {
         this.backups = backups;
         this.storage = storage;
         this.password = password;
+        this.backupPassword = backupPassword;
         this.progress = progress;
         this.readyTimeout = readyTimeout;
     }
@@ -263,7 +267,7 @@ public final class Restore {
                 undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName() + " (not needed if the "
                         + "restore of " + target() + " failed: it changed nothing)", () -> {
                             if (!restoreFailed()) {
-                                restore(safety);
+                                restore(safety, safetyPassword());
                             }
                         }));
             }
@@ -295,7 +299,7 @@ public final class Restore {
         private void saveCurrentData() {
             backups.take(safety, BackupOptions.defaults()
                     .withStorage(Boolean.parseBoolean(params.get(STORAGE)) ? storage : null)
-                    .withPassword(Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE)
+                    .withPassword(safetyPassword())
                     .withProgress(progress), "the restore of " + target());
         }
 
@@ -311,18 +315,25 @@ public final class Restore {
                     .map(step -> step.state() == StepState.FAILED).orElse(false);
         }
 
-        private void restore(Path backup) {
-            Backups.restore(db, backup, restoreOptions());
+        private PasswordSource safetyPassword() {
+            if (backupPassword != PasswordSource.NONE) {
+                return backupPassword;
+            }
+            return Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE;
         }
 
-        private RestoreOptions restoreOptions() {
-            return RestoreOptions.forRelease(runningRelease).withStorage(storage).withPassword(password)
+        private void restore(Path backup, PasswordSource opensIt) {
+            Backups.restore(db, backup, restoreOptions(opensIt));
+        }
+
+        private RestoreOptions restoreOptions(PasswordSource opensIt) {
+            return RestoreOptions.forRelease(runningRelease).withStorage(storage).withPassword(opensIt)
                     .withProgress(progress).withAppSchemas(backups.appSchemas());
         }
 
-        /** The restored file's options: owners and grants as the operator chose (journaled before 1.x: both kept). */
+        /** The restored file's options: owners and grants as the operator chose (journaled before: both kept). */
         private RestoreOptions fileOptions() {
-            RestoreOptions options = restoreOptions();
+            RestoreOptions options = restoreOptions(password);
             if ("false".equals(params.get(OWNERS))) {
                 options = options.withoutOwners();
             }

@@ -3,6 +3,7 @@ package dev.pitstop.procedure;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.backup.BackupOptions;
 import dev.pitstop.backup.Backups;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.RestoreOptions;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
@@ -55,11 +56,13 @@ public final class Upgrade {
     private final DbSettings db;
     private final ProvenBackup backups;
     private final Path storage;
+    private final PasswordSource backupPassword;
     private final Duration readyTimeout;
 
+    /** @param backupPassword encrypts the backup taken before the upgrade; {@link PasswordSource#NONE} for none */
     public Upgrade(NodeDriver nodes, TrafficDriver traffic, Cluster cluster, Installations installations,
                    Verification verification, UpgradePreflight preflight, ProcedureJournal journal, DbSettings db,
-                   ProvenBackup backups, Path storage, Duration readyTimeout) {
+                   ProvenBackup backups, Path storage, PasswordSource backupPassword, Duration readyTimeout) {
         this.nodes = nodes;
         this.traffic = traffic;
         this.cluster = cluster;
@@ -70,6 +73,7 @@ public final class Upgrade {
         this.db = db;
         this.backups = backups;
         this.storage = storage;
+        this.backupPassword = backupPassword;
         this.readyTimeout = readyTimeout;
     }
 
@@ -228,13 +232,13 @@ public final class Upgrade {
 
         /** Idempotent: a backup that exists and verifies was made by this step before a crash. */
         private void backUp() {
-            backups.take(backup, BackupOptions.defaults().withStorage(storage).withRelease(from),
-                    "the upgrade to " + to);
+            backups.take(backup, BackupOptions.defaults().withStorage(storage).withRelease(from)
+                    .withPassword(backupPassword), "the upgrade to " + to);
         }
 
         private void restore() {
             Backups.restore(db, backup, RestoreOptions.forRelease(from).withStorage(storage)
-                    .withAppSchemas(backups.appSchemas()));
+                    .withAppSchemas(backups.appSchemas()).withPassword(backupPassword));
             if (!installations.installedVersion().orElse("").equals(from)) {
                 installations.complete(installations.begin("rollback", from, "pitstop upgrade --rollback"));
             }

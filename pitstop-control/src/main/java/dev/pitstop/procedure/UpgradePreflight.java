@@ -4,6 +4,7 @@ import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Policy;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
+import dev.pitstop.secret.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ public final class UpgradePreflight {
         query("SELECT pg_database_size(current_database())", rs -> database[0] = rs.getLong(1));
         long needed = database[0] + size(storage);
         try {
-            Files.createDirectories(backupDir);
+            PrivateFiles.createDirectories(backupDir);
             long free = Files.getFileStore(backupDir).getUsableSpace();
             return new Check("disk space for the backup in " + backupDir, free > needed,
                     "needs up to " + megabytes(needed) + ", " + megabytes(free) + " free");

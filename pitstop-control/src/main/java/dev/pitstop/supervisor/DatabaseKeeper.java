@@ -49,8 +49,9 @@ final class DatabaseKeeper implements AutoCloseable {
     }
 
     /** Starts the database on a free port and watches it. */
-    static DatabaseKeeper start(Path dataDir, Path serverLog, EmbeddedDatabase.Durability durability) throws IOException {
-        EmbeddedDatabase database = EmbeddedDatabase.start(dataDir, serverLog, Ports.free(), durability);
+    static DatabaseKeeper start(Path dataDir, Path passwordFile, Path serverLog, EmbeddedDatabase.Durability durability)
+            throws IOException {
+        EmbeddedDatabase database = EmbeddedDatabase.start(dataDir, passwordFile, serverLog, Ports.free(), durability);
         ProcessHandle server = database.postmaster().orElseThrow(() -> new IOException(
                 "the embedded database started but " + dataDir.resolve("postmaster.pid") + " names no running server"));
         // pg_ctl sits beside the server binary the library unpacked.

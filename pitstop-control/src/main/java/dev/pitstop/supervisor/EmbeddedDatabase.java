@@ -15,6 +15,7 @@ import java.util.Optional;
 /**
  * PostgreSQL run by the supervisor from the binaries shipped as a Maven artifact. Its data directory
  * is kept under the home directory: the first start initialises it, later starts find the same data.
+ * It listens on 127.0.0.1 only and asks every client for a password ({@link DatabaseAccess}).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -40,30 +41,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private final EmbeddedPostgres postgres;
     private final Path dataDir;
+    private final DatabaseAccess access;
 
-    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+    private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, DatabaseAccess access) {
         this.postgres = postgres;
         this.dataDir = dataDir;
+        this.access = access;
     }
 
     /**
      * Starts PostgreSQL on a free port with its data in {@code dataDir} and its server log in {@code log}.
+     * The superuser's password is the one in {@code passwordFile}, created if absent.
      */
-    public static EmbeddedDatabase start(Path dataDir, Path log) throws IOException {
-        return start(dataDir, log, Ports.free(), Durability.DURABLE);
+    public static EmbeddedDatabase start(Path dataDir, Path passwordFile, Path log) throws IOException {
+        return start(dataDir, passwordFile, log, Ports.free(), Durability.DURABLE);
     }
 
     /**
      * Starts PostgreSQL on {@code port}: a restart after a crash keeps the port the nodes know. A
      * server left running on {@code dataDir} by a supervisor that died is stopped first.
      */
-    public static EmbeddedDatabase start(Path dataDir, Path log, int port, Durability durability) throws IOException {
+    public static EmbeddedDatabase start(Path dataDir, Path passwordFile, Path log, int port, Durability durability)
+            throws IOException {
         Optional<ProcessHandle> leftOver = LeftOverServer.find(dataDir);
         if (leftOver.isPresent()) {
             LeftOverServer.stop(leftOver.get(), dataDir);
         }
         Files.createDirectories(dataDir);
+        boolean initialised = Files.exists(dataDir.resolve("postgresql.conf"));
         Files.createDirectories(log.getParent());
+        DatabaseAccess access = DatabaseAccess.of(passwordFile);
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
@@ -78,13 +85,25 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                // initdb's options: the superuser gets its password when the directory is created.
+                .setLocaleConfig("pwfile", access.passwordFile().toString())
+                // Runs after initdb, before the server starts: a new server is never open, not even briefly.
+                .setDataDirectoryCustomizer(dir -> {
+                    if (!initialised) {
+                        DatabaseAccess.writeHba(dataDir);
+                    }
+                })
+                .setServerConfig("listen_addresses", Ports.HOST)
+                .setConnectConfig("password", access.password())
                 .start();
-        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDir);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, dataDir, access);
         try {
+            database.closeAccessIfOpen(dataDir);
             database.createDatabaseIfAbsent();
         } catch (SQLException e) {
             database.close();
-            throw new IOException("cannot create database '" + DATABASE + "': " + e.getMessage(), e);
+            throw new IOException("cannot close the embedded database to passwordless clients or create database '"
+                    + DATABASE + "': " + e.getMessage(), e);
         }
         return database;
     }
@@ -113,7 +132,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
 
     public DbSettings settings() {
-        return new DbSettings("jdbc:postgresql://" + Ports.HOST + ":" + postgres.getPort() + "/" + DATABASE, USER, null);
+        return new DbSettings("jdbc:postgresql://" + Ports.HOST + ":" + postgres.getPort() + "/" + DATABASE, USER,
+                access.password());
+    }
+
+    private void closeAccessIfOpen(Path dataDir) throws IOException, SQLException {
+        try (Connection c = postgres.getPostgresDatabase().getConnection()) {
+            access.closeIfOpen(dataDir, c);
+        }
     }
 
     private void createDatabaseIfAbsent() throws SQLException {

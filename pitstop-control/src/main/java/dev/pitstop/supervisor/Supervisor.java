@@ -19,10 +19,13 @@ import dev.pitstop.procedure.StepList;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,7 +87,7 @@ public final class Supervisor implements AutoCloseable {
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
                     Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
-                    clusterDb(db), settings.nodeSettings(), new NodeRegistry(pool));
+                    clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);
             ControlApi control = ControlApi.start(nodes, adminTokenHash,
                     release -> writeClusterFile(clusterFile.withRelease(release.dir().toString())));
@@ -121,7 +124,8 @@ public final class Supervisor implements AutoCloseable {
         DatabaseKeeper[] database = new DatabaseKeeper[1];
         steps.run("start the embedded database (data in " + home.databaseDir() + ")", () -> {
             try {
-                database[0] = DatabaseKeeper.start(home.databaseDir(), home.databaseLog(), settings.durability());
+                database[0] = DatabaseKeeper.start(home.databaseDir(), home.databasePasswordFile(), home.databaseLog(),
+                        settings.durability());
             } catch (IOException e) {
                 throw new UncheckedIOException("the embedded database did not start: " + e.getMessage()
                         + " (see " + home.databaseLog() + ")", e);
@@ -140,9 +144,20 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
+    /** The nodes' scheduled backups are encrypted with the cluster's backup password, unless told otherwise. */
+    private Map<String, String> nodeSettings() {
+        Map<String, String> nodeSettings = new LinkedHashMap<>(settings.nodeSettings());
+        String backupPasswordFile = settings.config().backup().passwordFile();
+        if (backupPasswordFile != null) {
+            nodeSettings.putIfAbsent("backup.password-file", backupPasswordFile);
+        }
+        return nodeSettings;
+    }
+
     private ClusterFile.Db clusterDb(DbSettings db) {
-        String passwordFile = settings.dbPasswordFile() == null ? null : settings.dbPasswordFile().toString();
-        return new ClusterFile.Db(db.url(), db.user(), passwordFile, settings.externalDb() == null);
+        boolean embedded = settings.externalDb() == null;
+        Path passwordFile = embedded ? home.databasePasswordFile() : settings.dbPasswordFile();
+        return new ClusterFile.Db(db.url(), db.user(), passwordFile == null ? null : passwordFile.toString(), embedded);
     }
 
     /** Records that the cluster runs, unless a stop began meanwhile: then it no longer does. */

@@ -3,6 +3,7 @@ package dev.pitstop.home;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,25 @@ class ClusterConfigTest {
         assertThat(config.policy().pluginsFor(1)).isEqualTo("allowed");
         assertThat(config.policy().upgradeOrDefault()).isEqualTo("allowed");
         assertThat(config.checks()).isEmpty();
+    }
+
+    @Test
+    void backupPasswordAndClusterKeyAreFilesOfTheOperatorsChoice() throws Exception {
+        Home home = new Home(dir);
+        ClusterConfig defaults = ClusterConfig.load(home, null, Map.of());
+        assertThat(defaults.backup().password()).isSameAs(PasswordSource.NONE);
+        assertThat(defaults.clusterKeyFile(home)).isEqualTo(dir.resolve("cluster.key"));
+
+        Path password = Files.writeString(dir.resolve("backup-password"), "s3cret\n");
+        Files.writeString(dir.resolve("pitstop.yml"), "backup:\n  password-file: " + password
+                + "\ncluster-key-file: /etc/pitstop/cluster.key\n");
+        ClusterConfig config = ClusterConfig.load(home, null, Map.of());
+
+        assertThat(config.backup().password().password()).containsExactly('s', '3', 'c', 'r', 'e', 't');
+        assertThat(config.clusterKeyFile(home)).isEqualTo(Path.of("/etc/pitstop/cluster.key"));
+        Files.writeString(dir.resolve("pitstop.yml"), "backup:\n  password-file: ' '\n");
+        assertThatThrownBy(() -> ClusterConfig.load(home, null, Map.of()))
+                .hasMessageContaining("config key 'backup.password-file' is empty");
     }
 
     @Test

@@ -66,7 +66,7 @@ final class MigrationRun {
                     throw refused(List.of("a restore or another migration into this database is running; wait until it ends"));
                 }
                 targetRelease = DatabaseFacts.release(c);
-                Migrations.Report report = migrate(c, targetRelease);
+                Migrations.Report report = migrate(c, targetRelease, !commit);
                 if (commit) {
                     step = "advancing the sequences";
                     log.step("advance the sequences past the moved keys", () -> {
@@ -102,7 +102,8 @@ final class MigrationRun {
         }
     }
 
-    private Migrations.Report migrate(Connection c, String targetRelease) throws SQLException {
+    /** @param confined whether to run the file's statements and rows as a {@link CheckRole} */
+    private Migrations.Report migrate(Connection c, String targetRelease, boolean confined) throws SQLException {
         MigrationPlan plan = file.plan();
         step = "checking the target";
         Definitions target = DatabaseFacts.definitions(c, options.appSchemas());
@@ -120,12 +121,19 @@ final class MigrationRun {
                 refuseKey(table, keys.get(table.name()), reasons);
             }
         }
+        refuseNames(plan, reasons);
         SchemaChanges schema = SchemaChanges.between(DefinitionOwners.carried(plan.definitions(), moving), target);
         reasons.addAll(schema.conflicts());
         if (!reasons.isEmpty()) {
             throw refused(reasons);
         }
         log.step("check the target: release, server, plugins, environment, keys, schema", () -> { });
+        if (confined && CheckRole.needed(c)) {
+            step = "switching to a role that cannot leave the database";
+            Set<String> schemas = new TreeSet<>(target.schemas());
+            schemas.addAll(plan.definitions().schemas());
+            CheckRole.assume(c, schemas, moving);
+        }
         List<String> statements = changeSchema(c, schema.statements());
         setEnvironment(c, values);
         Map<String, Migrations.TableOutcome> outcomes = moveRows(c, plan, moving, leftOutPlugins);
@@ -242,14 +250,24 @@ final class MigrationRun {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + DatabaseFacts.ENVIRONMENT
                     + " (name, value, secret) VALUES (?, ?, ?)")) {
                 for (Map.Entry<String, String> value : values.entrySet()) {
+                    boolean isSecret = secret.get(value.getKey());
                     ps.setString(1, value.getKey());
-                    ps.setString(2, value.getValue());
-                    ps.setBoolean(3, secret.get(value.getKey()));
+                    ps.setString(2, isSecret ? sealed(value.getKey(), value.getValue()) : value.getValue());
+                    ps.setBoolean(3, isSecret);
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
         });
+    }
+
+    /** Secrets are kept sealed with the cluster key, so that no backup of the target holds them in clear. */
+    private String sealed(String name, String value) {
+        if (options.clusterKey() == null) {
+            throw refused(List.of("the secret " + name + " would be stored in clear: "
+                    + "the cluster key that seals secrets is not at hand"));
+        }
+        return options.clusterKey().seal(name, value);
     }
 
     /** Every table's outcome, in plan order: rows moved by rule, or why not. */
@@ -318,6 +336,26 @@ final class MigrationRun {
         log.tables(outcomes.values());
         merged.addAll(merges.values());
         return outcomes;
+    }
+
+    /** Rows are merged with statements built from the file's table and column names: each must be just a name. */
+    private static void refuseNames(MigrationPlan plan, List<String> reasons) {
+        for (Definitions.Table table : plan.definitions().tables()) {
+            try {
+                SqlNames.quoted(table.name());
+                table.columns().forEach(SqlNames::quoted);
+            } catch (IllegalArgumentException e) {
+                reasons.add("the file names a table or column that is not a plain name: " + e.getMessage());
+            }
+        }
+        for (MigrationPlan.PlannedTable table : plan.tables()) {
+            try {
+                SqlNames.quoted(table.name());
+                table.key().forEach(SqlNames::quoted);
+            } catch (IllegalArgumentException e) {
+                reasons.add("the file names a table or key column that is not a plain name: " + e.getMessage());
+            }
+        }
     }
 
     private static boolean ownedBy(MigrationPlan.PlannedTable table, Set<String> plugins) {

@@ -18,6 +18,7 @@ import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.schema.Definitions;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.PrivateFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +27,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,6 +45,7 @@ import java.util.stream.Collectors;
  * Writes a migration file from the source database, in one repeatable-read snapshot: the plan
  * first, then the rows of every table whose rule moves data, then the manifest. It is the backup
  * format with the migration signature, so it is verified by the same reader, and a restore refuses it.
+ * The source cluster's key signs it last ({@link MigrationSignature}).
  */
 final class MigrationWriter {
 
@@ -53,14 +55,16 @@ final class MigrationWriter {
 
     private final Map<String, Rule> rules;
     private final Declarations declarations;
+    private final KeyPair signingKeys;
 
-    private MigrationWriter(Map<String, Rule> rules, Declarations declarations) {
+    private MigrationWriter(Map<String, Rule> rules, Declarations declarations, KeyPair signingKeys) {
         this.rules = rules;
         this.declarations = declarations;
+        this.signingKeys = signingKeys;
     }
 
     static Migrations.Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
-                                     AppSchemas appSchemas) {
+                                     KeyPair signingKeys, AppSchemas appSchemas) {
         Path target = file.toAbsolutePath().normalize();
         if (Files.exists(target)) {
             throw new InvalidMigrationException(target + " exists already: choose another --output or delete it first");
@@ -71,7 +75,7 @@ final class MigrationWriter {
             try (Statement st = c.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
-            return new MigrationWriter(rules, declarations).write(c, target, appSchemas);
+            return new MigrationWriter(rules, declarations, signingKeys).write(c, target, appSchemas);
         } catch (SQLException e) {
             throw new MigrationException("cannot create the migration, no file was written: " + e.getMessage(), e);
         } catch (IOException e) {
@@ -87,11 +91,10 @@ final class MigrationWriter {
         Manifest.Server server = ServerSettings.read(c);
         List<Manifest.Plugin> plugins = DatabaseFacts.plugins(c);
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        Files.createDirectories(file.getParent());
+        PrivateFiles.createDirectories(file.getParent());
         try {
             Manifest manifest;
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            try (FileChannel channel = PrivateFiles.create(partial);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                  BlockCompressor compressor = new BlockCompressor()) {
                 BackupHeader header = BackupHeader.write(out, FileType.MIGRATION, CHUNK_BYTES,
@@ -117,6 +120,7 @@ final class MigrationWriter {
                 out.flush();
                 channel.force(true);
             }
+            MigrationSignature.append(partial, manifest, signingKeys);
             Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
             return new Migrations.Created(file, Files.size(file), manifest, plan);
         } finally {
@@ -175,7 +179,7 @@ final class MigrationWriter {
     }
 
     /** Entries straight into the file: one thread writes a migration, tables one after the other. */
-    private static final class FileSink implements EntrySink {
+    static final class FileSink implements EntrySink {
 
         final RecordWriter records;
         final List<Manifest.Entry> entries = new ArrayList<>();

@@ -3,7 +3,10 @@ package dev.pitstop.migration;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.ClusterKey;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,21 +27,23 @@ public final class Migrations {
      * Writes a migration file of the database {@code db}.
      *
      * @param rules      rules by table, overriding the defaults of the tables' roles ({@link RulesFile})
-     * @param pluginJars the jars of the plugins whose tables' declarations count
+     * @param pluginJars  the jars of the plugins whose tables' declarations count
+     * @param signingKeys the source cluster's key pair ({@link MigrationKeys#keyPair}), which signs the file
      * @throws InvalidMigrationException when the rules or a declaration are not valid; no file is written
      * @throws MigrationException        when it fails for another reason; no file is written
      */
-    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars) {
-        return create(db, file, rules, pluginJars, AppSchemas.ALL);
+    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
+                                 KeyPair signingKeys) {
+        return create(db, file, rules, pluginJars, signingKeys, AppSchemas.ALL);
     }
 
     /**
-     * {@link #create(DbSettings, Path, Map, Collection)} of the application schemas given, for a
-     * database shared with other applications.
+     * {@link #create(DbSettings, Path, Map, Collection, KeyPair)} of the application schemas given,
+     * for a database shared with other applications.
      */
     public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
-                                 AppSchemas appSchemas) {
-        return MigrationWriter.create(db, file, rules, pluginJars, appSchemas);
+                                 KeyPair signingKeys, AppSchemas appSchemas) {
+        return MigrationWriter.create(db, file, rules, pluginJars, signingKeys, appSchemas);
     }
 
     /**
@@ -48,7 +53,7 @@ public final class Migrations {
      * @throws MigrationRefusedException listing every reason; nothing was changed
      */
     public static Report check(DbSettings db, Path file, Options options) {
-        return new MigrationRun(db, MigrationFile.verify(file), options).check();
+        return new MigrationRun(db, MigrationFile.verify(file, options.acceptedKeys()), options).check();
     }
 
     /**
@@ -59,7 +64,7 @@ public final class Migrations {
      * @throws MigrationException        when it failed; nothing was changed, the message says where
      */
     public static Report apply(DbSettings db, Path file, Options options, String backup) {
-        return new MigrationRun(db, MigrationFile.verify(file), options).apply(backup);
+        return new MigrationRun(db, MigrationFile.verify(file, options.acceptedKeys()), options).apply(backup);
     }
 
     /** The migrations applied to the database {@code db}, newest first. */
@@ -72,31 +77,41 @@ public final class Migrations {
      * @param givenOnCommandLine  which of {@code values} came on a command line, where a secret must not
      * @param allowMissingPlugins whether to go on when the target lacks plugins of the source: their
      *                            tables are left out
+     * @param clusterKey          the target's key, which seals the secret values added; null when none is
+     *                            at hand, and then a migration that adds a secret is refused
+     * @param acceptedKeys        the public keys whose files the target accepts ({@link MigrationKeys#accepted});
+     *                            a file signed by any other is refused before any SQL runs
      * @param appSchemas          the schemas the migration covers; the others are left alone
      */
     public record Options(Map<String, String> values, Set<String> givenOnCommandLine, boolean allowMissingPlugins,
-                          AppSchemas appSchemas) {
+                          ClusterKey clusterKey, List<PublicKey> acceptedKeys, AppSchemas appSchemas) {
 
         public Options {
             values = Map.copyOf(values);
             givenOnCommandLine = Set.copyOf(givenOnCommandLine);
+            acceptedKeys = List.copyOf(acceptedKeys);
             Objects.requireNonNull(appSchemas, "appSchemas: use AppSchemas.ALL for the default");
         }
 
-        public static Options defaults() {
-            return new Options(Map.of(), Set.of(), false, AppSchemas.ALL);
+        /** Accepting files signed by one of {@code keys}, into the default application schemas; nothing else set. */
+        public static Options accepting(List<PublicKey> keys) {
+            return new Options(Map.of(), Set.of(), false, null, keys, AppSchemas.ALL);
         }
 
         public Options withValues(Map<String, String> supplied, Set<String> onCommandLine) {
-            return new Options(supplied, onCommandLine, allowMissingPlugins, appSchemas);
+            return new Options(supplied, onCommandLine, allowMissingPlugins, clusterKey, acceptedKeys, appSchemas);
         }
 
         public Options allowingMissingPlugins() {
-            return new Options(values, givenOnCommandLine, true, appSchemas);
+            return new Options(values, givenOnCommandLine, true, clusterKey, acceptedKeys, appSchemas);
+        }
+
+        public Options withClusterKey(ClusterKey key) {
+            return new Options(values, givenOnCommandLine, allowMissingPlugins, key, acceptedKeys, appSchemas);
         }
 
         public Options withAppSchemas(AppSchemas schemas) {
-            return new Options(values, givenOnCommandLine, allowMissingPlugins, schemas);
+            return new Options(values, givenOnCommandLine, allowMissingPlugins, clusterKey, acceptedKeys, schemas);
         }
     }
 

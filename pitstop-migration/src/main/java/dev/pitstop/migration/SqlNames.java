@@ -47,6 +47,38 @@ final class SqlNames {
         return names.dotted();
     }
 
+    /**
+     * {@code name}, a dotted name as {@code quote_ident} prints it, with every part in double quotes:
+     * what statements built from a migration file's names use, so that a name is only ever a name.
+     *
+     * @throws IllegalArgumentException when {@code name} is anything more than a name
+     */
+    static String quoted(String name) {
+        SqlNames names = new SqlNames(name, 0);
+        List<String> parts = names.dotted();
+        if (names.position != name.length()) {
+            throw new IllegalArgumentException("'" + name + "' is not a name: it goes on after '"
+                    + name.substring(0, names.position) + "'");
+        }
+        List<String> quoted = new ArrayList<>();
+        for (String part : parts) {
+            if (part.startsWith("\"")) {
+                quoted.add(part);
+            } else if (part.matches("[a-z_][a-z0-9_$]*")) {
+                quoted.add('"' + part + '"');
+            } else {
+                throw new IllegalArgumentException("'" + name + "' is not a name as PostgreSQL prints one: '" + part
+                        + "' would need quotes");
+            }
+        }
+        return String.join(".", quoted);
+    }
+
+    /** The name a single part stands for: {@code "Sku"} is {@code Sku}, {@code sku} is {@code sku}. */
+    static String unquoted(String part) {
+        return part.startsWith("\"") ? part.substring(1, part.length() - 1).replace("\"\"", "\"") : part;
+    }
+
     /** {@code parts} without the last, joined: the table of {@code app.items.id}. */
     static String withoutLast(List<String> parts) {
         return String.join(".", parts.subList(0, parts.size() - 1));

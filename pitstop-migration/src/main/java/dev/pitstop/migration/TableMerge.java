@@ -25,6 +25,8 @@ final class TableMerge {
 
     private final Connection c;
     private final MigrationPlan.PlannedTable table;
+    /** The table's name, quoted: names come from the file, and are put in statements only as names. */
+    private final String target;
     private final List<String> columns;
     private final List<String> key;
     private final String stage;
@@ -32,21 +34,24 @@ final class TableMerge {
     private TableMerge(Connection c, MigrationPlan.PlannedTable table, List<String> columns, List<String> key, String stage) {
         this.c = c;
         this.table = table;
-        this.columns = columns;
-        this.key = key;
+        this.target = SqlNames.quoted(table.name());
+        this.columns = columns.stream().map(SqlNames::quoted).toList();
+        this.key = key.stream().map(SqlNames::quoted).toList();
         this.stage = stage;
     }
 
     /**
      * Creates the staging table of {@code table}'s {@code columns}; {@code key} is the key rows are
      * matched by, empty when they cannot be.
+     *
+     * @throws IllegalArgumentException when a name is not a name
      */
     static TableMerge stage(Connection c, MigrationPlan.PlannedTable table, List<String> columns, List<String> key,
                             int number) throws SQLException {
-        String stage = "pg_temp.migration_stage_" + number;
-        execute(c, "CREATE TEMPORARY TABLE " + stage.substring("pg_temp.".length()) + " ON COMMIT DROP AS SELECT "
-                + String.join(", ", columns) + " FROM " + table.name() + " WITH NO DATA");
-        return new TableMerge(c, table, columns, key, stage);
+        TableMerge merge = new TableMerge(c, table, columns, key, "pg_temp.migration_stage_" + number);
+        execute(c, "CREATE TEMPORARY TABLE " + merge.stage.substring("pg_temp.".length()) + " ON COMMIT DROP AS SELECT "
+                + String.join(", ", merge.columns) + " FROM " + merge.target + " WITH NO DATA");
+        return merge;
     }
 
     /** Where the table's rows are loaded with COPY. */
@@ -59,19 +64,19 @@ final class TableMerge {
         long deleted = 0;
         long updated = 0;
         if (table.rule() == Rule.OVERWRITE) {
-            deleted = update(key.isEmpty() ? "DELETE FROM " + table.name()
-                    : "DELETE FROM " + table.name() + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage + " s WHERE "
+            deleted = update(key.isEmpty() ? "DELETE FROM " + target
+                    : "DELETE FROM " + target + " t WHERE NOT EXISTS (SELECT 1 FROM " + stage + " s WHERE "
                     + keyMatch() + ")");
         }
         List<String> others = columns.stream().filter(column -> !key.contains(column)).toList();
         if (!key.isEmpty() && table.rule() != Rule.INSERT_IGNORE && !others.isEmpty()) {
-            updated = update("UPDATE " + table.name() + " t SET " + others.stream().map(col -> col + " = s." + col)
+            updated = update("UPDATE " + target + " t SET " + others.stream().map(col -> col + " = s." + col)
                     .collect(Collectors.joining(", ")) + " FROM " + stage + " s WHERE " + keyMatch() + " AND "
                     + rowText("t") + " IS DISTINCT FROM " + rowText("s"));
         }
-        long inserted = update("INSERT INTO " + table.name() + " (" + String.join(", ", columns)
+        long inserted = update("INSERT INTO " + target + " (" + String.join(", ", columns)
                 + ") OVERRIDING SYSTEM VALUE SELECT " + qualified("s") + " FROM " + stage + " s"
-                + (key.isEmpty() ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + table.name() + " t WHERE " + keyMatch() + ")"));
+                + (key.isEmpty() ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target + " t WHERE " + keyMatch() + ")"));
         return new Migrations.TableOutcome(table.name(), table.rule(), null, inserted, updated, deleted);
     }
 
@@ -84,9 +89,9 @@ final class TableMerge {
      */
     String verify() throws SQLException {
         String sourceRows = "SELECT " + rowText("s") + " FROM " + stage + " s";
-        String targetRows = "SELECT " + rowText("t") + " FROM " + table.name() + " t";
+        String targetRows = "SELECT " + rowText("t") + " FROM " + target + " t";
         String missing = switch (table.rule()) {
-            case INSERT_IGNORE -> "SELECT count(*) FROM " + stage + " s WHERE NOT EXISTS (SELECT 1 FROM " + table.name()
+            case INSERT_IGNORE -> "SELECT count(*) FROM " + stage + " s WHERE NOT EXISTS (SELECT 1 FROM " + target
                     + " t WHERE " + keyMatch() + ")";
             default -> "SELECT count(*) FROM (" + sourceRows + " EXCEPT ALL " + targetRows + ") x";
         };
@@ -107,12 +112,11 @@ final class TableMerge {
      */
     void advanceSequences() throws SQLException {
         for (String column : columns) {
-            String sequence = queryString("SELECT pg_get_serial_sequence('" + table.name().replace("'", "''")
-                    + "', (SELECT attname FROM pg_attribute WHERE attrelid = '" + table.name().replace("'", "''")
-                    + "'::regclass AND quote_ident(attname) = '" + column.replace("'", "''") + "'))");
+            String sequence = queryString("SELECT pg_get_serial_sequence('" + target.replace("'", "''") + "', '"
+                    + SqlNames.unquoted(column).replace("'", "''") + "')");
             if (sequence != null) {
                 queryString("SELECT pg_catalog.setval('" + sequence.replace("'", "''") + "', m) FROM (SELECT max(" + column
-                        + ")::bigint AS m FROM " + table.name() + ") x, " + sequence + " q"
+                        + ")::bigint AS m FROM " + target + ") x, " + sequence + " q"
                         + " WHERE m > q.last_value OR (m = q.last_value AND NOT q.is_called)");
             }
         }

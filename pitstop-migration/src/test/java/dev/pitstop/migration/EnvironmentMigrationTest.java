@@ -3,6 +3,7 @@ package dev.pitstop.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.secret.ClusterKey;
 import dev.pitstop.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,10 +43,10 @@ class EnvironmentMigrationTest {
                 """);
         List<Path> jars = List.of(SampleApp.pluginJar(dir, "items", null, "items"),
                 SampleApp.pluginJar(dir, "comments", null, "comments"));
-        Path file = Migrations.create(source, dir.resolve("staging.migration"), RulesFile.none(), jars).file();
+        Path file = Migrations.create(source, dir.resolve("staging.migration"), RulesFile.none(), jars, SampleApp.SIGNING).file();
 
-        Migrations.Report preview = Migrations.check(target, file, Migrations.Options.defaults());
-        Migrations.Report applied = Migrations.apply(target, file, Migrations.Options.defaults(), "before.backup");
+        Migrations.Report preview = Migrations.check(target, file, SampleApp.options());
+        Migrations.Report applied = Migrations.apply(target, file, SampleApp.options(), "before.backup");
 
         assertThat(applied).isEqualTo(preview);
         assertThat(applied.statements()).containsExactly(
@@ -74,10 +75,10 @@ class EnvironmentMigrationTest {
         DbSettings source = SampleApp.create("1.1.0");
         TestDatabase.execute(source, "INSERT INTO app.settings VALUES ('items.page-size', '50')");
         DbSettings target = SampleApp.create("1.1.0");
-        Path file = Migrations.create(source, dir.resolve("m.migration"), RulesFile.none(), List.of()).file();
-        Migrations.apply(target, file, Migrations.Options.defaults(), null);
+        Path file = Migrations.create(source, dir.resolve("m.migration"), RulesFile.none(), List.of(), SampleApp.SIGNING).file();
+        Migrations.apply(target, file, SampleApp.options(), null);
 
-        Migrations.Report again = Migrations.check(target, file, Migrations.Options.defaults());
+        Migrations.Report again = Migrations.check(target, file, SampleApp.options());
 
         assertThat(again.statements()).isEmpty();
         assertThat(outcome(again, "app.settings")).isEqualTo(
@@ -85,23 +86,32 @@ class EnvironmentMigrationTest {
     }
 
     @Test
-    void missingVariablesAreSuppliedAndSecretsComeOnlyFromFiles() {
+    void missingVariablesAreSuppliedAndSecretsComeOnlyFromFiles() throws Exception {
         DbSettings source = SampleApp.create("1.1.0");
         TestDatabase.execute(source, "INSERT INTO app.environment VALUES ('SITE_URL', 'x', false), ('API_KEY', 'y', true)");
         DbSettings target = SampleApp.create("1.1.0");
-        Path file = Migrations.create(source, dir.resolve("m.migration"), RulesFile.none(), List.of()).file();
+        Path file = Migrations.create(source, dir.resolve("m.migration"), RulesFile.none(), List.of(), SampleApp.SIGNING).file();
         Map<String, String> values = Map.of("SITE_URL", "https://shop.example", "API_KEY", "production-key");
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.check(target, file,
-                        Migrations.Options.defaults().withValues(values, Set.of("API_KEY"))))
+                        SampleApp.options().withValues(values, Set.of("API_KEY"))))
                 .isInstanceOf(MigrationRefusedException.class)
                 .hasMessageContaining("API_KEY is a secret: give its value in a --set-file");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.apply(target, file,
+                        SampleApp.options().withValues(values, Set.of("SITE_URL")), null))
+                .isInstanceOf(MigrationRefusedException.class)
+                .hasMessageContaining("the secret API_KEY would be stored in clear");
+        ClusterKey key = ClusterKey.readOrCreate(dir.resolve("cluster.key"));
         Migrations.Report applied = Migrations.apply(target, file,
-                Migrations.Options.defaults().withValues(values, Set.of("SITE_URL")), null);
+                SampleApp.options().withValues(values, Set.of("SITE_URL")).withClusterKey(key), null);
 
         assertThat(applied.environmentAdded()).containsExactly("API_KEY", "SITE_URL");
         assertThat(TestDatabase.pairs(target, "SELECT name, secret FROM app.environment ORDER BY name"))
                 .containsExactly("API_KEY=t", "SITE_URL=f");
+        String sealed = TestDatabase.pairs(target, "SELECT value, secret FROM app.environment WHERE secret").get(0)
+                .replaceFirst("=t$", "");
+        assertThat(sealed).startsWith(ClusterKey.PREFIX).doesNotContain("production-key");
+        assertThat(key.open("API_KEY", sealed)).isEqualTo("production-key");
     }
 
     private static Migrations.TableOutcome outcome(Migrations.Report report, String table) {

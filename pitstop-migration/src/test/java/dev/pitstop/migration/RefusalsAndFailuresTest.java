@@ -56,7 +56,7 @@ class RefusalsAndFailuresTest {
         Fingerprint withTrigger = Fingerprint.of(target, null);
         Path file = create(Map.of("app.labels", Rule.OVERWRITE));
 
-        assertThatThrownBy(() -> Migrations.apply(target, file, Migrations.Options.defaults(), "before.backup"))
+        assertThatThrownBy(() -> Migrations.apply(target, file, SampleApp.options(), "before.backup"))
                 .isInstanceOf(MigrationException.class)
                 .hasMessageContainingAll("failed while app.settings: overwrite; nothing was changed", "injected failure",
                         "the backup taken before it is before.backup");
@@ -78,7 +78,7 @@ class RefusalsAndFailuresTest {
             bytes.write(b ^ 0xFF);
         }
 
-        assertRefused(file, Migrations.Options.defaults()).hasMessageContaining(file + " is damaged");
+        assertRefused(file, SampleApp.options()).hasMessageContaining(file + " is damaged");
     }
 
     @Test
@@ -87,7 +87,7 @@ class RefusalsAndFailuresTest {
                 + " VALUES ('upgrade', '1.2.0', 'node-1', now() + interval '1 second')");
         Path file = create(Map.of());
 
-        assertRefused(file, Migrations.Options.defaults()).hasMessageContaining(
+        assertRefused(file, SampleApp.options()).hasMessageContaining(
                 "it was made by release 1.2.0, newer than the target's 1.1.0: upgrade the target to 1.2.0 or later first");
     }
 
@@ -96,7 +96,7 @@ class RefusalsAndFailuresTest {
         TestDatabase.execute(source, "INSERT INTO app.environment VALUES ('SITE_URL', 'x', false), ('API_KEY', 'y', true)");
         Path file = create(Map.of());
 
-        assertRefused(file, Migrations.Options.defaults()).hasMessageContaining(
+        assertRefused(file, SampleApp.options()).hasMessageContaining(
                 "the target lacks environment variables or secrets the source has: API_KEY (secret), SITE_URL;"
                         + " give their values with --set NAME=VALUE or --set-file FILE");
     }
@@ -106,12 +106,12 @@ class RefusalsAndFailuresTest {
         TestDatabase.execute(source, "INSERT INTO app.plugins (id, version, enabled) VALUES ('tags', '2.0.0', true);"
                 + " CREATE TABLE app.tags (name text PRIMARY KEY)");
         Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of(),
-                List.of(SampleApp.pluginJar(Files.createDirectories(dir.resolve("jars")), "tags", "tags", null))).file();
+                List.of(SampleApp.pluginJar(Files.createDirectories(dir.resolve("jars")), "tags", "tags", null)), SampleApp.SIGNING).file();
 
-        assertRefused(file, Migrations.Options.defaults()).hasMessageContaining(
+        assertRefused(file, SampleApp.options()).hasMessageContaining(
                 "the target lacks plugins of the source: tags 2.0.0 (not installed); add or upgrade them first,"
                         + " or give --allow-missing-plugins to leave their tables out");
-        Migrations.Report report = Migrations.apply(target, file, Migrations.Options.defaults().allowingMissingPlugins(), null);
+        Migrations.Report report = Migrations.apply(target, file, SampleApp.options().allowingMissingPlugins(), null);
 
         assertThat(report.tables()).contains(new Migrations.TableOutcome("app.tags", Rule.OVERWRITE,
                 "left out: plugin tags is missing", 0, 0, 0));
@@ -124,7 +124,7 @@ class RefusalsAndFailuresTest {
         Fingerprint withLabels = Fingerprint.of(target, null);
         Path file = create(Map.of());
 
-        assertRefused(file, Migrations.Options.defaults(), withLabels).hasMessageContaining(
+        assertRefused(file, SampleApp.options(), withLabels).hasMessageContaining(
                 "column app.labels.title is \"title text\" in the migration and \"title integer\" on the target");
     }
 
@@ -152,7 +152,7 @@ class RefusalsAndFailuresTest {
         Backups.create(target, backup, BackupOptions.defaults());
         Path file = create(Map.of());
 
-        assertRefused(backup, Migrations.Options.defaults()).hasMessageContaining(
+        assertRefused(backup, SampleApp.options()).hasMessageContaining(
                 "is not a Pitstop migration: it does not start with the migration signature");
         assertThatThrownBy(() -> Backups.verify(file, dev.pitstop.backup.PasswordSource.NONE))
                 .hasMessageContaining("is not a Pitstop backup");
@@ -172,7 +172,7 @@ class RefusalsAndFailuresTest {
     }
 
     private Path create(Map<String, Rule> rules) {
-        return Migrations.create(source, dir.resolve("m.migration"), rules, List.of()).file();
+        return Migrations.create(source, dir.resolve("m.migration"), rules, List.of(), SampleApp.SIGNING).file();
     }
 
     private org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> assertRefused(

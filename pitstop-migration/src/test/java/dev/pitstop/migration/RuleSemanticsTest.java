@@ -33,9 +33,9 @@ class RuleSemanticsTest {
                 CREATE TABLE app.labels (code text PRIMARY KEY, title text NOT NULL, note jsonb);
                 INSERT INTO app.labels VALUES ('b', 'B old', null), ('c', 'C', null), ('d', 'D', null);
                 """);
-        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.labels", rule), List.of()).file();
+        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.labels", rule), List.of(), SampleApp.SIGNING).file();
 
-        Migrations.Report report = Migrations.apply(target, file, Migrations.Options.defaults(), null);
+        Migrations.Report report = Migrations.apply(target, file, SampleApp.options(), null);
 
         Migrations.TableOutcome labels = report.tables().stream().filter(t -> t.table().equals("app.labels"))
                 .findFirst().orElseThrow();
@@ -67,9 +67,9 @@ class RuleSemanticsTest {
         TestDatabase.execute(source, "CREATE TABLE app.labels (code text PRIMARY KEY, title text NOT NULL);"
                 + " INSERT INTO app.labels VALUES ('a', 'A')");
         DbSettings target = SampleApp.create("1.1.0");
-        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.labels", rule), List.of()).file();
+        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.labels", rule), List.of(), SampleApp.SIGNING).file();
 
-        Migrations.apply(target, file, Migrations.Options.defaults(), null);
+        Migrations.apply(target, file, SampleApp.options(), null);
 
         boolean created = TestDatabase.count(target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'app'"
                 + " AND tablename = 'labels'") == 1;
@@ -88,9 +88,9 @@ class RuleSemanticsTest {
         DbSettings target = SampleApp.create("1.1.0");
         TestDatabase.execute(target, "CREATE TABLE app.log_levels (logger text, level text);"
                 + " INSERT INTO app.log_levels VALUES ('web', 'debug')");
-        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.log_levels", rule), List.of()).file();
+        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.log_levels", rule), List.of(), SampleApp.SIGNING).file();
 
-        Migrations.apply(target, file, Migrations.Options.defaults(), null);
+        Migrations.apply(target, file, SampleApp.options(), null);
 
         assertThat(TestDatabase.pairs(target, "SELECT logger, level FROM app.log_levels ORDER BY 1"))
                 .containsExactly(rule == Rule.OVERWRITE ? new String[] {"root=info", "root=info"} : new String[] {"web=debug"});
@@ -104,9 +104,9 @@ class RuleSemanticsTest {
                 + " INSERT INTO app.menus (title) SELECT 'menu ' || n FROM generate_series(1, 5) n");
         DbSettings target = SampleApp.create("1.1.0");
         TestDatabase.execute(target, "CREATE TABLE app.menus (id bigserial PRIMARY KEY, title text)");
-        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.menus", rule), List.of()).file();
+        Path file = Migrations.create(source, dir.resolve("m.migration"), Map.of("app.menus", rule), List.of(), SampleApp.SIGNING).file();
 
-        Migrations.apply(target, file, Migrations.Options.defaults(), null);
+        Migrations.apply(target, file, SampleApp.options(), null);
         TestDatabase.execute(target, "INSERT INTO app.menus (title) VALUES ('new on the target')");
 
         assertThat(TestDatabase.count(target, "SELECT max(id) FROM app.menus")).isEqualTo(6);

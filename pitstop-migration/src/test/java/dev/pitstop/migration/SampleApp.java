@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.List;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -18,7 +22,23 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 final class SampleApp {
 
+    /** The key pair the tests' source clusters sign with; their targets accept it. */
+    static final KeyPair SIGNING = newKeyPair();
+
     private SampleApp() {
+    }
+
+    /** Options that accept files signed with {@link #SIGNING}, and nothing else set. */
+    static Migrations.Options options() {
+        return Migrations.Options.accepting(List.of(SIGNING.getPublic()));
+    }
+
+    private static KeyPair newKeyPair() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is part of every Java runtime since 15", e);
+        }
     }
 
     /** A new database at {@code release}, with plugins items 1.1.0 and comments 1.0.0 installed. */

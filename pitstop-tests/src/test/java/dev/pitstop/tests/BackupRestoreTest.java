@@ -101,8 +101,7 @@ class BackupRestoreTest {
     }
 
     private DbSettings db() throws IOException {
-        JsonNode db = Http.JSON.readTree(home.resolve("cluster.json").toFile()).get("db");
-        return new DbSettings(db.get("url").asText(), db.get("user").asText(), null);
+        return CliCluster.db(home);
     }
 
     private List<String> nodeStates() throws Exception {

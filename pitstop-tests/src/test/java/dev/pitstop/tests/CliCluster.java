@@ -70,8 +70,15 @@ final class CliCluster implements AutoCloseable {
     }
 
     DbSettings db() throws IOException {
+        return db(home);
+    }
+
+    /** The database of the cluster in {@code home}, as its cluster.json says, with the password of its file. */
+    static DbSettings db(Path home) throws IOException {
         JsonNode db = Http.JSON.readTree(Files.readString(home.resolve("cluster.json"))).get("db");
-        return new DbSettings(db.get("url").asText(), db.get("user").asText(), null);
+        JsonNode passwordFile = db.get("passwordFile");
+        String password = passwordFile == null ? null : Files.readString(Path.of(passwordFile.asText())).strip();
+        return new DbSettings(db.get("url").asText(), db.get("user").asText(), password);
     }
 
     Fingerprint fingerprint() throws IOException {

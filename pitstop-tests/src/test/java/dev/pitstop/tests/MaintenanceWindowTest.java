@@ -148,8 +148,7 @@ class MaintenanceWindowTest {
     }
 
     private DbSettings db() throws IOException {
-        JsonNode db = Http.JSON.readTree(home.resolve("cluster.json").toFile()).get("db");
-        return new DbSettings(db.get("url").asText(), db.get("user").asText(), null);
+        return CliCluster.db(home);
     }
 
     private JsonNode status() throws Exception {

@@ -48,9 +48,17 @@ class MigrationTest {
             Path file = dir.resolve("staging.migration");
 
             Cli.Result created = staging.run("migration", "create", "--rules", rules.toString(), "--output", file.toString());
-            assertThat(created.out()).contains("Migration written: " + file, "release 1.1.0");
+            assertThat(created.out()).contains("Migration written: " + file, "release 1.1.0", "signed by ed25519:");
 
             Fingerprint before = production.fingerprint();
+            Cli.Result untrusted = production.cli.run("migration", "check", file.toString());
+            assertThat(untrusted.exitCode()).as("%s", untrusted).isEqualTo(3);
+            assertThat(untrusted.err()).contains("which this cluster does not trust", "pitstop migration trust");
+            Path stagingKey = Files.writeString(dir.resolve("staging.pub"), staging.run("migration", "public-key").out());
+            String fingerprint = staging.run("migration", "keys").out().split(" ")[2];
+            assertThat(production.run("migration", "trust", stagingKey.toString()).out()).contains("Trusted " + fingerprint);
+            assertThat(production.run("migration", "keys").out()).contains("trusts: " + fingerprint);
+
             Cli.Result refused = production.cli.run("migration", "check", file.toString());
             assertThat(refused.exitCode()).as("%s", refused).isEqualTo(3);
             assertThat(refused.err()).contains("the target lacks environment variables or secrets the source has: SITE_URL;");
@@ -116,8 +124,7 @@ class MigrationTest {
         }
 
         DbSettings db() throws Exception {
-            JsonNode db = Http.JSON.readTree(Files.readString(home.resolve("cluster.json"))).get("db");
-            return new DbSettings(db.get("url").asText(), db.get("user").asText(), null);
+            return CliCluster.db(home);
         }
 
         Fingerprint fingerprint() throws Exception {

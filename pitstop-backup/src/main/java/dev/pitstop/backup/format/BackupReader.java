@@ -9,6 +9,7 @@ import dev.pitstop.backup.PasswordSource;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,18 @@ public final class BackupReader implements AutoCloseable {
 
     /** Opens {@code file}, of {@code type}, as {@link #open(Path, PasswordSource)} does a backup. */
     public static BackupReader open(Path file, FileType type, PasswordSource password) {
-        InputStream in = openFile(file, type);
+        return open(file, openFile(file, type), type, password);
+    }
+
+    /**
+     * Opens the first {@code length} bytes of {@code file}, of {@code type}: for a file that carries
+     * something after the format's end (a migration file, its signature).
+     */
+    public static BackupReader open(Path file, long length, FileType type, PasswordSource password) {
+        return open(file, new BufferedInputStream(new Prefix(openFile(file, type), length), 1 << 16), type, password);
+    }
+
+    private static BackupReader open(Path file, InputStream in, FileType type, PasswordSource password) {
         try {
             BackupHeader header = BackupHeader.read(in, type, file.toString());
             return new BackupReader(file, in, header, seal(file, header, password));
@@ -104,6 +116,37 @@ public final class BackupReader implements AutoCloseable {
             throw new BackupException(type.noun() + " file not found: " + file);
         } catch (IOException e) {
             throw new BackupException("cannot open " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The first bytes of a stream, as if it ended there. */
+    private static final class Prefix extends FilterInputStream {
+
+        private long left;
+
+        Prefix(InputStream in, long length) {
+            super(in);
+            this.left = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            left -= b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            left -= Math.max(n, 0);
+            return n;
         }
     }
 
