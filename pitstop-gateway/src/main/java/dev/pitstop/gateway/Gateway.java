@@ -1,6 +1,7 @@
 package dev.pitstop.gateway;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.http.JsonErrorHandler;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.Server;
@@ -56,6 +57,7 @@ public final class Gateway implements AutoCloseable {
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config));
         server.setHandler(new GracefulHandler(new MaintenanceHandler(cluster, new NodeProxy(rotation, config))));
+        server.setErrorHandler(new JsonErrorHandler("gateway"));
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {
             server.start();

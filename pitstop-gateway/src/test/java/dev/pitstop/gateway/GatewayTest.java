@@ -275,6 +275,26 @@ class GatewayTest {
         assertThat(a.served).hasValue(servedBefore + 1);
     }
 
+    @Test
+    void answersAMalformedRequestWithoutJavaText() throws Exception {
+        node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        String answer = raw("GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"error\":")
+                .doesNotContain("Exception", "org.eclipse", "<html");
+    }
+
+    /** Sends bytes no well-behaved client would, and reads the whole answer. */
+    private String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private TestNode node(String id) throws Exception {
         TestNode node = TestNode.start(id);
         started.add(node);

@@ -2,7 +2,6 @@ package dev.pitstop.node.http;
 
 import dev.pitstop.control.Requester;
 import dev.pitstop.control.Tokens;
-import dev.pitstop.node.plugin.PluginChangeException;
 import dev.pitstop.node.plugin.PluginManagement;
 import dev.pitstop.node.plugin.PluginStates;
 import java.io.IOException;
@@ -20,16 +19,12 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The admin API under {@code /admin/}, for operators and the CLI, behind the cluster's bearer
  * token. It answers in every cluster mode: maintenance is when it is needed most.
  */
 final class AdminHandler {
-
-    private static final Logger log = LoggerFactory.getLogger(AdminHandler.class);
 
     static final String ACTOR_HEADER = "X-Pitstop-Actor";
 
@@ -66,11 +61,9 @@ final class AdminHandler {
             } else {
                 Json.write(response, callback, 404, error("no admin endpoint " + method + " " + path));
             }
-        } catch (PluginChangeException e) {
-            Json.write(response, callback, status(e.reason()), error(e.getMessage()));
         } catch (RuntimeException e) {
-            log.error("Admin request {} {} failed", method, path, e);
-            Json.write(response, callback, 500, error(method + " " + path + " failed on node " + node.id() + ": " + e));
+            AdminErrors.Answer answer = AdminErrors.answer(e, method, path, node.id());
+            Json.write(response, callback, answer.status(), answer.body());
         }
     }
 
@@ -133,16 +126,6 @@ final class AdminHandler {
         String forwarded = request.getHeaders().get("X-Forwarded-For");
         return new Requester(request.getHeaders().get(ACTOR_HEADER),
                 forwarded != null ? forwarded : Request.getRemoteAddr(request));
-    }
-
-    private static int status(PluginChangeException.Reason reason) {
-        return switch (reason) {
-            case POLICY -> 403;
-            case CONFLICT -> 409;
-            case INVALID -> 422;
-            case NOT_FOUND -> 404;
-            case FAILED -> 500;
-        };
     }
 
     private static Map<String, String> error(String message) {

@@ -1,5 +1,6 @@
 package dev.pitstop.node.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.backup.BackupException;
@@ -20,6 +21,7 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.control.Requester;
 import dev.pitstop.db.DbSettings;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -64,27 +66,19 @@ final class BackupEndpoints {
         String name = parts.length > 1 ? parts[1] : null;
         String action = parts.length > 2 ? parts[2] : null;
         String route = method + " " + (name == null ? "" : "{name}") + (action == null ? "" : "/" + action);
-        try {
-            switch (route) {
-                case "GET " -> Json.write(response, callback, 200, catalog.list().stream().map(BackupEndpoints::info).toList());
-                case "POST " -> Json.write(response, callback, 201, create(request, requester));
-                case "POST {name}/verify" -> Json.write(response, callback, 200,
-                        summary(Backups.verify(catalog.resolve(name), password(request))));
-                case "POST {name}/restore" -> Json.write(response, callback, 200, restore(name, request, requester));
-                case "DELETE {name}" -> {
-                    catalog.delete(name);
-                    audit.record("backup delete", name, requester.actor(), requester.origin(), "succeeded", null);
-                    Json.write(response, callback, 200, Map.of("name", name, "deleted", true));
-                }
-                default -> Json.write(response, callback, 404, Map.of("error", "no admin endpoint " + method + " "
-                        + Request.getPathInContext(request)));
+        switch (route) {
+            case "GET " -> Json.write(response, callback, 200, catalog.list().stream().map(BackupEndpoints::info).toList());
+            case "POST " -> Json.write(response, callback, 201, create(request, requester));
+            case "POST {name}/verify" -> Json.write(response, callback, 200,
+                    summary(Backups.verify(catalog.resolve(name), password(request))));
+            case "POST {name}/restore" -> Json.write(response, callback, 200, restore(name, request, requester));
+            case "DELETE {name}" -> {
+                catalog.delete(name);
+                audit.record("backup delete", name, requester.actor(), requester.origin(), "succeeded", null);
+                Json.write(response, callback, 200, Map.of("name", name, "deleted", true));
             }
-        } catch (RestoreRefusedException e) {
-            Json.write(response, callback, 409, Map.of("error", e.getMessage()));
-        } catch (InvalidBackupException e) {
-            Json.write(response, callback, 422, Map.of("error", e.getMessage()));
-        } catch (BackupException e) {
-            Json.write(response, callback, 500, Map.of("error", e.getMessage()));
+            default -> Json.write(response, callback, 404, Map.of("error", "no admin endpoint " + method + " "
+                    + Request.getPathInContext(request)));
         }
     }
 
@@ -176,8 +170,13 @@ final class BackupEndpoints {
         try {
             String text = Content.Source.asString(request, StandardCharsets.UTF_8);
             return text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            // The parser's own text quotes the input and names Java types; where it stopped is enough.
+            throw new InvalidBackupException("the request body must be a JSON object, such as {\"password\": \"...\"};"
+                    + " it is not valid JSON at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr());
         } catch (IOException e) {
-            throw new InvalidBackupException("the request body must be a JSON object: " + e.getMessage());
+            throw new UncheckedIOException(e);
         }
     }
 

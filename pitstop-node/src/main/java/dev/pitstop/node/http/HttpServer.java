@@ -1,5 +1,6 @@
 package dev.pitstop.node.http;
 
+import dev.pitstop.http.JsonErrorHandler;
 import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -24,6 +25,7 @@ public final class HttpServer implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(handler));
+        server.setErrorHandler(new JsonErrorHandler("node"));
         server.setStopTimeout(drainTimeout.toMillis());
         server.setStopAtShutdown(false);
         server.start();
