@@ -4,6 +4,7 @@ import dev.pitstop.config.ConfigException;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.Operator;
+import dev.pitstop.control.TokenException;
 import dev.pitstop.procedure.OperationException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,7 +38,8 @@ public final class Pitstop {
             description = {"The operator's configuration (YAML; unknown keys are errors): policy.plugins (allowed | "
                     + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
                     + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
-                    + "ready-timeout-seconds (180); and the drivers: nodes (local | kubernetes) and traffic "
+                    + "ready-timeout-seconds (180); gateway.trust-forwarded-for (false: the gateway replaces a "
+                    + "client's X-Forwarded-For; true only behind a proxy of yours); and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
@@ -82,6 +84,10 @@ public final class Pitstop {
         if (e instanceof OperationException operation) {
             err.println("pitstop: " + operation.getMessage());
             return operation.kind().exitCode();
+        }
+        if (e instanceof TokenException token && token.reason() == TokenException.Reason.UNSAFE_FILE) {
+            err.println("pitstop: " + token.getMessage());
+            return OperationException.Kind.REFUSED.exitCode();
         }
         err.println("pitstop: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         return OperationException.Kind.FAILED.exitCode();

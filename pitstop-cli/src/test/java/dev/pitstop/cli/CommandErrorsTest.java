@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,32 @@ class CommandErrorsTest {
                     + "in use on 127.0.0.1; stop what uses it or choose another port; nothing was started");
         }
         assertThat(home.resolve("cluster.json")).doesNotExist();
+    }
+
+    @Test
+    void anEmptyTokenFileIsRefused() throws IOException {
+        Path token = Files.createFile(home.resolve("admin.token"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+
+        Outcome outcome = run("up", "--release", release().toString(), "--port", String.valueOf(freePort()));
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.line()).isEqualTo("pitstop: the token file " + token + " is empty; put the token in it,"
+                + " or delete it for pitstop up to make a new one");
+        assertThat(home.resolve("cluster.json")).doesNotExist();
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefusedWithTheFix() throws IOException {
+        Path token = Files.writeString(home.resolve("bypass.token"), "0123456789abcdef\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Outcome outcome = run("up", "--release", release().toString(), "--port", String.valueOf(freePort()));
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.line()).isEqualTo("pitstop: the token file " + token + " is rw-r--r--: its group or others"
+                + " can use it; make it readable by its owner only (chmod 600 " + token + "), and rotate the token if"
+                + " others may have read it");
     }
 
     @Test

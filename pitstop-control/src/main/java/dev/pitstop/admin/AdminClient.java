@@ -20,13 +20,11 @@ import java.util.zip.ZipFile;
 
 /**
  * The nodes' admin API, reached through the gateway (which passes {@code /admin/} even while the
- * status page is up). Every request carries the admin token and the operator's name, which the
- * nodes record in the audit log. The nodes enforce the policy; a refusal comes back as an
+ * status page is up). Every request carries a token, whose name the nodes record in the audit log. The nodes enforce the policy; a refusal comes back as an
  * {@link OperationException} of kind REFUSED with their message.
  */
 public final class AdminClient {
 
-    public static final String ACTOR_HEADER = "X-Pitstop-Actor";
     /** The plugin descriptor at the root of a plugin jar. */
     private static final String DESCRIPTOR = "plugin.properties";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,17 +34,12 @@ public final class AdminClient {
 
     private final String url;
     private final String token;
-    private final String actor;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
-    /**
-     * @param url   the admin API's base URL ({@code admin} in cluster.json)
-     * @param actor who asks ({@code user@host}), for the audit log
-     */
-    public AdminClient(String url, String token, String actor) {
+    /** @param url the admin API's base URL ({@code admin} in cluster.json) */
+    public AdminClient(String url, String token) {
         this.url = url;
         this.token = token;
-        this.actor = actor;
     }
 
     /** {@code [{"id", "version", "enabled", "installed", "bundled", "requires", "dependencies", "loaded"}]}. */
@@ -117,7 +110,6 @@ public final class AdminClient {
     private JsonNode send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Authorization", "Bearer " + token)
-                .header(ACTOR_HEADER, actor)
                 .timeout(REQUEST_TIMEOUT)
                 .method(method, body);
         if (contentType != null) {

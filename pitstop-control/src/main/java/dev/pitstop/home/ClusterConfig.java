@@ -33,11 +33,14 @@ import java.util.Set;
  * nginx: ...                 # the settings of the driver chosen, see NginxSettings, HaproxySettings,
  * haproxy: ...               # KubernetesSettings; a section of a driver that is not chosen is an error,
  * kubernetes: ...            # as it would be silently ignored
+ * gateway:
+ *   trust-forwarded-for: false # true only behind a proxy of your own that sets X-Forwarded-For: the
+ *                              # gateway then appends to it; else it replaces what a client sent
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes) {
+                            KubernetesSettings kubernetes, GatewaySettings gateway) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -51,6 +54,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
+        gateway = gateway == null ? new GatewaySettings(null) : gateway;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -134,6 +138,18 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
                 throw new IllegalArgumentException("config key '" + key + "' must be one of "
                         + String.join(", ", allowed.stream().sorted().toList()) + ", got '" + value + "'");
             }
+        }
+    }
+
+    /**
+     * @param trustForwardedFor whether the gateway trusts the {@code X-Forwarded-For} and
+     *                          {@code Forwarded} headers it receives (a proxy of the operator's in
+     *                          front of it sets them); default false: replaced by the connection's address
+     */
+    public record GatewaySettings(Boolean trustForwardedFor) {
+
+        public GatewaySettings {
+            trustForwardedFor = trustForwardedFor != null && trustForwardedFor;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pitstop.home;
 
+import dev.pitstop.control.ApiTokens;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ControlSchema;
 import dev.pitstop.control.Tokens;
@@ -9,7 +10,8 @@ import javax.sql.DataSource;
 
 /**
  * What {@code pitstop up} writes into the cluster before its nodes start, wherever they run: the
- * control schema, the hashes of the home's tokens (created if absent) and the policy of
+ * control schema, the hashes of the home's tokens (created if absent; the admin token recorded as
+ * the named token {@code admin}) and the policy of
  * {@code pitstop.yml}, which the nodes enforce.
  */
 public final class ControlSetup {
@@ -27,6 +29,7 @@ public final class ControlSetup {
             String adminTokenHash = Tokens.hash(Tokens.readOrCreate(home.adminTokenFile()));
             Cluster cluster = new Cluster(controlDb);
             cluster.setTokenHashes(adminTokenHash, Tokens.hash(Tokens.readOrCreate(home.bypassTokenFile())));
+            new ApiTokens(controlDb).putHomeAdmin(adminTokenHash);
             cluster.setPolicy(config.policy().pluginsFor(nodes), config.policy().upgradeOrDefault());
             return adminTokenHash;
         } catch (IOException e) {

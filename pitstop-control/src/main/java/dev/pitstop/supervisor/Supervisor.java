@@ -82,7 +82,8 @@ public final class Supervisor implements AutoCloseable {
                     () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
             String gatewayUrl = "http://" + Ports.HOST + ":" + settings.port();
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
-                    Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
+                    Gateway.start(GatewayConfig.defaults().withPort(settings.port())
+                            .withTrustForwardedFor(settings.config().gateway().trustForwardedFor()), pool, db)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), settings.nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);

@@ -120,6 +120,26 @@ class GatewayTest {
     }
 
     @Test
+    void replacesWhatAClientSaysOfItselfUnlessAProxyInFrontIsTrusted() throws Exception {
+        TestNode a = node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        send("GET", "/", null, "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9");
+
+        assertThat(a.lastHeaders.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(a.lastHeaders.get("Forwarded")).isEqualTo("for=\"127.0.0.1\";proto=http");
+
+        gateway.close();
+        gateway = Gateway.start(config(FREQUENT).withTrustForwardedFor(true), controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+        send("GET", "/", null, "X-Forwarded-For", "203.0.113.9");
+
+        assertThat(a.lastHeaders.get("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
+    }
+
+    @Test
     void killedNodeLeavesRotationWhileALoopOfGetsSeesNoError() throws Exception {
         node("a");
         TestNode b = node("b");
@@ -303,10 +323,12 @@ class GatewayTest {
     }
 
     private void startGateway(Duration healthInterval) {
-        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500),
-                Duration.ofSeconds(5));
-        gateway = Gateway.start(config, controlDb, db);
+        gateway = Gateway.start(config(healthInterval), controlDb, db);
         started.add(gateway);
+    }
+
+    private static GatewayConfig config(Duration healthInterval) {
+        return new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500), Duration.ofSeconds(5), false);
     }
 
     private void awaitRotation(String... ids) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.pitstop.node.http;
 import dev.pitstop.backup.BackupException;
 import dev.pitstop.backup.InvalidBackupException;
 import dev.pitstop.backup.RestoreRefusedException;
+import dev.pitstop.control.TokenException;
 import dev.pitstop.node.plugin.PluginChangeException;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,6 +30,16 @@ final class AdminErrors {
     static Answer answer(RuntimeException e, String method, String path, String nodeId) {
         if (e instanceof PluginChangeException change) {
             return new Answer(status(change.reason()), change.getMessage());
+        }
+        if (e instanceof Json.BadJson) {
+            return new Answer(400, e.getMessage());
+        }
+        if (e instanceof TokenException token) {
+            return new Answer(switch (token.reason()) {
+                case INVALID, UNSAFE_FILE -> 422;
+                case NOT_FOUND -> 404;
+                case CONFLICT -> 409;
+            }, token.getMessage());
         }
         if (e instanceof RestoreRefusedException) {
             return new Answer(409, e.getMessage());

@@ -1,6 +1,5 @@
 package dev.pitstop.node.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.backup.BackupException;
@@ -20,15 +19,11 @@ import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.Requester;
 import dev.pitstop.db.DbSettings;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -83,7 +78,7 @@ final class BackupEndpoints {
     }
 
     private Map<String, Object> create(Request request, Requester requester) {
-        JsonNode body = body(request);
+        JsonNode body = Json.body(request);
         BackupOptions options = BackupOptions.defaults().withRelease(node.version()).withPassword(password(body));
         if (!body.path("no-storage").asBoolean(false)) {
             options = options.withStorage(storage);
@@ -112,7 +107,7 @@ final class BackupEndpoints {
         }
         try {
             Manifest manifest = Backups.restore(db, file, RestoreOptions.forRelease(node.version())
-                    .withStorage(storage).withPassword(password(body(request))));
+                    .withStorage(storage).withPassword(password(Json.body(request))));
             audit.record("backup restore", name, requester.actor(), requester.origin(), "succeeded", null);
             return summary(manifest);
         } catch (BackupException e) {
@@ -166,22 +161,8 @@ final class BackupEndpoints {
         return map;
     }
 
-    private static JsonNode body(Request request) {
-        try {
-            String text = Content.Source.asString(request, StandardCharsets.UTF_8);
-            return text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
-        } catch (JsonProcessingException e) {
-            // The parser's own text quotes the input and names Java types; where it stopped is enough.
-            throw new InvalidBackupException("the request body must be a JSON object, such as {\"password\": \"...\"};"
-                    + " it is not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static PasswordSource password(Request request) {
-        return password(body(request));
+        return password(Json.body(request));
     }
 
     private static PasswordSource password(JsonNode body) {

@@ -47,7 +47,7 @@ public final class NodeHandler extends Handler.Abstract {
         this.node = node;
         this.routes = routes;
         this.admin = new AdminHandler(node, plugins, loadedHere, new BackupEndpoints(node, backing.db(),
-                backing.dataSource(), backing.storage(), backing.backupDir()));
+                backing.dataSource(), backing.storage(), backing.backupDir()), backing.dataSource());
     }
 
     /** Where the node's data lives, for the backup endpoints of the admin API. */
