@@ -19,8 +19,8 @@ import picocli.CommandLine.ParseResult;
         description = {"Runs an application as a cluster of identical nodes behind a gateway, sharing one "
                 + "PostgreSQL database, and makes its maintenance one command each."},
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MaintenanceCommand.class,
-                PluginCommand.class, UpgradeCommand.class, BackupCommand.class, MigrationCommand.class, HistoryCommand.class,
-                GatewayCommand.class, SuperviseCommand.class},
+                PluginCommand.class, TokenCommand.class, UpgradeCommand.class, BackupCommand.class,
+                MigrationCommand.class, HistoryCommand.class, GatewayCommand.class, SuperviseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",

@@ -74,6 +74,26 @@ public final class AdminClient {
                 HttpRequest.BodyPublishers.noBody(), null);
     }
 
+    /** {@code [{"name", "role", "createdAt", "rotatedAt"}]}: never a token's value. */
+    public JsonNode tokens() {
+        return send("GET", "/admin/tokens", HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    /** Creates a named token; the answer's {@code token} is its value, which nothing else keeps. */
+    public JsonNode createToken(String name, String role) {
+        String body = JSON.createObjectNode().put("name", name).put("role", role).toString();
+        return send("POST", "/admin/tokens", HttpRequest.BodyPublishers.ofString(body), "application/json");
+    }
+
+    /** Gives the token a new value (in the answer's {@code token}); the old one stops working at once. */
+    public JsonNode rotateToken(String name) {
+        return send("POST", "/admin/tokens/" + encode(name) + "/rotate", HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    public JsonNode revokeToken(String name) {
+        return send("DELETE", "/admin/tokens/" + encode(name), HttpRequest.BodyPublishers.noBody(), null);
+    }
+
     /**
      * The id in the jar's descriptor, which names the plugin an upgrade replaces. Only the id is
      * read here; the nodes check the whole jar.
