@@ -68,8 +68,11 @@ final class ClusterOptions {
         if (dbUrl == null && (dbUser != null || dbPasswordFile != null)) {
             throw OperationException.invalid("--db-user and --db-password-file go with --db-url");
         }
+        // --set wins over pitstop.yml, as it does for every key it names.
+        Map<String, String> forNodes = new LinkedHashMap<>(config.limits().nodeSettings());
+        forNodes.putAll(nodeSettings);
         return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
-                nodeSettings, readyTimeout(config), config);
+                forNodes, readyTimeout(config), config);
     }
 
     /** --ready-timeout, else pitstop.yml's. */

@@ -39,7 +39,8 @@ public final class Pitstop {
                     + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
                     + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
                     + "ready-timeout-seconds (180); gateway.trust-forwarded-for (false: the gateway replaces a "
-                    + "client's X-Forwarded-For; true only behind a proxy of yours); and the drivers: nodes (local | kubernetes) and traffic "
+                    + "client's X-Forwarded-For; true only behind a proxy of yours); limits.request-body-bytes (1 MiB) "
+                    + "and limits.plugin-jar-bytes (64 MiB), above which the nodes answer 413; and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;

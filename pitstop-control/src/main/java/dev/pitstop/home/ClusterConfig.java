@@ -36,11 +36,14 @@ import java.util.Set;
  * gateway:
  *   trust-forwarded-for: false # true only behind a proxy of your own that sets X-Forwarded-For: the
  *                              # gateway then appends to it; else it replaces what a client sent
+ * limits:                    # what a client may send to the local nodes (on Kubernetes: node config
+ *   request-body-bytes: 1048576 # PITSTOP_LIMITS_*); the largest body a plugin route reads (413 above)
+ *   plugin-jar-bytes: 67108864  # the largest plugin jar the admin API accepts (413 above, nothing written)
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes, GatewaySettings gateway) {
+                            KubernetesSettings kubernetes, GatewaySettings gateway, LimitsSettings limits) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -55,6 +58,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
         gateway = gateway == null ? new GatewaySettings(null) : gateway;
+        limits = limits == null ? new LimitsSettings(null, null) : limits;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -150,6 +154,25 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
         public GatewaySettings {
             trustForwardedFor = trustForwardedFor != null && trustForwardedFor;
+        }
+    }
+
+    /**
+     * The nodes' limits on what clients send; null keeps the node's default (1 MiB, 64 MiB). The
+     * node checks the values, as for {@code --set}.
+     */
+    public record LimitsSettings(Long requestBodyBytes, Long pluginJarBytes) {
+
+        /** As node configuration keys, for the local nodes. */
+        public Map<String, String> nodeSettings() {
+            Map<String, String> settings = new java.util.LinkedHashMap<>();
+            if (requestBodyBytes != null) {
+                settings.put("limits.request-body-bytes", requestBodyBytes.toString());
+            }
+            if (pluginJarBytes != null) {
+                settings.put("limits.plugin-jar-bytes", pluginJarBytes.toString());
+            }
+            return settings;
         }
     }
 

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * from a YAML file, {@code PITSTOP_*} environment variables and {@code --set key=value} flags.
  */
 public record NodeConfig(Db db, Http http, Identity node, String release, String storage, Backup backup,
-                         Integer shutdownTimeoutSeconds, Integer heartbeatSeconds, Boolean exitWithParent) {
+                         Integer shutdownTimeoutSeconds, Integer heartbeatSeconds, Boolean exitWithParent,
+                         Limits limits) {
 
     public NodeConfig {
         if (db == null || db.url() == null) {
@@ -34,6 +35,7 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         shutdownTimeoutSeconds = positive("shutdown-timeout-seconds", shutdownTimeoutSeconds, 30);
         heartbeatSeconds = positive("heartbeat-seconds", heartbeatSeconds, 1);
         exitWithParent = exitWithParent != null && exitWithParent;
+        limits = limits == null ? new Limits(null, null) : limits;
     }
 
     /** The database settings, with the password read from its file. */
@@ -98,6 +100,34 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
     }
 
     public record Identity(String id, String url) {
+    }
+
+    /**
+     * What a client may send. A body over a limit is refused with 413 before it is read whole,
+     * so a client cannot make a node hold or write more than this.
+     *
+     * @param requestBodyBytes the largest request body a plugin route reads; default 1 MiB
+     * @param pluginJarBytes   the largest plugin jar the admin API accepts; default 64 MiB
+     */
+    public record Limits(Long requestBodyBytes, Long pluginJarBytes) {
+
+        public static final long DEFAULT_REQUEST_BODY_BYTES = 1L << 20;
+        public static final long DEFAULT_PLUGIN_JAR_BYTES = 64L << 20;
+
+        public Limits {
+            requestBodyBytes = positive("limits.request-body-bytes", requestBodyBytes, DEFAULT_REQUEST_BODY_BYTES);
+            pluginJarBytes = positive("limits.plugin-jar-bytes", pluginJarBytes, DEFAULT_PLUGIN_JAR_BYTES);
+        }
+
+        private static long positive(String key, Long value, long fallback) {
+            if (value == null) {
+                return fallback;
+            }
+            if (value <= 0) {
+                throw new ConfigException("config key '" + key + "' must be a positive number of bytes, got " + value);
+            }
+            return value;
+        }
     }
 
     /**

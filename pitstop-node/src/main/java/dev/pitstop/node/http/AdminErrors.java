@@ -62,6 +62,7 @@ final class AdminErrors {
             case CONFLICT -> 409;
             case INVALID -> 422;
             case NOT_FOUND -> 404;
+            case TOO_LARGE -> 413;
             case FAILED -> 500;
         };
     }

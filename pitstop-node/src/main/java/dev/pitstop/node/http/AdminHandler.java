@@ -37,9 +37,11 @@ final class AdminHandler {
     private final BackupEndpoints backups;
     private final ApiTokens apiTokens;
     private final TokenEndpoints tokenEndpoints;
+    private final long maxJarBytes;
 
     AdminHandler(NodeView node, Supplier<PluginManagement> plugins, Predicate<String> loadedHere, BackupEndpoints backups,
-                 DataSource dataSource) {
+                 DataSource dataSource, long maxJarBytes) {
+        this.maxJarBytes = maxJarBytes;
         this.node = node;
         this.plugins = plugins;
         this.loadedHere = loadedHere;
@@ -93,13 +95,13 @@ final class AdminHandler {
         String route = method + " " + (id == null ? "" : "{id}") + (action == null ? "" : "/" + action);
         switch (route) {
             case "GET " -> Json.write(response, callback, 200, plugins.list(loadedHere));
-            case "POST " -> withUpload(plugins, request, upload ->
+            case "POST " -> withUpload(plugins, request, "plugin add", requester, upload ->
                     Json.write(response, callback, 201, plugins.view(plugins.add(upload, requester), loadedHere)));
             case "POST {id}/enable" ->
                     Json.write(response, callback, 200, plugins.view(plugins.enable(id, requester), loadedHere));
             case "POST {id}/disable" ->
                     Json.write(response, callback, 200, plugins.view(plugins.disable(id, requester), loadedHere));
-            case "PUT {id}" -> withUpload(plugins, request, upload ->
+            case "PUT {id}" -> withUpload(plugins, request, "plugin upgrade", requester, upload ->
                     Json.write(response, callback, 200, plugins.view(plugins.upgrade(id, upload, requester), loadedHere)));
             case "DELETE {id}" -> {
                 boolean dropData = "true".equals(Request.extractQueryParameters(request).getValue("drop-data"));
@@ -111,11 +113,15 @@ final class AdminHandler {
         }
     }
 
-    /** Runs {@code work} with the request body saved to a file; the file is gone afterwards unless stored. */
-    private static void withUpload(PluginManagement plugins, Request request, Consumer<Path> work) {
+    /**
+     * Runs {@code work} with the request body saved to a file; the file is gone afterwards unless
+     * stored. The policy and the size are checked first: a refused upload is never written.
+     */
+    private void withUpload(PluginManagement plugins, Request request, String operation, Requester requester,
+                            Consumer<Path> work) {
         Path upload;
         try (InputStream body = Content.Source.asInputStream(request)) {
-            upload = plugins.receive(body);
+            upload = plugins.receive(operation, requester, request.getLength(), body, maxJarBytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -51,6 +52,30 @@ final class Json {
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads the whole body, up to {@code max} bytes.
+     *
+     * @throws TooLarge as soon as the body passes {@code max}: the rest is never read
+     */
+    static byte[] readAtMost(Request request, long max) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] body = in.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
+            if (in.read() != -1) {
+                throw new TooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A request body over its limit. */
+    static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super("request body over its limit");
         }
     }
 
