@@ -7,7 +7,12 @@ import dev.pitstop.procedure.Operator;
 import dev.pitstop.control.TokenException;
 import dev.pitstop.procedure.OperationException;
 import java.io.PrintWriter;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import dev.pitstop.http.TlsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +49,21 @@ public final class Pitstop {
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
+
+    @Option(names = "--cacert", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = {"The PEM certificate(s) of the CA that signed the cluster's HTTPS certificate: the CLI "
+                    + "trusts these and no other when it calls the admin API over HTTPS.",
+                    "Default: HOME/tls/ca.pem if it exists (made by up --tls self-signed), else the Java runtime's CAs"})
+    private Path cacert;
+
+    /** The TLS trust of the CLI's calls to the cluster: --cacert, else the home's own CA, else the runtime's. */
+    SSLContext tlsTrust() {
+        if (cacert != null) {
+            return Pem.trusting(cacert);
+        }
+        Path homeCa = DevCertificate.in(home().tlsDir()).ca();
+        return Files.exists(homeCa) ? Pem.trusting(homeCa) : null;
+    }
 
     Home home() {
         return Home.resolve(home, System.getenv());
@@ -85,6 +105,10 @@ public final class Pitstop {
         if (e instanceof OperationException operation) {
             err.println("pitstop: " + operation.getMessage());
             return operation.kind().exitCode();
+        }
+        if (e instanceof TlsException) {
+            err.println("pitstop: " + e.getMessage());
+            return OperationException.Kind.INVALID.exitCode();
         }
         if (e instanceof TokenException token && token.reason() == TokenException.Reason.UNSAFE_FILE) {
             err.println("pitstop: " + token.getMessage());

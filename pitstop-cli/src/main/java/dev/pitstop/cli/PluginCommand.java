@@ -42,7 +42,7 @@ final class PluginCommand {
     /** The admin API of the cluster in the home, with the home's admin token. */
     AdminClient admin() {
         RunningCluster cluster = RunningCluster.open(pitstop);
-        return new AdminClient(cluster.admin(), cluster.adminToken());
+        return new AdminClient(cluster.admin(), cluster.adminToken(), pitstop.tlsTrust());
     }
 
     /** Checks the jar file first: a usage error is reported before anything else is tried. */

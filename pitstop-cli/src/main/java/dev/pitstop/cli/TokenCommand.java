@@ -42,7 +42,7 @@ final class TokenCommand {
 
     private AdminClient admin() {
         RunningCluster cluster = RunningCluster.open(pitstop);
-        return new AdminClient(cluster.admin(), cluster.adminToken());
+        return new AdminClient(cluster.admin(), cluster.adminToken(), pitstop.tlsTrust());
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.net.ssl.SSLContext;
 
 /**
  * The nodes' admin API, reached through the gateway (which passes {@code /admin/} even while the
@@ -34,12 +35,17 @@ public final class AdminClient {
 
     private final String url;
     private final String token;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient client;
 
-    /** @param url the admin API's base URL ({@code admin} in cluster.json) */
-    public AdminClient(String url, String token) {
+    /**
+     * @param url   the admin API's base URL ({@code admin} in cluster.json)
+     * @param trust the certificates an HTTPS admin API must be signed by; null for the runtime's CAs
+     */
+    public AdminClient(String url, String token, SSLContext trust) {
         this.url = url;
         this.token = token;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        this.client = (trust == null ? builder : builder.sslContext(trust)).build();
     }
 
     /** {@code [{"id", "version", "enabled", "installed", "bundled", "requires", "dependencies", "loaded"}]}. */

@@ -3,6 +3,7 @@ package dev.pitstop.home;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
+import dev.pitstop.http.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +40,16 @@ import java.util.Set;
  * limits:                    # what a client may send to the local nodes (on Kubernetes: node config
  *   request-body-bytes: 1048576 # PITSTOP_LIMITS_*); the largest body a plugin route reads (413 above)
  *   plugin-jar-bytes: 67108864  # the largest plugin jar the admin API accepts (413 above, nothing written)
+ * tls:                       # HTTPS on the gateway's port; default: plain HTTP (up --tls self-signed makes
+ *   certificate: cert.pem    # a development certificate instead); PEM chain and unencrypted PEM key,
+ *   key: key.pem             # relative to the home
+ *   http: refuse             # a plain HTTP request on that port: refuse (403) | redirect (308 to https)
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
-                            KubernetesSettings kubernetes, GatewaySettings gateway, LimitsSettings limits) {
+                            KubernetesSettings kubernetes, GatewaySettings gateway, LimitsSettings limits,
+                            TlsConfig tls) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -59,6 +65,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
         policy = policy == null ? new PolicyConfig(null, null) : policy;
         gateway = gateway == null ? new GatewaySettings(null) : gateway;
         limits = limits == null ? new LimitsSettings(null, null) : limits;
+        tls = tls == null ? new TlsConfig(null, null, null) : tls;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -154,6 +161,28 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
         public GatewaySettings {
             trustForwardedFor = trustForwardedFor != null && trustForwardedFor;
+        }
+    }
+
+    /** The gateway's HTTPS settings, or null for plain HTTP. */
+    public TlsSettings tlsSettings() {
+        return tls.certificate() == null ? null : new TlsSettings(Path.of(tls.certificate()), Path.of(tls.key()),
+                TlsSettings.PlainHttp.of(tls.http()));
+    }
+
+    /**
+     * @param certificate the PEM certificate chain; with {@code key}, or neither
+     * @param key         the unencrypted PEM private key
+     * @param http        {@code refuse} (default) or {@code redirect}: what a plain HTTP request gets
+     */
+    public record TlsConfig(String certificate, String key, String http) {
+
+        public TlsConfig {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("config keys 'tls.certificate' and 'tls.key' go together: set both"
+                        + " (PEM files) for HTTPS, or neither");
+            }
+            TlsSettings.PlainHttp.of(http);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pitstop.supervisor;
 
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.http.TlsSettings;
 import dev.pitstop.home.Home;
 import dev.pitstop.release.Release;
 import java.nio.file.Path;
@@ -16,10 +17,11 @@ import java.util.Map;
  * @param nodeSettings   extra node configuration ({@code key=value}), given to every node
  * @param readyTimeout   how long each node may take to become ready
  * @param config         the operator's configuration; the supervisor writes its policy into the control schema
+ * @param tls            the gateway's HTTPS, or null for plain HTTP
  */
 public record SupervisorSettings(Home home, Release release, int nodes, int port, DbSettings externalDb,
                                  Path dbPasswordFile, Map<String, String> nodeSettings, Duration readyTimeout,
-                                 ClusterConfig config) {
+                                 ClusterConfig config, TlsSettings tls) {
 
     public SupervisorSettings {
         if (nodes < 1) {

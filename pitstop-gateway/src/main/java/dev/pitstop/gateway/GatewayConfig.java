@@ -1,5 +1,6 @@
 package dev.pitstop.gateway;
 
+import dev.pitstop.http.TlsSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,9 +17,10 @@ import java.util.Objects;
  *                       is: then the gateway appends to its {@code X-Forwarded-For} and {@code Forwarded};
  *                       else it replaces them with the connection's address, so a client cannot
  *                       name another in the nodes' logs and audit log
+ * @param tls            HTTPS from PEM files, or null for plain HTTP
  */
 public record GatewayConfig(String host, int port, Duration healthInterval, Duration nodeTimeout,
-                            Duration stopTimeout, boolean trustForwardedFor) {
+                            Duration stopTimeout, boolean trustForwardedFor, TlsSettings tls) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -38,15 +40,19 @@ public record GatewayConfig(String host, int port, Duration healthInterval, Dura
      */
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, Duration.ofMillis(500), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), false);
+                Duration.ofSeconds(10), false, null);
     }
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor);
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls);
+    }
+
+    public GatewayConfig withTls(TlsSettings tls) {
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls);
     }
 
     public GatewayConfig withTrustForwardedFor(boolean trust) {
-        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trust);
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trust, tls);
     }
 
     private static void requirePositive(String name, Duration value) {

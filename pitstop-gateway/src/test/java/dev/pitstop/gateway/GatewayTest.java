@@ -12,6 +12,9 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import dev.pitstop.http.TlsSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -307,6 +310,28 @@ class GatewayTest {
                 .doesNotContain("Exception", "org.eclipse", "<html");
     }
 
+    @Test
+    void overHttpsAPlainRequestIsRedirectedWhenConfigured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tls)
+            throws Exception {
+        node("a");
+        DevCertificate.Bundle certificate = DevCertificate.ensure(tls);
+        gateway = Gateway.start(config(FREQUENT).withTls(certificate.settings(TlsSettings.PlainHttp.REDIRECT)),
+                controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/items?x=1")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> secure = HttpClient.newBuilder().sslContext(Pem.trusting(certificate.ca())).build()
+                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gateway.port() + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(plain.statusCode()).isEqualTo(308);
+        assertThat(plain.headers().firstValue("Location")).hasValue("https://127.0.0.1:" + gateway.port() + "/items?x=1");
+        assertThat(secure.statusCode()).isEqualTo(200);
+        assertThat(secure.body()).isEqualTo("a");
+    }
+
     /** Sends bytes no well-behaved client would, and reads the whole answer. */
     private String raw(String request) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
@@ -328,7 +353,7 @@ class GatewayTest {
     }
 
     private static GatewayConfig config(Duration healthInterval) {
-        return new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500), Duration.ofSeconds(5), false);
+        return new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500), Duration.ofSeconds(5), false, null);
     }
 
     private void awaitRotation(String... ids) throws InterruptedException {

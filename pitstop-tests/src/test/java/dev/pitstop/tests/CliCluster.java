@@ -25,12 +25,21 @@ final class CliCluster implements AutoCloseable {
     }
 
     static CliCluster up(Path home, int nodes, String release) throws Exception {
+        return up(home, nodes, release, "http");
+    }
+
+    /** With {@code https}, started with {@code --tls self-signed}. */
+    static CliCluster up(Path home, int nodes, String release, String scheme) throws Exception {
         Cli cli = new Cli(home);
         int port = NodeProcess.freePort();
-        Cli.Result up = cli.run("up", "--detach", "--nodes", String.valueOf(nodes), "--port", String.valueOf(port),
-                "--release", Demo.release(release).toString());
+        List<String> args = new ArrayList<>(List.of("up", "--detach", "--nodes", String.valueOf(nodes),
+                "--port", String.valueOf(port), "--release", Demo.release(release).toString()));
+        if (scheme.equals("https")) {
+            args.addAll(List.of("--tls", "self-signed"));
+        }
+        Cli.Result up = cli.run(args.toArray(String[]::new));
         assertThat(up.exitCode()).as("%s", up).isZero();
-        return new CliCluster(home, cli, "http://127.0.0.1:" + port);
+        return new CliCluster(home, cli, scheme + "://127.0.0.1:" + port);
     }
 
     Path home() {
