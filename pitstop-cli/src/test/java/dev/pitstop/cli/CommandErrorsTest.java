@@ -160,12 +160,12 @@ class CommandErrorsTest {
 
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.line()).isEqualTo("pitstop: unknown config key 'policy.plugin' in " + home.resolve("pitstop.yml")
-                + "; known keys: checks, haproxy.backend, haproxy.map-file, haproxy.server-prefix, haproxy.socket, "
+                + "; known keys: checks, gateway.trust-forwarded-for, haproxy.backend, haproxy.map-file, haproxy.server-prefix, haproxy.socket, "
                 + "kubernetes.container, kubernetes.database.password-file, kubernetes.database.url, "
                 + "kubernetes.database.user, kubernetes.deployment, kubernetes.image, kubernetes.namespace, "
                 + "kubernetes.releases, kubernetes.service, kubernetes.status-page, kubernetes.url, "
-                + "nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
-                + "policy.upgrade, ready-timeout-seconds, traffic");
+                + "limits.plugin-jar-bytes, limits.request-body-bytes, nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
+                + "policy.upgrade, ready-timeout-seconds, tls.certificate, tls.http, tls.key, traffic");
     }
 
     @Test

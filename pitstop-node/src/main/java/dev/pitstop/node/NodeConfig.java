@@ -81,6 +81,10 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
     }
 
     private static int positive(String key, Integer value, int fallback) {
+        return (int) positive(key, value == null ? null : value.longValue(), (long) fallback);
+    }
+
+    private static long positive(String key, Long value, long fallback) {
         if (value == null) {
             return fallback;
         }
@@ -147,16 +151,6 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         public Limits {
             requestBodyBytes = positive("limits.request-body-bytes", requestBodyBytes, DEFAULT_REQUEST_BODY_BYTES);
             pluginJarBytes = positive("limits.plugin-jar-bytes", pluginJarBytes, DEFAULT_PLUGIN_JAR_BYTES);
-        }
-
-        private static long positive(String key, Long value, long fallback) {
-            if (value == null) {
-                return fallback;
-            }
-            if (value <= 0) {
-                throw new ConfigException("config key '" + key + "' must be a positive number of bytes, got " + value);
-            }
-            return value;
         }
     }
 

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pitstop.control.AuditLog;
 import dev.pitstop.control.Cluster;
-import dev.pitstop.control.Tokens;
-import dev.pitstop.db.Database;
-import dev.pitstop.db.DbSettings;
-import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,27 +22,23 @@ import org.junit.jupiter.api.Test;
 /** What a client may send a node: bodies and uploads over the limits are refused, and nothing of them kept. */
 class LimitsTest {
 
-    private static final String TOKEN = "admin-token-for-tests";
     private static final long BIG = 200L * 1024 * 1024;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
-    private DbSettings db;
+    private AdminNode admin;
     private NodeProcess node;
     private HikariDataSource pool;
 
     @BeforeEach
     void start() {
-        db = TestDatabase.create();
-        node = NodeProcess.start(Demo.release("1.0.0"), db, "node-1", "limits.plugin-jar-bytes=1024");
-        node.awaitReady();
-        pool = Database.pool(db, "test", 2);
-        new Cluster(pool).setTokenHashes(Tokens.hash(TOKEN), null);
+        admin = AdminNode.start("limits.plugin-jar-bytes=1024");
+        node = admin.node;
+        pool = admin.pool;
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        node.close();
-        pool.close();
+        admin.close();
     }
 
     @Test
@@ -101,13 +93,13 @@ class LimitsTest {
 
     private HttpRequest.Builder admin() {
         return HttpRequest.newBuilder(URI.create(node.url() + "/admin/plugins"))
-                .header("Authorization", "Bearer " + TOKEN)
+                .header("Authorization", "Bearer " + AdminNode.TOKEN)
                 .header("Content-Type", "application/java-archive");
     }
 
     /** Every file in the shared plugin directory, uploads in progress included. */
     private java.util.List<Path> uploads() throws IOException {
-        Path dir = NodeProcess.storage(db).resolve("plugins");
+        Path dir = NodeProcess.storage(admin.db).resolve("plugins");
         if (!Files.exists(dir)) {
             return java.util.List.of();
         }

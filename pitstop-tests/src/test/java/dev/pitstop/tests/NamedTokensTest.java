@@ -3,17 +3,7 @@ package dev.pitstop.tests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.pitstop.control.AuditLog;
-import dev.pitstop.control.Cluster;
-import dev.pitstop.control.Tokens;
-import dev.pitstop.db.Database;
-import dev.pitstop.db.DbSettings;
-import dev.pitstop.testing.TestDatabase;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -23,25 +13,18 @@ import org.junit.jupiter.api.Test;
 /** Named tokens through a node's admin API: who may do what, and what the audit log says of it. */
 class NamedTokensTest {
 
-    private static final String HOME_ADMIN = "home-admin-token-for-tests";
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final String HOME_ADMIN = AdminNode.TOKEN;
 
-    private NodeProcess node;
-    private HikariDataSource pool;
+    private AdminNode admin;
 
     @BeforeEach
     void start() {
-        DbSettings db = TestDatabase.create();
-        node = NodeProcess.start(Demo.release("1.0.0"), db, "node-1");
-        node.awaitReady();
-        pool = Database.pool(db, "test", 2);
-        new Cluster(pool).setTokenHashes(Tokens.hash(HOME_ADMIN), null);
+        admin = AdminNode.start();
     }
 
     @AfterEach
     void stop() throws InterruptedException {
-        node.close();
-        pool.close();
+        admin.close();
     }
 
     @Test
@@ -52,10 +35,10 @@ class NamedTokensTest {
                 "X-Pitstop-Actor", "someone-else@elsewhere", "X-Forwarded-For", "203.0.113.9");
 
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        AuditLog.Entry entry = new AuditLog(pool).latest(1).get(0);
+        AuditLog.Entry entry = new AuditLog(admin.pool).latest(1).get(0);
         assertThat(entry.operation()).isEqualTo("backup create");
         assertThat(entry.actor()).isEqualTo("ci");
-        AuditLog.Entry creation = new AuditLog(pool).latest(2).get(1);
+        AuditLog.Entry creation = new AuditLog(admin.pool).latest(2).get(1);
         assertThat(creation.operation()).isEqualTo("token create");
         assertThat(creation.actor()).isEqualTo("admin");
         assertThat(creation.target()).isEqualTo("ci");
@@ -108,20 +91,8 @@ class NamedTokensTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String token, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.url() + path))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        try {
-            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("Content-Type", "application/json"),
+                java.util.Arrays.stream(headers)).toArray(String[]::new);
+        return admin.send(method, path, HttpRequest.BodyPublishers.ofString(body), token, all);
     }
 }
