@@ -84,6 +84,12 @@ final class Restorer {
             } catch (InvalidBackupException e) {
                 throw refused(file, e.getMessage(), e);
             }
+            if (options.storage() != null && label.storage()) {
+                String shortfall = storageShortfall(options.storage(), manifest);
+                if (shortfall != null) {
+                    throw refused(file, shortfall, null);
+                }
+            }
             try (Connection c = Database.connect(db, APPLICATION_NAME)) {
                 String incompatibility = ServerSettings.incompatibility(manifest.server(), ServerSettings.read(c));
                 if (incompatibility != null) {
@@ -105,6 +111,16 @@ final class Restorer {
             if (secret != null) {
                 Arrays.fill(secret, '\0');
             }
+        }
+    }
+
+    /** The storage files are written beside the storage directory before they replace it. */
+    private static String storageShortfall(Path storage, Manifest manifest) {
+        try {
+            return DiskSpace.shortfall(DiskSpace.free(storage), DiskSpace.storageBytes(manifest), storage,
+                    "the backup's storage files");
+        } catch (IOException e) {
+            throw new BackupException("cannot tell the free disk of " + storage + ": " + e.getMessage(), e);
         }
     }
 
