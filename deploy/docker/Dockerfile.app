@@ -14,7 +14,13 @@ FROM eclipse-temurin:17-jre
 COPY . /opt/app/
 
 # Storage and backups are volumes mounted at these paths (node.yml's storage and backup.dir).
-RUN mkdir -p /var/lib/pitstop/storage /var/lib/pitstop/backups
+# The node runs as an unprivileged user of its own (uid 10001, as app.yaml's securityContext says);
+# the release stays owned by root, so the node cannot change its own code.
+RUN groupadd --system --gid 10001 pitstop \
+    && useradd --system --uid 10001 --gid pitstop --no-create-home --shell /usr/sbin/nologin pitstop \
+    && mkdir -p /var/lib/pitstop/storage /var/lib/pitstop/backups \
+    && chown -R pitstop:pitstop /var/lib/pitstop
+USER 10001:10001
 
 EXPOSE 8080
 

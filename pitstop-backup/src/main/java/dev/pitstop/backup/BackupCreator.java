@@ -87,10 +87,34 @@ final class BackupCreator {
         return new BackupCreator(db, options).create(file.toAbsolutePath().normalize());
     }
 
+    /**
+     * Storage files (images, documents) barely compress, so the backup needs at least their size;
+     * the tables' share is not known before they are read, and a shortfall there still fails cleanly.
+     */
+    private static void requireRoomForStorage(Path file, Path storage) {
+        try {
+            long needed;
+            try (java.util.stream.Stream<Path> files = Files.walk(storage)) {
+                needed = files.filter(Files::isRegularFile).mapToLong(path -> path.toFile().length()).sum();
+            }
+            String shortfall = DiskSpace.shortfall(DiskSpace.free(file.getParent()), needed, file.getParent(),
+                    "the storage files alone");
+            if (shortfall != null) {
+                throw new BackupException("backup to " + file + " refused, nothing was written: " + shortfall);
+            }
+        } catch (java.io.IOException e) {
+            throw new BackupException("cannot tell the size of " + storage + " or the free disk for " + file + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private BackupResult create(Path file) {
         long started = System.nanoTime();
         if (Files.exists(file)) {
             throw new BackupException("the backup file " + file + " already exists: choose another name or delete it first");
+        }
+        if (options.storage() != null) {
+            requireRoomForStorage(file, options.storage());
         }
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         try (Connection snapshot = Database.connect(db, APPLICATION_NAME)) {

@@ -132,6 +132,12 @@ final class Restorer {
                 }
                 throw refused(file, reason, null);
             }
+            if (options.storage() != null && label.storage()) {
+                String shortfall = storageShortfall(options.storage(), manifest);
+                if (shortfall != null) {
+                    throw refused(file, shortfall, null);
+                }
+            }
             try (Connection c = Database.connect(db, APPLICATION_NAME)) {
                 if (mode.replay()) {
                     c.setAutoCommit(false);
@@ -217,6 +223,16 @@ final class Restorer {
         List<Ddl> all = new ArrayList<>(definitions.beforeData());
         all.addAll(definitions.afterData());
         return all;
+    }
+
+    /** The storage files are written beside the storage directory before they replace it. */
+    private static String storageShortfall(Path storage, Manifest manifest) {
+        try {
+            return DiskSpace.shortfall(DiskSpace.free(storage), DiskSpace.storageBytes(manifest), storage,
+                    "the backup's storage files");
+        } catch (IOException e) {
+            throw new BackupException("cannot tell the free disk of " + storage + ": " + e.getMessage(), e);
+        }
     }
 
     private static RestoreRefusedException refused(Path file, String reason, Throwable cause) {

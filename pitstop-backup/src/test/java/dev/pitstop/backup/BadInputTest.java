@@ -152,6 +152,20 @@ class BadInputTest {
     }
 
     @Test
+    void aBlockClaimingAGigabyteIsRefusedWithoutAllocatingIt() throws IOException {
+        Path file = CraftedBackup.withBlockClaiming(dir.resolve("gigabyte.backup"), 1 << 30);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        assertThatThrownBy(() -> Backups.verify(file, PasswordSource.NONE))
+                .isInstanceOf(InvalidBackupException.class)
+                .hasMessageContaining("a block of entry claims-a-gigabyte.bin claims 1073741824 bytes, more than the "
+                        + "268435456 a block may hold; it was not read");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(64L << 20);
+    }
+
+    @Test
     void missingFileIsAClearError() {
         Path file = dir.resolve("nowhere.backup");
         assertThatThrownBy(() -> Backups.verify(file, PasswordSource.NONE))

@@ -74,6 +74,23 @@ final class CraftedBackup {
         return file;
     }
 
+    /** An unencrypted backup whose one storage file has a block claiming {@code rawLength} bytes. */
+    static Path withBlockClaiming(Path file, int rawLength) throws IOException {
+        Instant createdAt = Instant.parse("2024-01-01T00:00:00Z");
+        try (OutputStream out = Files.newOutputStream(file); BlockCompressor compressor = new BlockCompressor()) {
+            BackupHeader header = BackupHeader.write(out, 4096, new BackupLabel("1.0.0", createdAt, true, null));
+            SealedOutputStream body = new SealedOutputStream(out, new DigestSeal(header.digest()), 4096, header.length());
+            RecordWriter records = new RecordWriter(body);
+            byte[] content = "small".getBytes(StandardCharsets.UTF_8);
+            byte[] compressed = compressor.compress(content, content.length);
+            records.open(1, EntryKind.FILE, "claims-a-gigabyte.bin");
+            records.block(1, rawLength, compressed, compressed.length);
+            records.close(1);
+            body.finish();
+        }
+        return file;
+    }
+
     private static Manifest.Entry entry(RecordWriter records, BlockCompressor compressor, int id, EntryKind kind,
                                         String name, byte[] content) throws IOException {
         records.open(id, kind, name);

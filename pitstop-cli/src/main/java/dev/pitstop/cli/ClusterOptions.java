@@ -3,6 +3,8 @@ package dev.pitstop.cli;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.TlsSettings;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
 import dev.pitstop.supervisor.EmbeddedDatabase;
@@ -63,6 +65,13 @@ final class ClusterOptions {
                     "Faster, but an OS crash or power loss can lose committed data or corrupt the database:",
                     "for tests and benchmarks only. Default: all three on. Not allowed with --db-url."})
     boolean unsafeNoFsync;
+    @Option(names = "--tls", paramLabel = "self-signed",
+            description = {"Serve the gateway over HTTPS with a development certificate: made once in HOME/tls "
+                    + "(ca.pem, cert.pem, key.pem 0600), for localhost and 127.0.0.1, signed by a CA of the home's "
+                    + "own that the CLI trusts; curl needs --cacert HOME/tls/ca.pem. Plain HTTP on the port is "
+                    + "refused unless tls.http is redirect in pitstop.yml.",
+                    "Default: the tls section of pitstop.yml (your own PEM certificate and key), else plain HTTP"})
+    String tls;
 
     /** The options checked and resolved; a bad one is an {@link OperationException} of kind INVALID. */
     SupervisorSettings settings(Home home, ClusterConfig config) {
@@ -79,9 +88,29 @@ final class ClusterOptions {
             throw OperationException.invalid("--unsafe-no-fsync applies to the embedded database; the database of "
                     + "--db-url keeps its own settings");
         }
+        // --set wins over pitstop.yml, as it does for every key it names.
+        Map<String, String> forNodes = new LinkedHashMap<>(config.limits().nodeSettings());
+        forNodes.putAll(nodeSettings);
         return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
-                nodeSettings, readyTimeout(config), config,
-                unsafeNoFsync ? EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC : EmbeddedDatabase.Durability.DURABLE);
+                forNodes, readyTimeout(config), config,
+                unsafeNoFsync ? EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC : EmbeddedDatabase.Durability.DURABLE,
+                tls(home, config));
+    }
+
+    /** --tls self-signed, else pitstop.yml's tls (paths relative to the home), else none. */
+    private TlsSettings tls(Home home, ClusterConfig config) {
+        TlsSettings configured = config.tlsSettings();
+        if (tls == null) {
+            return configured == null ? null : new TlsSettings(home.dir().resolve(configured.certificate()),
+                    home.dir().resolve(configured.key()), configured.plainHttp());
+        }
+        if (!tls.equals("self-signed")) {
+            throw OperationException.invalid("--tls takes self-signed, got '" + tls + "'; for a certificate of your"
+                    + " own, set tls.certificate and tls.key in pitstop.yml");
+        }
+        TlsSettings.PlainHttp plainHttp = configured == null
+                ? TlsSettings.PlainHttp.of(config.tls().http()) : configured.plainHttp();
+        return DevCertificate.ensure(home.tlsDir()).settings(plainHttp);
     }
 
     /** --ready-timeout, else pitstop.yml's. */
@@ -113,6 +142,9 @@ final class ClusterOptions {
             args.add("--unsafe-no-fsync");
         }
         settings.nodeSettings().forEach((key, value) -> args.addAll(List.of("--set", key + "=" + value)));
+        if (tls != null) {
+            args.addAll(List.of("--tls", tls));
+        }
         return args;
     }
 

@@ -45,7 +45,7 @@ final class GatewayCommand implements Callable<Integer> {
         RunningCluster cluster = RunningCluster.open(pitstop);
         GatewayConfig defaults = GatewayConfig.defaults();
         GatewayConfig config = new GatewayConfig(host, port, defaults.healthInterval(), defaults.nodeTimeout(),
-                defaults.stopTimeout());
+                defaults.stopTimeout(), pitstop.config().gateway().trustForwardedFor(), pitstop.config().tlsSettings());
         HikariDataSource pool = Database.pool(cluster.db(), "pitstop-gateway", 2);
         Gateway gateway;
         try {

@@ -4,9 +4,15 @@ import dev.pitstop.config.ConfigException;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.Operator;
+import dev.pitstop.control.TokenException;
 import dev.pitstop.procedure.OperationException;
 import java.io.PrintWriter;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import dev.pitstop.http.TlsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +24,8 @@ import picocli.CommandLine.ParseResult;
         description = {"Runs an application as a cluster of identical nodes behind a gateway, sharing one "
                 + "PostgreSQL database, and makes its maintenance one command each."},
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MaintenanceCommand.class,
-                PluginCommand.class, UpgradeCommand.class, BackupCommand.class, MigrationCommand.class, HistoryCommand.class,
-                GatewayCommand.class, SuperviseCommand.class},
+                PluginCommand.class, TokenCommand.class, UpgradeCommand.class, BackupCommand.class,
+                MigrationCommand.class, HistoryCommand.class, GatewayCommand.class, SuperviseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",
@@ -42,10 +48,27 @@ public final class Pitstop {
                     + "backups are replayed to prove they restore when the database user may not create databases; "
                     + "backup.password-file (a file whose first line encrypts every procedure's and scheduled "
                     + "backup); cluster-key-file (the key that seals app.environment's secrets; default "
-                    + "HOME/cluster.key); and the drivers: nodes (local | kubernetes) and traffic "
+                    + "HOME/cluster.key); gateway.trust-forwarded-for (false: the gateway replaces a "
+                    + "client's X-Forwarded-For; true only behind a proxy of yours); limits.request-body-bytes (1 MiB) "
+                    + "and limits.plugin-jar-bytes (64 MiB), above which the nodes answer 413; and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
+
+    @Option(names = "--cacert", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
+            description = {"The PEM certificate(s) of the CA that signed the cluster's HTTPS certificate: the CLI "
+                    + "trusts these and no other when it calls the admin API over HTTPS.",
+                    "Default: HOME/tls/ca.pem if it exists (made by up --tls self-signed), else the Java runtime's CAs"})
+    private Path cacert;
+
+    /** The TLS trust of the CLI's calls to the cluster: --cacert, else the home's own CA, else the runtime's. */
+    SSLContext tlsTrust() {
+        if (cacert != null) {
+            return Pem.trusting(cacert);
+        }
+        Path homeCa = DevCertificate.in(home().tlsDir()).ca();
+        return Files.exists(homeCa) ? Pem.trusting(homeCa) : null;
+    }
 
     Home home() {
         return Home.resolve(home, System.getenv());
@@ -87,6 +110,14 @@ public final class Pitstop {
         if (e instanceof OperationException operation) {
             err.println("pitstop: " + operation.getMessage());
             return operation.kind().exitCode();
+        }
+        if (e instanceof TlsException) {
+            err.println("pitstop: " + e.getMessage());
+            return OperationException.Kind.INVALID.exitCode();
+        }
+        if (e instanceof TokenException token && token.reason() == TokenException.Reason.UNSAFE_FILE) {
+            err.println("pitstop: " + token.getMessage());
+            return OperationException.Kind.REFUSED.exitCode();
         }
         err.println("pitstop: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         return OperationException.Kind.FAILED.exitCode();

@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 @Command(name = "plugin", mixinStandardHelpOptions = true,
         description = {"Plugin management on the running cluster, through the nodes' admin API. A change reaches "
@@ -41,13 +39,10 @@ final class PluginCommand {
     @ParentCommand
     private Pitstop pitstop;
 
-    @Spec
-    private CommandSpec spec;
-
-    /** The admin API of the cluster in the home, as the operator of this process. */
+    /** The admin API of the cluster in the home, with the home's admin token. */
     AdminClient admin() {
         RunningCluster cluster = RunningCluster.open(pitstop);
-        return new AdminClient(cluster.admin(), cluster.adminToken(), pitstop.operator(spec).actor());
+        return new AdminClient(cluster.admin(), cluster.adminToken(), pitstop.tlsTrust());
     }
 
     /** Checks the jar file first: a usage error is reported before anything else is tried. */

@@ -8,6 +8,8 @@ import dev.pitstop.home.Home;
 import dev.pitstop.home.KubernetesSettings;
 import dev.pitstop.procedure.OperationException;
 import java.io.IOException;
+import dev.pitstop.control.TokenException;
+import dev.pitstop.control.Tokens;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -124,11 +126,20 @@ final class RunningCluster {
     }
 
     String adminToken() {
-        return read(home.adminTokenFile(), "the admin token file");
+        return token(home.adminTokenFile(), "the admin token file");
     }
 
     String bypassToken() {
-        return read(home.bypassTokenFile(), "the bypass token file");
+        return token(home.bypassTokenFile(), "the bypass token file");
+    }
+
+    /** @throws TokenException when the file is empty or others can read it (Pitstop maps it to refused) */
+    private static String token(Path file, String what) {
+        try {
+            return Tokens.read(file);
+        } catch (IOException e) {
+            throw OperationException.failed("cannot read " + what + " " + file + ": " + e.getMessage());
+        }
     }
 
     private static DataSource connect(DbSettings db) {

@@ -1,9 +1,13 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.control.Tokens;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.supervisor.SupervisorSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,7 +47,8 @@ import picocli.CommandLine.Spec;
                 "0:the cluster ran and was stopped (with --detach: it runs and all nodes are ready)",
                 "1:the cluster did not start; everything started was stopped again",
                 "2:a bad option, release, node configuration key or pitstop.yml",
-                "3:refused: a cluster already runs in HOME, the port is taken, or the database is unreachable"})
+                "3:refused: a cluster already runs in HOME, the port is taken, the database is unreachable, or a "
+                        + "token file of the home is empty or readable by others (fix: chmod 600 FILE)"})
 final class UpCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -60,8 +65,18 @@ final class UpCommand implements Callable<Integer> {
                     + "Its supervisor logs to HOME/logs/supervisor.log; stop it with: pitstop down")
     private boolean detach;
 
+    /** Refuses an empty token file, or one others can read, before anything starts. */
+    private static void requireSafeTokenFiles(Home home) throws IOException {
+        for (Path file : List.of(home.adminTokenFile(), home.bypassTokenFile())) {
+            if (Files.exists(file)) {
+                Tokens.read(file);
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        requireSafeTokenFiles(pitstop.home());
         if (pitstop.config().nodes().equals(ClusterConfig.NODES_KUBERNETES)) {
             requireOnlyReadyTimeout();
             new KubernetesCluster(pitstop, System.out).start(options.readyTimeout(pitstop.config()));

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,32 @@ class CommandErrorsTest {
     }
 
     @Test
+    void anEmptyTokenFileIsRefused() throws IOException {
+        Path token = Files.createFile(home.resolve("admin.token"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+
+        Outcome outcome = run("up", "--release", release().toString(), "--port", String.valueOf(freePort()));
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.line()).isEqualTo("pitstop: the token file " + token + " is empty; put the token in it,"
+                + " or delete it for pitstop up to make a new one");
+        assertThat(home.resolve("cluster.json")).doesNotExist();
+    }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefusedWithTheFix() throws IOException {
+        Path token = Files.writeString(home.resolve("bypass.token"), "0123456789abcdef\n");
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Outcome outcome = run("up", "--release", release().toString(), "--port", String.valueOf(freePort()));
+
+        assertThat(outcome.exitCode()).isEqualTo(3);
+        assertThat(outcome.line()).isEqualTo("pitstop: the token file " + token + " is rw-r--r--: its group or others"
+                + " can use it; make it readable by its owner only (chmod 600 " + token + "), and rotate the token if"
+                + " others may have read it");
+    }
+
+    @Test
     void badNodeCountIsAUsageError() throws IOException {
         Outcome outcome = run("up", "--release", release().toString(), "--nodes", "0");
 
@@ -133,12 +160,12 @@ class CommandErrorsTest {
 
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.line()).isEqualTo("pitstop: unknown config key 'policy.plugin' in " + home.resolve("pitstop.yml")
-                + "; known keys: app-schemas, backup.password-file, backup.scratch-database-url, checks, cluster-key-file, haproxy.backend, haproxy.map-file, haproxy.server-prefix, haproxy.socket, "
+                + "; known keys: app-schemas, backup.password-file, backup.scratch-database-url, checks, cluster-key-file, gateway.trust-forwarded-for, haproxy.backend, haproxy.map-file, haproxy.server-prefix, haproxy.socket, "
                 + "kubernetes.container, kubernetes.database.password-file, kubernetes.database.url, "
                 + "kubernetes.database.user, kubernetes.deployment, kubernetes.image, kubernetes.namespace, "
                 + "kubernetes.releases, kubernetes.service, kubernetes.status-page, kubernetes.url, "
-                + "nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
-                + "policy.upgrade, ready-timeout-seconds, traffic");
+                + "limits.plugin-jar-bytes, limits.request-body-bytes, nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
+                + "policy.upgrade, ready-timeout-seconds, tls.certificate, tls.http, tls.key, traffic");
     }
 
     @Test

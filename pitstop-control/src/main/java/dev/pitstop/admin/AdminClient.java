@@ -17,16 +17,15 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import javax.net.ssl.SSLContext;
 
 /**
  * The nodes' admin API, reached through the gateway (which passes {@code /admin/} even while the
- * status page is up). Every request carries the admin token and the operator's name, which the
- * nodes record in the audit log. The nodes enforce the policy; a refusal comes back as an
+ * status page is up). Every request carries a token, whose name the nodes record in the audit log. The nodes enforce the policy; a refusal comes back as an
  * {@link OperationException} of kind REFUSED with their message.
  */
 public final class AdminClient {
 
-    public static final String ACTOR_HEADER = "X-Pitstop-Actor";
     /** The plugin descriptor at the root of a plugin jar. */
     private static final String DESCRIPTOR = "plugin.properties";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,17 +35,17 @@ public final class AdminClient {
 
     private final String url;
     private final String token;
-    private final String actor;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient client;
 
     /**
      * @param url   the admin API's base URL ({@code admin} in cluster.json)
-     * @param actor who asks ({@code user@host}), for the audit log
+     * @param trust the certificates an HTTPS admin API must be signed by; null for the runtime's CAs
      */
-    public AdminClient(String url, String token, String actor) {
+    public AdminClient(String url, String token, SSLContext trust) {
         this.url = url;
         this.token = token;
-        this.actor = actor;
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        this.client = (trust == null ? builder : builder.sslContext(trust)).build();
     }
 
     /** {@code [{"id", "version", "enabled", "installed", "bundled", "requires", "dependencies", "loaded"}]}. */
@@ -79,6 +78,26 @@ public final class AdminClient {
     public JsonNode remove(String id, boolean dropData) {
         return send("DELETE", "/admin/plugins/" + encode(id) + (dropData ? "?drop-data=true" : ""),
                 HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    /** {@code [{"name", "role", "createdAt", "rotatedAt"}]}: never a token's value. */
+    public JsonNode tokens() {
+        return send("GET", "/admin/tokens", HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    /** Creates a named token; the answer's {@code token} is its value, which nothing else keeps. */
+    public JsonNode createToken(String name, String role) {
+        String body = JSON.createObjectNode().put("name", name).put("role", role).toString();
+        return send("POST", "/admin/tokens", HttpRequest.BodyPublishers.ofString(body), "application/json");
+    }
+
+    /** Gives the token a new value (in the answer's {@code token}); the old one stops working at once. */
+    public JsonNode rotateToken(String name) {
+        return send("POST", "/admin/tokens/" + encode(name) + "/rotate", HttpRequest.BodyPublishers.noBody(), null);
+    }
+
+    public JsonNode revokeToken(String name) {
+        return send("DELETE", "/admin/tokens/" + encode(name), HttpRequest.BodyPublishers.noBody(), null);
     }
 
     /**
@@ -117,7 +136,6 @@ public final class AdminClient {
     private JsonNode send(String method, String path, HttpRequest.BodyPublisher body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Authorization", "Bearer " + token)
-                .header(ACTOR_HEADER, actor)
                 .timeout(REQUEST_TIMEOUT)
                 .method(method, body);
         if (contentType != null) {

@@ -6,6 +6,7 @@ import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.http.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,12 +47,22 @@ import java.util.Set;
  *   scratch-database-url: jdbc:postgresql://HOST:PORT/NAME   # where a backup is replayed to prove it
  *                            # restores, for a database user that may not create databases; default:
  *                            # a database created beside the cluster's for each replay, then dropped
+ * gateway:
+ *   trust-forwarded-for: false # true only behind a proxy of your own that sets X-Forwarded-For: the
+ *                              # gateway then appends to it; else it replaces what a client sent
+ * limits:                    # what a client may send to the local nodes (on Kubernetes: node config
+ *   request-body-bytes: 1048576 # PITSTOP_LIMITS_*); the largest body a plugin route reads (413 above)
+ *   plugin-jar-bytes: 67108864  # the largest plugin jar the admin API accepts (413 above, nothing written)
+ * tls:                       # HTTPS on the gateway's port; default: plain HTTP (up --tls self-signed makes
+ *   certificate: cert.pem    # a development certificate instead); PEM chain and unencrypted PEM key,
+ *   key: key.pem             # relative to the home
+ *   http: refuse             # a plain HTTP request on that port: refuse (403) | redirect (308 to https)
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
                             KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas,
-                            String clusterKeyFile) {
+                            String clusterKeyFile, GatewaySettings gateway, LimitsSettings limits, TlsConfig tls) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -65,6 +76,9 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
+        gateway = gateway == null ? new GatewaySettings(null) : gateway;
+        limits = limits == null ? new LimitsSettings(null, null) : limits;
+        tls = tls == null ? new TlsConfig(null, null, null) : tls;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -203,6 +217,59 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
                 throw new IllegalArgumentException("config key '" + key + "' must be one of "
                         + String.join(", ", allowed.stream().sorted().toList()) + ", got '" + value + "'");
             }
+        }
+    }
+
+    /**
+     * @param trustForwardedFor whether the gateway trusts the {@code X-Forwarded-For} and
+     *                          {@code Forwarded} headers it receives (a proxy of the operator's in
+     *                          front of it sets them); default false: replaced by the connection's address
+     */
+    public record GatewaySettings(Boolean trustForwardedFor) {
+
+        public GatewaySettings {
+            trustForwardedFor = trustForwardedFor != null && trustForwardedFor;
+        }
+    }
+
+    /** The gateway's HTTPS settings, or null for plain HTTP. */
+    public TlsSettings tlsSettings() {
+        return tls.certificate() == null ? null : new TlsSettings(Path.of(tls.certificate()), Path.of(tls.key()),
+                TlsSettings.PlainHttp.of(tls.http()));
+    }
+
+    /**
+     * @param certificate the PEM certificate chain; with {@code key}, or neither
+     * @param key         the unencrypted PEM private key
+     * @param http        {@code refuse} (default) or {@code redirect}: what a plain HTTP request gets
+     */
+    public record TlsConfig(String certificate, String key, String http) {
+
+        public TlsConfig {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("config keys 'tls.certificate' and 'tls.key' go together: set both"
+                        + " (PEM files) for HTTPS, or neither");
+            }
+            TlsSettings.PlainHttp.of(http);
+        }
+    }
+
+    /**
+     * The nodes' limits on what clients send; null keeps the node's default (1 MiB, 64 MiB). The
+     * node checks the values, as for {@code --set}.
+     */
+    public record LimitsSettings(Long requestBodyBytes, Long pluginJarBytes) {
+
+        /** As node configuration keys, for the local nodes. */
+        public Map<String, String> nodeSettings() {
+            Map<String, String> settings = new java.util.LinkedHashMap<>();
+            if (requestBodyBytes != null) {
+                settings.put("limits.request-body-bytes", requestBodyBytes.toString());
+            }
+            if (pluginJarBytes != null) {
+                settings.put("limits.plugin-jar-bytes", pluginJarBytes.toString());
+            }
+            return settings;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pitstop.home;
 
+import dev.pitstop.control.ApiTokens;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ControlSchema;
 import dev.pitstop.control.EnvironmentSecrets;
@@ -11,9 +12,9 @@ import javax.sql.DataSource;
 
 /**
  * What {@code pitstop up} writes into the cluster before its nodes start, wherever they run: the
- * control schema, the hashes of the home's tokens (created if absent) and the policy of
- * {@code pitstop.yml}, which the nodes enforce. It also makes the cluster key if absent and seals
- * with it the secret values found in clear.
+ * control schema, the hashes of the home's tokens (created if absent; the admin token recorded as
+ * the named token {@code admin}) and the policy of {@code pitstop.yml}, which the nodes enforce. It
+ * also makes the cluster key if absent and seals with it the secret values found in clear.
  */
 public final class ControlSetup {
 
@@ -30,6 +31,7 @@ public final class ControlSetup {
             String adminTokenHash = Tokens.hash(Tokens.readOrCreate(home.adminTokenFile()));
             Cluster cluster = new Cluster(controlDb);
             cluster.setTokenHashes(adminTokenHash, Tokens.hash(Tokens.readOrCreate(home.bypassTokenFile())));
+            new ApiTokens(controlDb).putHomeAdmin(adminTokenHash);
             cluster.setPolicy(config.policy().pluginsFor(nodes), config.policy().upgradeOrDefault());
             new EnvironmentSecrets(controlDb).sealClearValues(ClusterKey.readOrCreate(config.clusterKeyFile(home)));
             return adminTokenHash;

@@ -42,6 +42,11 @@ public record Home(Path dir) {
         return dir.resolve("bypass.token");
     }
 
+    /** The development certificate of {@code up --tls self-signed}, and the CA the CLI trusts by default. */
+    public Path tlsDir() {
+        return dir.resolve("tls");
+    }
+
     public Path databaseDir() {
         return dir.resolve("db");
     }

@@ -1,5 +1,6 @@
 package dev.pitstop.supervisor;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -101,18 +103,40 @@ final class ControlApi implements AutoCloseable {
             }
             try {
                 route(exchange);
-            } catch (IllegalArgumentException e) {
-                respond(exchange, 404, error(e.getMessage()));
-            } catch (OperationException e) {
-                respond(exchange, e.kind() == OperationException.Kind.REFUSED ? 409 : 500, error(e.getMessage()));
-            } catch (NodeFailedException e) {
-                Map<String, Object> body = error(e.getMessage());
-                body.put("configurationError", e.configurationError());
-                respond(exchange, 503, body);
-            } catch (RuntimeException e) {
-                log.error("Control API request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-                respond(exchange, 500, error(e.toString()));
+            } catch (RuntimeException | IOException e) {
+                answer(exchange, e);
             }
+        }
+    }
+
+    /**
+     * The control API's one mapping from exceptions to answers. Typed exceptions carry messages
+     * written for the operator; any other is answered without its Java text, which goes to the
+     * supervisor's log.
+     */
+    private static void answer(HttpExchange exchange, Exception e) throws IOException {
+        if (e instanceof NotFound) {
+            respond(exchange, 404, error(e.getMessage()));
+        } else if (e instanceof JsonProcessingException json) {
+            respond(exchange, 400, error("the request body must be JSON; it is not valid at line "
+                    + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()));
+        } else if (e instanceof OperationException operation) {
+            respond(exchange, operation.kind() == OperationException.Kind.REFUSED ? 409 : 500, error(e.getMessage()));
+        } else if (e instanceof NodeFailedException failed) {
+            Map<String, Object> body = error(e.getMessage());
+            body.put("configurationError", failed.configurationError());
+            respond(exchange, 503, body);
+        } else {
+            log.error("Control API request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+            respond(exchange, 500, error(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                    + " failed in the supervisor with an unexpected error; the supervisor's log has the details"));
+        }
+    }
+
+    /** No such endpoint or node. */
+    private static final class NotFound extends RuntimeException {
+        NotFound(String message) {
+            super(message);
         }
     }
 
@@ -123,17 +147,23 @@ final class ControlApi implements AutoCloseable {
             respond(exchange, 200, nodes.nodes());
         } else if (method.equals("POST") && path.length == 3 && path[0].equals("nodes")) {
             String id = path[1];
+            if (!nodes.ids().contains(id)) {
+                throw new NotFound("no node '" + id + "'; nodes are " + String.join(", ", nodes.ids()));
+            }
             switch (path[2]) {
                 case "start" -> nodes.start(id);
                 case "stop" -> nodes.stop(id);
                 case "await-ready" -> nodes.awaitReady(id, Duration.ofSeconds(timeoutSeconds(exchange)));
-                default -> throw new IllegalArgumentException("no control endpoint POST " + exchange.getRequestURI());
+                default -> throw new NotFound("no control endpoint POST " + exchange.getRequestURI());
             }
             respond(exchange, 200, Map.of());
         } else if (method.equals("PUT") && path.length == 1 && path[0].equals("release")) {
             Release release;
             try {
                 release = Release.open(Path.of(body(exchange).path("dir").asText()));
+            } catch (InvalidPathException e) {
+                respond(exchange, 422, error("\"dir\" is not a path: " + e.getInput()));
+                return;
             } catch (IllegalArgumentException e) {
                 respond(exchange, 422, error(e.getMessage()));
                 return;
@@ -142,7 +172,7 @@ final class ControlApi implements AutoCloseable {
             releaseSwitched.accept(release);
             respond(exchange, 200, Map.of());
         } else {
-            throw new IllegalArgumentException("no control endpoint " + method + " " + exchange.getRequestURI());
+            throw new NotFound("no control endpoint " + method + " " + exchange.getRequestURI());
         }
     }
 

@@ -253,6 +253,11 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         }
     }
 
+    /** The ids of the nodes, in order. */
+    java.util.Set<String> ids() {
+        return nodes.keySet();
+    }
+
     private NodeProcess node(String nodeId) {
         NodeProcess node = nodes.get(nodeId);
         if (node == null) {

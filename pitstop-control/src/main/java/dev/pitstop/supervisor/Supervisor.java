@@ -83,9 +83,11 @@ public final class Supervisor implements AutoCloseable {
             register("close the database connections", pool);
             steps.run("migrate the control schema, install the tokens and the policy", 
                     () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
-            String gatewayUrl = "http://" + Ports.HOST + ":" + settings.port();
+            String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.HOST + ":" + settings.port();
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
-                    Gateway.start(GatewayConfig.defaults().withPort(settings.port()), pool, db)));
+                    Gateway.start(GatewayConfig.defaults().withPort(settings.port())
+                            .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
+                            .withTls(settings.tls()), pool, db)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);

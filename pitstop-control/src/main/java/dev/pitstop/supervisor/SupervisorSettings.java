@@ -2,6 +2,7 @@ package dev.pitstop.supervisor;
 
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.http.TlsSettings;
 import dev.pitstop.home.Home;
 import dev.pitstop.release.Release;
 import java.nio.file.Path;
@@ -17,10 +18,11 @@ import java.util.Map;
  * @param readyTimeout   how long each node may take to become ready
  * @param config         the operator's configuration; the supervisor writes its policy into the control schema
  * @param durability     how the embedded database writes to disk (ignored with {@code externalDb})
+ * @param tls            the gateway's HTTPS, or null for plain HTTP
  */
 public record SupervisorSettings(Home home, Release release, int nodes, int port, DbSettings externalDb,
                                  Path dbPasswordFile, Map<String, String> nodeSettings, Duration readyTimeout,
-                                 ClusterConfig config, EmbeddedDatabase.Durability durability) {
+                                 ClusterConfig config, EmbeddedDatabase.Durability durability, TlsSettings tls) {
 
     public SupervisorSettings {
         if (nodes < 1) {

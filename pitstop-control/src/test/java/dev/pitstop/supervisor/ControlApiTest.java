@@ -15,6 +15,10 @@ import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +107,31 @@ class ControlApiTest {
         assertThatThrownBy(() -> new SupervisorNodeDriver(api.url(), TOKEN).awaitReady("node-1", Duration.ofSeconds(1)))
                 .isInstanceOf(NodeFailedException.class)
                 .hasMessage("node-1 was never started");
+    }
+
+    @Test
+    void answersAnUnexpectedErrorWithoutItsJavaText() throws Exception {
+        // A deadline past the end of time breaks Instant arithmetic inside the driver.
+        HttpResponse<String> answer = send("POST", "/nodes/node-1/await-ready?timeout-seconds=" + Long.MAX_VALUE, "");
+
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(answer.body()).contains("failed in the supervisor with an unexpected error; the supervisor's log has the details")
+                .doesNotContain("java.", "Exception");
+    }
+
+    @Test
+    void answersABodyThatIsNotJsonWithWhereItBroke() throws Exception {
+        HttpResponse<String> answer = send("PUT", "/release", "{\"dir\": nope}");
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).contains("the request body must be JSON; it is not valid at line 1, column")
+                .doesNotContain("nope", "Exception");
+    }
+
+    private HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url() + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A directory that passes as a release; nothing here runs it. */

@@ -1,6 +1,8 @@
 package dev.pitstop.gateway;
 
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.http.Connectors;
+import dev.pitstop.http.JsonErrorHandler;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.Server;
@@ -48,14 +50,13 @@ public final class Gateway implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("gateway");
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(config.host());
-        connector.setPort(config.port());
-        server.addConnector(connector);
+        server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls()));
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config));
-        server.setHandler(new GracefulHandler(new MaintenanceHandler(cluster, new NodeProxy(rotation, config))));
+        server.setHandler(new GracefulHandler(Connectors.guard(
+                new MaintenanceHandler(cluster, new NodeProxy(rotation, config)), config.tls())));
+        server.setErrorHandler(new JsonErrorHandler("gateway"));
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {
             server.start();
@@ -64,7 +65,7 @@ public final class Gateway implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         Gateway gateway = new Gateway(server, rotation);
-        log.info("Gateway listening on http://{}:{}", config.host(), gateway.port());
+        log.info("Gateway listening on {}://{}:{}", config.tls() == null ? "http" : "https", config.host(), gateway.port());
         return gateway;
     }
 

@@ -1,5 +1,6 @@
 package dev.pitstop.gateway;
 
+import dev.pitstop.http.TlsSettings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -12,9 +13,14 @@ import java.util.Objects;
  * @param nodeTimeout    how long a node may take to answer a health check or accept a connection
  *                       before it is taken out of rotation
  * @param stopTimeout    how long {@link Gateway#close()} lets requests in flight finish
+ * @param trustForwardedFor whether a proxy in front of the gateway is trusted to say who the client
+ *                       is: then the gateway appends to its {@code X-Forwarded-For} and {@code Forwarded};
+ *                       else it replaces them with the connection's address, so a client cannot
+ *                       name another in the nodes' logs and audit log
+ * @param tls            HTTPS from PEM files, or null for plain HTTP
  */
 public record GatewayConfig(String host, int port, Duration healthInterval, Duration nodeTimeout,
-                            Duration stopTimeout) {
+                            Duration stopTimeout, boolean trustForwardedFor, TlsSettings tls) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -28,14 +34,25 @@ public record GatewayConfig(String host, int port, Duration healthInterval, Dura
         Objects.requireNonNull(stopTimeout, "stopTimeout");
     }
 
-    /** Loopback on {@link #DEFAULT_PORT}, health checks every 500 ms, 1 s for a node to answer. */
+    /**
+     * Loopback on {@link #DEFAULT_PORT}, health checks every 500 ms, 1 s for a node to answer, no
+     * proxy trusted in front.
+     */
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, Duration.ofMillis(500), Duration.ofSeconds(1),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false, null);
     }
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout);
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls);
+    }
+
+    public GatewayConfig withTls(TlsSettings tls) {
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls);
+    }
+
+    public GatewayConfig withTrustForwardedFor(boolean trust) {
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trust, tls);
     }
 
     private static void requirePositive(String name, Duration value) {

@@ -31,11 +31,13 @@ final class NodeProxy extends ProxyHandler.Reverse {
 
     private final Rotation rotation;
     private final long connectTimeoutMillis;
+    private final boolean trustForwardedFor;
 
     NodeProxy(Rotation rotation, GatewayConfig config) {
         super(NodeProxy::target);
         this.rotation = rotation;
         this.connectTimeoutMillis = config.nodeTimeout().toMillis();
+        this.trustForwardedFor = config.trustForwardedFor();
         // A fixed pseudonym instead of the default host name: no DNS lookup, nothing revealed.
         setViaHost("pitstop-gateway");
     }
@@ -84,8 +86,18 @@ final class NodeProxy extends ProxyHandler.Reverse {
         super.addProxyHeaders(clientToProxy, proxyToServer);
         // Jetty adds the standard Forwarded header; most frameworks still read only X-Forwarded-*.
         HttpURI uri = clientToProxy.getHttpURI();
+        String client = Request.getRemoteAddr(clientToProxy);
+        if (trustForwardedFor) {
+            java.util.List<String> before = clientToProxy.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR);
+            String chain = before.isEmpty() ? client : String.join(", ", before) + ", " + client;
+            proxyToServer.headers(headers -> headers.put(HttpHeader.X_FORWARDED_FOR, chain));
+        } else {
+            // Jetty appends to the client's Forwarded; an untrusted client must not name another.
+            proxyToServer.headers(headers -> headers
+                    .put(HttpHeader.X_FORWARDED_FOR, client)
+                    .put(HttpHeader.FORWARDED, "for=\"" + client + "\";proto=" + uri.getScheme()));
+        }
         proxyToServer.headers(headers -> headers
-                .add(HttpHeader.X_FORWARDED_FOR, Request.getRemoteAddr(clientToProxy))
                 .put(HttpHeader.X_FORWARDED_PROTO, uri.getScheme())
                 .put(HttpHeader.X_FORWARDED_HOST, uri.getAuthority()));
     }

@@ -12,6 +12,9 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import dev.pitstop.http.TlsSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,6 +120,26 @@ class GatewayTest {
         assertThat(a.lastHeaders.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
         assertThat(a.lastHeaders.get("X-Forwarded-Proto")).isEqualTo("http");
         assertThat(a.lastHeaders.get("Forwarded")).contains("for=\"127.0.0.1\"");
+    }
+
+    @Test
+    void replacesWhatAClientSaysOfItselfUnlessAProxyInFrontIsTrusted() throws Exception {
+        TestNode a = node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        send("GET", "/", null, "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9");
+
+        assertThat(a.lastHeaders.get("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(a.lastHeaders.get("Forwarded")).isEqualTo("for=\"127.0.0.1\";proto=http");
+
+        gateway.close();
+        gateway = Gateway.start(config(FREQUENT).withTrustForwardedFor(true), controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+        send("GET", "/", null, "X-Forwarded-For", "203.0.113.9");
+
+        assertThat(a.lastHeaders.get("X-Forwarded-For")).isEqualTo("203.0.113.9, 127.0.0.1");
     }
 
     @Test
@@ -289,6 +312,48 @@ class GatewayTest {
         assertThat(a.served).hasValue(servedBefore + 1);
     }
 
+    @Test
+    void answersAMalformedRequestWithoutJavaText() throws Exception {
+        node("a");
+        startGateway(FREQUENT);
+        awaitRotation("a");
+
+        String answer = raw("GET /%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"error\":")
+                .doesNotContain("Exception", "org.eclipse", "<html");
+    }
+
+    @Test
+    void overHttpsAPlainRequestIsRedirectedWhenConfigured(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tls)
+            throws Exception {
+        node("a");
+        DevCertificate.Bundle certificate = DevCertificate.ensure(tls);
+        gateway = Gateway.start(config(FREQUENT).withTls(certificate.settings(TlsSettings.PlainHttp.REDIRECT)),
+                controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+
+        HttpResponse<String> plain = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port()
+                + "/items?x=1")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> secure = HttpClient.newBuilder().sslContext(Pem.trusting(certificate.ca())).build()
+                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + gateway.port() + "/")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(plain.statusCode()).isEqualTo(308);
+        assertThat(plain.headers().firstValue("Location")).hasValue("https://127.0.0.1:" + gateway.port() + "/items?x=1");
+        assertThat(secure.statusCode()).isEqualTo(200);
+        assertThat(secure.body()).isEqualTo("a");
+    }
+
+    /** Sends bytes no well-behaved client would, and reads the whole answer. */
+    private String raw(String request) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     private TestNode node(String id) throws Exception {
         TestNode node = TestNode.start(id);
         started.add(node);
@@ -297,10 +362,12 @@ class GatewayTest {
     }
 
     private void startGateway(Duration healthInterval) {
-        GatewayConfig config = new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500),
-                Duration.ofSeconds(5));
-        gateway = Gateway.start(config, controlDb, db);
+        gateway = Gateway.start(config(healthInterval), controlDb, db);
         started.add(gateway);
+    }
+
+    private static GatewayConfig config(Duration healthInterval) {
+        return new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500), Duration.ofSeconds(5), false, null);
     }
 
     private void awaitRotation(String... ids) throws InterruptedException {

@@ -101,9 +101,9 @@ public final class Node implements NodeView {
                 this::onChange).start();
         try {
             NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted,
-                    new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir()));
+                    new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir()), config.limits());
             http = HttpServer.start(config.http().host(), config.http().port(), handler,
-                    Duration.ofSeconds(config.shutdownTimeoutSeconds()));
+                    Duration.ofSeconds(config.shutdownTimeoutSeconds()), config.tls().settings());
         } catch (Exception e) {
             setState(NodeState.FAILED, "cannot listen on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage());
             throw new IllegalStateException(message, e);

@@ -3,6 +3,7 @@ package dev.pitstop.node;
 import dev.pitstop.backup.BackupSchedule;
 import dev.pitstop.config.ConfigException;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.http.TlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.nio.file.Path;
  * from a YAML file, {@code PITSTOP_*} environment variables and {@code --set key=value} flags.
  */
 public record NodeConfig(Db db, Http http, Identity node, String release, String storage, Backup backup,
-                         Integer shutdownTimeoutSeconds, Integer heartbeatSeconds, Boolean exitWithParent) {
+                         Integer shutdownTimeoutSeconds, Integer heartbeatSeconds, Boolean exitWithParent,
+                         Limits limits, Tls tls) {
 
     public NodeConfig {
         if (db == null || db.url() == null) {
@@ -34,6 +36,8 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         shutdownTimeoutSeconds = positive("shutdown-timeout-seconds", shutdownTimeoutSeconds, 30);
         heartbeatSeconds = positive("heartbeat-seconds", heartbeatSeconds, 1);
         exitWithParent = exitWithParent != null && exitWithParent;
+        limits = limits == null ? new Limits(null, null) : limits;
+        tls = tls == null ? new Tls(null, null, null) : tls;
     }
 
     /** The database settings, with the password read from its file. */
@@ -55,7 +59,8 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
 
     /** The URL other parts of the cluster reach this node at. */
     public String advertisedUrl() {
-        return node.url() != null ? node.url() : "http://" + http.host() + ":" + http.port();
+        return node.url() != null ? node.url()
+                : (tls.settings() == null ? "http" : "https") + "://" + http.host() + ":" + http.port();
     }
 
     /** Where backups are kept: {@code backup.dir}, by default {@code backups} beside the storage directory. */
@@ -76,6 +81,10 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
     }
 
     private static int positive(String key, Integer value, int fallback) {
+        return (int) positive(key, value == null ? null : value.longValue(), (long) fallback);
+    }
+
+    private static long positive(String key, Long value, long fallback) {
         if (value == null) {
             return fallback;
         }
@@ -98,6 +107,51 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
     }
 
     public record Identity(String id, String url) {
+    }
+
+    /**
+     * HTTPS for the node's port (its admin API and routes), for a node clients or operators reach
+     * directly, as through a Kubernetes Service; behind the local gateway nodes listen on the
+     * loopback interface only. {@code tls.http}: what a plain HTTP request gets, refuse (403) or
+     * redirect (308).
+     */
+    public record Tls(String certificate, String key, String http) {
+
+        public Tls {
+            if ((certificate == null) != (key == null)) {
+                throw new ConfigException("config keys 'tls.certificate' and 'tls.key' go together: set both (PEM"
+                        + " files) for HTTPS, or neither");
+            }
+            try {
+                TlsSettings.PlainHttp.of(http);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+
+        /** The settings, or null for plain HTTP. */
+        public TlsSettings settings() {
+            return certificate == null ? null
+                    : new TlsSettings(Path.of(certificate), Path.of(key), TlsSettings.PlainHttp.of(http));
+        }
+    }
+
+    /**
+     * What a client may send. A body over a limit is refused with 413 before it is read whole,
+     * so a client cannot make a node hold or write more than this.
+     *
+     * @param requestBodyBytes the largest request body a plugin route reads; default 1 MiB
+     * @param pluginJarBytes   the largest plugin jar the admin API accepts; default 64 MiB
+     */
+    public record Limits(Long requestBodyBytes, Long pluginJarBytes) {
+
+        public static final long DEFAULT_REQUEST_BODY_BYTES = 1L << 20;
+        public static final long DEFAULT_PLUGIN_JAR_BYTES = 64L << 20;
+
+        public Limits {
+            requestBodyBytes = positive("limits.request-body-bytes", requestBodyBytes, DEFAULT_REQUEST_BODY_BYTES);
+            pluginJarBytes = positive("limits.plugin-jar-bytes", pluginJarBytes, DEFAULT_PLUGIN_JAR_BYTES);
+        }
     }
 
     /**

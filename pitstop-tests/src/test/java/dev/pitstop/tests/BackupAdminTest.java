@@ -80,6 +80,19 @@ class BackupAdminTest {
         assertThat(items.get(0).get("name").asText()).isEqualTo("kept");
     }
 
+    @Test
+    void errorsAreAnsweredWithoutJavaText() {
+        HttpResponse<String> notJson = awaitAdmin("POST", "/admin/backups", "{\"password\": s3cret}");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(Http.json(notJson).get("error").asText())
+                .isEqualTo("the request body must be a JSON object; it is not valid JSON at line 1, column 14");
+
+        // Jetty refuses a NUL in a path before any handler runs; its answer is JSON as well.
+        HttpResponse<String> refusedByJetty = admin("POST", "/admin/backups/a%00b/verify", "{}");
+        assertThat(refusedByJetty.statusCode()).isEqualTo(400);
+        assertThat(refusedByJetty.body()).isEqualTo("{\"error\":\"Bad Request\"}");
+    }
+
     private HttpResponse<String> awaitAdmin(String method, String path, String body) {
         for (int attempt = 0; ; attempt++) {
             HttpResponse<String> response = admin(method, path, body);

@@ -25,16 +25,29 @@ final class CliCluster implements AutoCloseable {
     }
 
     static CliCluster up(Path home, int nodes, String release) throws Exception {
-        return up(home, nodes, release, NodeProcess.freePort());
+        return up(home, nodes, release, NodeProcess.freePort(), "http");
     }
 
     /** On a given gateway port: a second {@code up} in the same home, as after a crash, keeps the address. */
     static CliCluster up(Path home, int nodes, String release, int port) throws Exception {
+        return up(home, nodes, release, port, "http");
+    }
+
+    /** With {@code https}, started with {@code --tls self-signed}. */
+    static CliCluster up(Path home, int nodes, String release, String scheme) throws Exception {
+        return up(home, nodes, release, NodeProcess.freePort(), scheme);
+    }
+
+    private static CliCluster up(Path home, int nodes, String release, int port, String scheme) throws Exception {
         Cli cli = new Cli(home);
-        Cli.Result up = cli.run("up", "--detach", "--nodes", String.valueOf(nodes), "--port", String.valueOf(port),
-                "--release", Demo.release(release).toString());
+        List<String> args = new ArrayList<>(List.of("up", "--detach", "--nodes", String.valueOf(nodes),
+                "--port", String.valueOf(port), "--release", Demo.release(release).toString()));
+        if (scheme.equals("https")) {
+            args.addAll(List.of("--tls", "self-signed"));
+        }
+        Cli.Result up = cli.run(args.toArray(String[]::new));
         assertThat(up.exitCode()).as("%s", up).isZero();
-        return new CliCluster(home, cli, "http://127.0.0.1:" + port);
+        return new CliCluster(home, cli, scheme + "://127.0.0.1:" + port);
     }
 
     Path home() {

@@ -28,18 +28,22 @@ final class NodeProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static NodeProcess start(Path release, DbSettings db, String id) {
+    static NodeProcess start(Path release, DbSettings db, String id, String... settings) {
         int port = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         try {
             Files.createDirectories(LOGS);
             Path log = LOGS.resolve(databaseName(db) + "-" + id + ".log");
-            Process process = new ProcessBuilder(List.of(java, "-cp", release.resolve("lib") + "/*",
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", release.resolve("lib") + "/*",
                     "dev.pitstop.node.NodeMain",
                     "--set", "db.url=" + db.url(), "--set", "db.user=" + db.user(),
                     "--set", "http.port=" + port, "--set", "node.id=" + id,
                     "--set", "release=" + release, "--set", "storage=" + storage(db),
-                    "--set", "shutdown-timeout-seconds=5"))
+                    "--set", "shutdown-timeout-seconds=5"));
+            for (String setting : settings) {
+                command.addAll(List.of("--set", setting));
+            }
+            Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();

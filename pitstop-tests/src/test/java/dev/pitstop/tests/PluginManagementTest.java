@@ -255,7 +255,6 @@ class PluginManagementTest {
                     : HttpRequest.BodyPublishers.ofFile(jar);
             HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + path))
                     .header("Authorization", "Bearer " + TOKEN)
-                    .header("X-Pitstop-Actor", "tester@test")
                     .header("Content-Type", "application/java-archive")
                     .method(method, body).build();
             return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());

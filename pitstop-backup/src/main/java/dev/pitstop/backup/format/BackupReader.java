@@ -35,8 +35,12 @@ public final class BackupReader implements AutoCloseable {
     /** What {@link #next} read. */
     public enum Event { OPEN, DATA, CLOSE }
 
-    /** No block is larger: a PostgreSQL row's text is at most 1 GB, and blocks hold about a megabyte. */
-    private static final int MAX_BLOCK_BYTES = 1 << 30;
+    /**
+     * The largest block this reader allocates. Blocks hold about a megabyte; only a row larger than
+     * that makes a larger one. A block claiming more is refused before anything is allocated: a
+     * crafted file must not make a node or the CLI reserve a gigabyte per claim.
+     */
+    public static final int MAX_BLOCK_BYTES = 256 << 20;
 
     private final String file;
     private final long size;
@@ -269,8 +273,12 @@ public final class BackupReader implements AutoCloseable {
         current = openEntry(in.readInt());
         int rawLength = in.readInt();
         int compressedLength = in.readInt();
-        if (rawLength < 0 || rawLength > MAX_BLOCK_BYTES || compressedLength < 0 || compressedLength > MAX_BLOCK_BYTES) {
+        if (rawLength < 0 || compressedLength < 0 || compressedLength > size) {
             throw damaged("a block of entry " + current.name + " has an impossible length");
+        }
+        if (rawLength > MAX_BLOCK_BYTES || compressedLength > MAX_BLOCK_BYTES) {
+            throw damaged("a block of entry " + current.name + " claims " + Math.max(rawLength, compressedLength)
+                    + " bytes, more than the " + MAX_BLOCK_BYTES + " a block may hold; it was not read");
         }
         if (compressed.length < compressedLength) {
             compressed = new byte[compressedLength];

@@ -20,10 +20,11 @@ public final class KeyDerivation {
         public static final Cost DEFAULT = new Cost(64 * 1024, 3, 4);
 
         /**
-         * What a header may ask for. A crafted file must not make the reader allocate unbounded
-         * memory or spin for hours before it can say the file is wrong.
+         * What a header may ask for: 4 times the default's memory, a little over 3 times its
+         * passes. A crafted file must not make the reader allocate a gigabyte or spin for minutes
+         * (on a node, per request) before it can say the file is wrong.
          */
-        private static final Cost LIMIT = new Cost(1024 * 1024, 64, 64);
+        public static final Cost LIMIT = new Cost(256 * 1024, 10, 16);
 
         public Cost {
             if (memoryKiB < 8 * parallelism || iterations < 1 || parallelism < 1) {

@@ -19,14 +19,11 @@ import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.Requester;
 import dev.pitstop.db.DbSettings;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -64,32 +61,24 @@ final class BackupEndpoints {
         String name = parts.length > 1 ? parts[1] : null;
         String action = parts.length > 2 ? parts[2] : null;
         String route = method + " " + (name == null ? "" : "{name}") + (action == null ? "" : "/" + action);
-        try {
-            switch (route) {
-                case "GET " -> Json.write(response, callback, 200, catalog.list().stream().map(BackupEndpoints::info).toList());
-                case "POST " -> Json.write(response, callback, 201, create(request, requester));
-                case "POST {name}/verify" -> Json.write(response, callback, 200,
-                        summary(Backups.verify(catalog.resolve(name), password(request))));
-                case "POST {name}/restore" -> Json.write(response, callback, 200, restore(name, request, requester));
-                case "DELETE {name}" -> {
-                    catalog.delete(name);
-                    audit.record("backup delete", name, requester.actor(), requester.origin(), "succeeded", null);
-                    Json.write(response, callback, 200, Map.of("name", name, "deleted", true));
-                }
-                default -> Json.write(response, callback, 404, Map.of("error", "no admin endpoint " + method + " "
-                        + Request.getPathInContext(request)));
+        switch (route) {
+            case "GET " -> Json.write(response, callback, 200, catalog.list().stream().map(BackupEndpoints::info).toList());
+            case "POST " -> Json.write(response, callback, 201, create(request, requester));
+            case "POST {name}/verify" -> Json.write(response, callback, 200,
+                    summary(Backups.verify(catalog.resolve(name), password(request))));
+            case "POST {name}/restore" -> Json.write(response, callback, 200, restore(name, request, requester));
+            case "DELETE {name}" -> {
+                catalog.delete(name);
+                audit.record("backup delete", name, requester.actor(), requester.origin(), "succeeded", null);
+                Json.write(response, callback, 200, Map.of("name", name, "deleted", true));
             }
-        } catch (RestoreRefusedException e) {
-            Json.write(response, callback, 409, Map.of("error", e.getMessage()));
-        } catch (InvalidBackupException e) {
-            Json.write(response, callback, 422, Map.of("error", e.getMessage()));
-        } catch (BackupException e) {
-            Json.write(response, callback, 500, Map.of("error", e.getMessage()));
+            default -> Json.write(response, callback, 404, Map.of("error", "no admin endpoint " + method + " "
+                    + Request.getPathInContext(request)));
         }
     }
 
     private Map<String, Object> create(Request request, Requester requester) {
-        JsonNode body = body(request);
+        JsonNode body = Json.body(request);
         BackupOptions options = BackupOptions.defaults().withRelease(node.version()).withPassword(password(body));
         if (!body.path("no-storage").asBoolean(false)) {
             options = options.withStorage(storage);
@@ -118,7 +107,7 @@ final class BackupEndpoints {
         }
         try {
             Manifest manifest = Backups.restore(db, file, RestoreOptions.forRelease(node.version())
-                    .withStorage(storage).withPassword(password(body(request))));
+                    .withStorage(storage).withPassword(password(Json.body(request))));
             audit.record("backup restore", name, requester.actor(), requester.origin(), "succeeded", null);
             return summary(manifest);
         } catch (BackupException e) {
@@ -172,17 +161,8 @@ final class BackupEndpoints {
         return map;
     }
 
-    private static JsonNode body(Request request) {
-        try {
-            String text = Content.Source.asString(request, StandardCharsets.UTF_8);
-            return text.isBlank() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new InvalidBackupException("the request body must be a JSON object: " + e.getMessage());
-        }
-    }
-
     private static PasswordSource password(Request request) {
-        return password(body(request));
+        return password(Json.body(request));
     }
 
     private static PasswordSource password(JsonNode body) {

@@ -1,5 +1,8 @@
 package dev.pitstop.node.http;
 
+import dev.pitstop.http.Connectors;
+import dev.pitstop.http.JsonErrorHandler;
+import dev.pitstop.http.TlsSettings;
 import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
@@ -17,13 +20,14 @@ public final class HttpServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    public static HttpServer start(String host, int port, Handler handler, Duration drainTimeout) throws Exception {
+    /** @param tls HTTPS from PEM files, or null for plain HTTP */
+    public static HttpServer start(String host, int port, Handler handler, Duration drainTimeout, TlsSettings tls)
+            throws Exception {
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(host);
-        connector.setPort(port);
+        ServerConnector connector = Connectors.create(server, host, port, tls);
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(handler));
+        server.setHandler(new GracefulHandler(Connectors.guard(handler, tls)));
+        server.setErrorHandler(new JsonErrorHandler("node"));
         server.setStopTimeout(drainTimeout.toMillis());
         server.setStopAtShutdown(false);
         server.start();

@@ -6,6 +6,7 @@ import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.DatabaseFailure;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.node.NodeConfig;
 import dev.pitstop.node.plugin.PluginManagement;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.plugin.BadRequestException;
@@ -39,6 +40,7 @@ public final class NodeHandler extends Handler.Abstract {
     private final NodeView node;
     private final RouteTable routes;
     private final AdminHandler admin;
+    private final long maxBodyBytes;
 
     /**
      * @param plugins    the plugin lifecycle the admin API offers; null while the node cannot change
@@ -46,11 +48,13 @@ public final class NodeHandler extends Handler.Abstract {
      * @param loadedHere whether a plugin runs on this node
      */
     public NodeHandler(NodeView node, RouteTable routes, Supplier<PluginManagement> plugins, Predicate<String> loadedHere,
-                       Backing backing) {
+                       Backing backing, NodeConfig.Limits limits) {
         this.node = node;
         this.routes = routes;
+        this.maxBodyBytes = limits.requestBodyBytes();
         this.admin = new AdminHandler(node, plugins, loadedHere, new BackupEndpoints(node, backing.db(),
-                backing.dataSource(), backing.storage(), backing.backupDir()));
+                backing.dataSource(), backing.storage(), backing.backupDir()), backing.dataSource(),
+                limits.pluginJarBytes());
     }
 
     /** Where the node's data lives, for the backup endpoints of the admin API. */
@@ -119,9 +123,17 @@ public final class NodeHandler extends Handler.Abstract {
             Json.write(response, callback, status, Map.of("error", "no route " + request.getMethod() + " " + path));
             return;
         }
+        // Refused before the plugin runs and before a byte of the body is read; the rest of the
+        // body is discarded by Jetty, which closes the connection rather than read it all.
+        if (request.getLength() > maxBodyBytes) {
+            Json.write(response, callback, 413, tooLarge(request.getLength()));
+            return;
+        }
         dev.pitstop.plugin.Response result;
         try {
-            result = match.handler().handle(new PluginRequest(request, path, match.pathParams()));
+            result = match.handler().handle(new PluginRequest(request, path, match.pathParams(), maxBodyBytes));
+        } catch (Json.TooLarge e) {
+            result = new dev.pitstop.plugin.Response(413, tooLarge(-1));
         } catch (BadRequestException e) {
             result = dev.pitstop.plugin.Response.badRequest(e.getMessage());
         } catch (Exception e) {
@@ -141,5 +153,11 @@ public final class NodeHandler extends Handler.Abstract {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Json.write(response, callback, 503, Map.of("error", "the database is unreachable; retry shortly",
                 "node", node.id()));
+    }
+
+    private Map<String, String> tooLarge(long length) {
+        return Map.of("error", "the request body is " + (length < 0 ? "larger than " + maxBodyBytes + " bytes"
+                : length + " bytes") + "; this cluster's routes take at most " + maxBodyBytes
+                + " (limits.request-body-bytes in pitstop.yml)");
     }
 }

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.pitstop.plugin.BadRequestException;
 import dev.pitstop.plugin.Request;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Fields;
 
-/** A Jetty request as plugins see it. */
+/** A Jetty request as plugins see it; its body is read up to the node's limit, never further. */
 final class PluginRequest implements Request {
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
@@ -20,12 +17,15 @@ final class PluginRequest implements Request {
     private final org.eclipse.jetty.server.Request request;
     private final String path;
     private final Map<String, String> pathParams;
+    private final long maxBodyBytes;
     private Fields query;
 
-    PluginRequest(org.eclipse.jetty.server.Request request, String path, Map<String, String> pathParams) {
+    PluginRequest(org.eclipse.jetty.server.Request request, String path, Map<String, String> pathParams,
+                  long maxBodyBytes) {
         this.request = request;
         this.path = path;
         this.pathParams = pathParams;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
@@ -53,12 +53,7 @@ final class PluginRequest implements Request {
 
     @Override
     public Map<String, Object> json() {
-        String body;
-        try {
-            body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        String body = new String(Json.readAtMost(request, maxBodyBytes), StandardCharsets.UTF_8);
         try {
             Map<String, Object> object = Json.MAPPER.readValue(body, OBJECT);
             if (object == null) {

@@ -14,6 +14,8 @@ public class PluginChangeException extends RuntimeException {
         /** The jar is not a usable plugin. */
         INVALID,
         NOT_FOUND,
+        /** The upload is larger than the node accepts; none of it was kept. */
+        TOO_LARGE,
         /** The change was tried and failed, for example in a migration; it was undone. */
         FAILED
     }

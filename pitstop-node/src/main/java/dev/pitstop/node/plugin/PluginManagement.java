@@ -191,8 +191,24 @@ public final class PluginManagement {
     }
 
     /** Receives an upload into the plugin store's private temporary file; the caller deletes it if still there. */
-    public Path receive(InputStream upload) {
-        return store.receive(upload);
+    /**
+     * Saves an upload of at most {@code maxBytes}, declared as {@code declaredLength} (-1 when not
+     * declared), once the policy allows a change: a refused or oversized upload is never written.
+     */
+    public Path receive(String operation, Requester requester, long declaredLength, InputStream upload, long maxBytes) {
+        try {
+            String refusal = cluster.policy().pluginChangeRefusal();
+            if (refusal != null) {
+                throw new PluginChangeException(POLICY, refusal);
+            }
+            if (declaredLength > maxBytes) {
+                throw PluginStore.tooLarge(maxBytes);
+            }
+            return store.receive(upload, maxBytes);
+        } catch (PluginChangeException e) {
+            audit.record(operation, "(not read)", requester.actor(), requester.origin(), "refused", e.getMessage());
+            throw e;
+        }
     }
 
     /** A plugin as the admin API shows it. */

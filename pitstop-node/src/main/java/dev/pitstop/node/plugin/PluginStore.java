@@ -20,15 +20,70 @@ public final class PluginStore {
     }
 
     /** Writes an upload to a private temporary file, to be checked before it is stored. */
-    public Path receive(InputStream upload) {
+    public Path receive(InputStream upload, long maxBytes) {
+        Path temp = null;
         try {
             Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, ".upload-", ".jar");
-            Files.copy(upload, temp, StandardCopyOption.REPLACE_EXISTING);
+            temp = Files.createTempFile(dir, ".upload-", ".jar");
+            try (InputStream bounded = new BoundedInputStream(upload, maxBytes)) {
+                Files.copy(bounded, temp, StandardCopyOption.REPLACE_EXISTING);
+            }
             return temp;
+        } catch (PluginChangeException e) {
+            deleteQuietly(temp);
+            throw e;
         } catch (IOException e) {
+            deleteQuietly(temp);
             throw new UncheckedIOException("cannot write the uploaded plugin to " + dir, e);
         }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // a leftover upload is never loaded: its name starts with a dot and is not recorded
+            }
+        }
+    }
+
+    /** Fails as soon as more than the limit has been read, so an upload never fills the disk. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private final long max;
+        private long read;
+
+        BoundedInputStream(InputStream in, long max) {
+            super(in);
+            this.max = max;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? 0 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count(Math.max(n, 0));
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > max) {
+                throw PluginStore.tooLarge(max);
+            }
+        }
+    }
+
+    static PluginChangeException tooLarge(long max) {
+        return new PluginChangeException(PluginChangeException.Reason.TOO_LARGE, "the plugin jar is larger than "
+                + max + " bytes, the most this cluster accepts (limits.plugin-jar-bytes in pitstop.yml);"
+                + " nothing was stored");
     }
 
     /** Moves a checked upload to its final name atomically; returns that name. */

@@ -1,0 +1,69 @@
+package dev.pitstop.tests;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.Tokens;
+import dev.pitstop.db.Database;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.testing.TestDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/**
+ * One node of the demo release on a database of its own, whose cluster row holds the hash of
+ * {@link #TOKEN} as the home's admin token, and a pool on that database: for tests of the admin API.
+ */
+final class AdminNode implements AutoCloseable {
+
+    static final String TOKEN = "admin-token-for-tests";
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
+    final DbSettings db;
+    final NodeProcess node;
+    final HikariDataSource pool;
+
+    private AdminNode(DbSettings db, NodeProcess node, HikariDataSource pool) {
+        this.db = db;
+        this.node = node;
+        this.pool = pool;
+    }
+
+    /** @param settings node configuration, {@code key=value} */
+    static AdminNode start(String... settings) {
+        DbSettings db = TestDatabase.create();
+        NodeProcess node = NodeProcess.start(Demo.release("1.0.0"), db, "node-1", settings);
+        node.awaitReady();
+        HikariDataSource pool = Database.pool(db, "test", 2);
+        new Cluster(pool).setTokenHashes(Tokens.hash(TOKEN), null);
+        return new AdminNode(db, node, pool);
+    }
+
+    /** A request to the node with {@code token}, and more headers as name, value pairs. */
+    HttpResponse<String> send(String method, String path, HttpRequest.BodyPublisher body, String token,
+                              String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.url() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try {
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        node.close();
+        pool.close();
+    }
+}
