@@ -9,7 +9,7 @@
 # the gateway, kills the embedded PostgreSQL with SIGKILL 5 s in, and polls the gateway every 20 ms
 # with curl meanwhile (its own requests, beside wrk's). Measured per round, from the kill: the first
 # 503 (and how long that answer took: one already waiting for a pooled connection when the database
-# died gives up after the pool's 1.5 s), the first fast 503 (answered within 200 ms: the nodes'
+# died gives up after the pool's 1 s), the first fast 503 (answered within 200 ms: the nodes'
 # database check has noticed), PostgreSQL accepting connections again (restarted by the
 # supervisor), and the first 200 with all the items after it; wrk's totals for the round. Prints a
 # Markdown report on stdout, progress on stderr. Stops everything it started on exit.

@@ -18,7 +18,7 @@ public final class Database {
      * How long a borrower waits for a pooled connection. With the database gone, a request fails
      * (and is answered 503) after this instead of hanging for the pool's default 30 s.
      */
-    public static final Duration POOL_WAIT = Duration.ofMillis(1500);
+    public static final Duration POOL_WAIT = Duration.ofSeconds(1);
 
     private Database() {
     }

@@ -48,10 +48,23 @@ final class DatabaseCheck implements AutoCloseable {
         return problem;
     }
 
+    /**
+     * A request just lost its connection: the database is taken for gone at once, not at the next
+     * check, so the requests behind it fail fast too. The next check tells again.
+     */
+    void connectionLost() {
+        if (problem == null) {
+            problem = "lost the connection to the database";
+            log.warn("A request lost its connection to the database; answering 503 until a check reaches it");
+        }
+    }
+
     private void check() {
         Failure found = probe();
         if (found != null && problem == null) {
             log.warn("The database is unreachable; answering 503 until it is back: {}", found.detail());
+        } else if (found != null && !found.reason().equals(problem)) {
+            log.warn("The database is unreachable: {}", found.detail());
         } else if (found == null && problem != null) {
             log.info("The database is reachable again; serving");
         }

@@ -313,6 +313,14 @@ public final class Node implements NodeView {
     }
 
     @Override
+    public void databaseConnectionLost() {
+        DatabaseCheck check = databaseCheck;
+        if (check != null) {
+            check.connectionLost();
+        }
+    }
+
+    @Override
     public Cluster.TokenHashes tokens() {
         return tokens;
     }

@@ -139,6 +139,7 @@ public final class NodeHandler extends Handler.Abstract {
         } catch (Exception e) {
             if (DatabaseFailure.isConnectionLost(e)) {
                 // The check has not noticed yet; the database is gone, not the plugin broken.
+                node.databaseConnectionLost();
                 databaseUnavailable(response, callback);
                 return;
             }

@@ -28,6 +28,9 @@ public interface NodeView {
     /** Why the database cannot be used now (checked about once a second), or null when it can. */
     String databaseProblem();
 
+    /** A request lost its connection to the database: {@link #databaseProblem()} says so until the next check. */
+    void databaseConnectionLost();
+
     Cluster.TokenHashes tokens();
 
     List<PluginInfo> plugins();
