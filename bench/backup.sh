@@ -103,6 +103,14 @@ step_seconds() {
     print substr($0, RSTART + 8, RLENGTH - 10); exit }' "$1"
 }
 
+restore_into_empty() {
+  local dump=$1
+  shift
+  psql -q -c "DROP DATABASE IF EXISTS bench_restore" -c "CREATE DATABASE bench_restore" >&2
+  timed pg_restore "$@" -d bench_restore "$dump"
+  psql -q -c "DROP DATABASE bench_restore" >&2
+}
+
 measure() {
   # pg_dump leaves out the control schema, as a Pitstop backup does.
   timed pitstop --home "$HOME_DIR" backup create --no-storage --output "$WORK/pitstop.backup"
@@ -112,10 +120,12 @@ measure() {
   timed pg_dump -Fd -j 2 -N pitstop -f "$WORK/dump.dir"
   FD_CREATE=$SECONDS_TAKEN
 
-  # pg_restore --clean drops and recreates what the dump holds; with one transaction, as Pitstop's.
-  timed pg_restore --clean --if-exists --single-transaction -d "$PGDATABASE" "$WORK/dump.fc"
+  # pg_dump's files are restored into an empty database, in one transaction as Pitstop's restore:
+  # pg_restore --clean cannot drop a partition's inherited keys, and an empty database spares it
+  # the drops a Pitstop restore makes.
+  restore_into_empty "$WORK/dump.fc" --single-transaction
   FC_RESTORE=$SECONDS_TAKEN
-  timed pg_restore --clean --if-exists -j 2 -d "$PGDATABASE" "$WORK/dump.dir"
+  restore_into_empty "$WORK/dump.dir" -j 2
   FD_RESTORE=$SECONDS_TAKEN
   timed pitstop --home "$HOME_DIR" backup restore "$WORK/pitstop.backup" --yes
   P_PROCEDURE=$SECONDS_TAKEN
@@ -148,6 +158,9 @@ report() {
   row "pg_dump -Fc / pg_restore --single-transaction" "$FC_CREATE" "$FC_RESTORE" "$FC_SIZE"
   row "pg_dump -Fd -j 2 / pg_restore -j 2" "$FD_CREATE" "$FD_RESTORE" "$FD_SIZE"
   row "pitstop backup create / restore (the restore step)" "$P_CREATE" "$P_RESTORE" "$P_SIZE"
+  echo
+  echo "pg_restore loads pg_dump's files into an empty database (\`--clean\` cannot drop a partition's inherited"
+  echo "keys); Pitstop's restore replaces the application schemas of the live database, drops included."
   echo
   echo "The whole \`pitstop backup restore\` procedure took ${P_PROCEDURE} s: besides the restore step" \
     "(which verifies the file, then loads it in one transaction) it saved the current data in a safety" \
