@@ -88,7 +88,7 @@ public final class Node implements NodeView {
     public void start() {
         release = Release.open(Path.of(config.release()));
         DbSettings db = config.dbSettings();
-        pool = Database.pool(db, id(), 8, Database.APP_SCHEMA);
+        pool = Database.pool(db, id(), 8, Database.APP_SCHEMA, Database.POOL_WAIT);
         databaseCheck = new DatabaseCheck(db, id() + " (check)").start();
         ControlSchema.migrate(pool);
         registry = new NodeRegistry(pool);
