@@ -49,10 +49,18 @@ class GatewayTest {
      * until a request finds it dead: what passive failure detection and retries must handle.
      */
     private static final Duration ONCE = Duration.ofHours(1);
-    /** The bound for a dead node to leave the rotation. */
-    private static final Duration ROTATION_BOUND = Duration.ofSeconds(3);
-    /** The bound for a change of cluster mode to apply. */
-    private static final Duration MODE_BOUND = Duration.ofSeconds(1);
+    /**
+     * How long a test waits for the rotation or the cluster's mode to change before it fails: a
+     * deadline for a condition, generous for a busy machine, not a claim about speed (the
+     * benchmarks measure that).
+     */
+    private static final Duration ROTATION_BOUND = Duration.ofSeconds(30);
+    private static final Duration MODE_BOUND = Duration.ofSeconds(30);
+    /**
+     * How long a node may take to answer a health check. Generous: with {@link #ONCE} there is a
+     * single check, and one that times out on a busy machine would leave the node out for good.
+     */
+    private static final Duration NODE_TIMEOUT = Duration.ofSeconds(10);
 
     private static EmbeddedPostgres postgres;
     private static DataSource controlDb;
@@ -367,7 +375,7 @@ class GatewayTest {
     }
 
     private static GatewayConfig config(Duration healthInterval) {
-        return new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofMillis(500), Duration.ofSeconds(5), false, null);
+        return new GatewayConfig("127.0.0.1", 0, healthInterval, NODE_TIMEOUT, Duration.ofSeconds(5), false, null);
     }
 
     private void awaitRotation(String... ids) throws InterruptedException {
@@ -383,7 +391,7 @@ class GatewayTest {
             Thread.sleep(20);
             response = send("GET", path, null);
         }
-        assertThat(response.statusCode()).as("status within %s", MODE_BOUND).isEqualTo(status);
+        assertThat(response.statusCode()).as("status after waiting up to %s", MODE_BOUND).isEqualTo(status);
         return response;
     }
 
