@@ -38,6 +38,16 @@ CREATE PROCEDURE shop.bump(IN amount integer DEFAULT 1) LANGUAGE plpgsql AS $$ B
 CREATE FUNCTION shop.add_mood(state shop.mood, next shop.mood) RETURNS shop.mood LANGUAGE sql IMMUTABLE
   AS $$ SELECT greatest(state, next) $$;
 CREATE AGGREGATE shop.best_mood(shop.mood) (SFUNC = shop.add_mood, STYPE = shop.mood, INITCOND = 'sad');
+-- A moving-aggregate mode with final functions in both modes, as window frames use.
+CREATE FUNCTION shop.sum_add(state numeric[], x numeric) RETURNS numeric[] LANGUAGE sql IMMUTABLE
+  AS $$ SELECT ARRAY[state[1] + x, state[2] + 1] $$;
+CREATE FUNCTION shop.sum_remove(state numeric[], x numeric) RETURNS numeric[] LANGUAGE sql IMMUTABLE
+  AS $$ SELECT ARRAY[state[1] - x, state[2] - 1] $$;
+CREATE FUNCTION shop.sum_mean(state numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE
+  AS $$ SELECT CASE WHEN state[2] = 0 THEN NULL ELSE state[1] / state[2] END $$;
+CREATE AGGREGATE shop.running_mean(numeric) (SFUNC = shop.sum_add, STYPE = numeric[], FINALFUNC = shop.sum_mean,
+  INITCOND = '{0,0}', MSFUNC = shop.sum_add, MINVFUNC = shop.sum_remove, MSTYPE = numeric[],
+  MFINALFUNC = shop.sum_mean, MINITCOND = '{0,0}', PARALLEL = SAFE);
 CREATE FUNCTION shop.approx_eq(a numeric, b numeric) RETURNS boolean LANGUAGE sql IMMUTABLE
   AS $$ SELECT abs(a - b) < 0.01 $$;
 CREATE OPERATOR shop.~= (FUNCTION = shop.approx_eq, LEFTARG = numeric, RIGHTARG = numeric, COMMUTATOR = OPERATOR(shop.~=));

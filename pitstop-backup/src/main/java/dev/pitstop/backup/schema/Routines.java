@@ -58,13 +58,7 @@ final class Routines {
                     options.add("SFUNC = " + rs.getString(6));
                     options.add("STYPE = " + rs.getString(7));
                     option(options, "SSPACE", rs.getInt(8) == 0 ? null : rs.getString(8));
-                    option(options, "FINALFUNC", rs.getString(9));
-                    if (rs.getBoolean(10)) {
-                        options.add("FINALFUNC_EXTRA");
-                    }
-                    if (rs.getString(9) != null) {
-                        option(options, "FINALFUNC_MODIFY", modify(rs.getString(11)));
-                    }
+                    finalFunction(options, "", rs.getString(9), rs.getBoolean(10), rs.getString(11));
                     option(options, "COMBINEFUNC", rs.getString(12));
                     option(options, "SERIALFUNC", rs.getString(13));
                     option(options, "DESERIALFUNC", rs.getString(14));
@@ -73,13 +67,7 @@ final class Routines {
                     option(options, "MINVFUNC", rs.getString(17));
                     option(options, "MSTYPE", rs.getString(18));
                     option(options, "MSSPACE", rs.getInt(19) == 0 ? null : rs.getString(19));
-                    option(options, "MFINALFUNC", rs.getString(20));
-                    if (rs.getBoolean(21)) {
-                        options.add("MFINALFUNC_EXTRA");
-                    }
-                    if (rs.getString(20) != null) {
-                        option(options, "MFINALFUNC_MODIFY", modify(rs.getString(22)));
-                    }
+                    finalFunction(options, "M", rs.getString(20), rs.getBoolean(21), rs.getString(22));
                     option(options, "MINITCOND", rs.getString(23) == null ? null : Catalog.literal(rs.getString(23)));
                     option(options, "SORTOP", rs.getString(24) == null ? null : "OPERATOR(" + operatorName(rs) + ")");
                     option(options, "PARALLEL", parallel(rs.getString(25)));
@@ -103,6 +91,19 @@ final class Routines {
         if (value != null) {
             options.add(name + " = " + value);
         }
+    }
+
+    /** The final function of the plain ({@code prefix} "") or moving ("M") mode, if it has one. */
+    private static void finalFunction(List<String> options, String prefix, String function, boolean extra,
+                                      String modify) {
+        if (function == null) {
+            return;
+        }
+        options.add(prefix + "FINALFUNC = " + function);
+        if (extra) {
+            options.add(prefix + "FINALFUNC_EXTRA");
+        }
+        options.add(prefix + "FINALFUNC_MODIFY = " + modify(modify));
     }
 
     private static String modify(String code) {
