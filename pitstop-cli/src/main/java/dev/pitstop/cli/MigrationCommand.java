@@ -62,7 +62,7 @@ import picocli.CommandLine.Spec;
                         + "column defaults take the source's; nothing of the target is dropped."},
         subcommands = {MigrationCommand.Create.class, MigrationCommand.Check.class, MigrationCommand.Apply.class,
                 MigrationCommand.Logs.class, MigrationCommand.Trust.class, MigrationCommand.Keys.class,
-                MigrationCommand.PrintPublicKey.class})
+                MigrationCommand.Untrust.class, MigrationCommand.PrintPublicKey.class})
 final class MigrationCommand {
 
     @ParentCommand
@@ -323,8 +323,8 @@ final class MigrationCommand {
             description = {"Trusts the public key in KEYFILE: migration files signed with it are accepted by check and "
                     + "apply from now on. Get it from the source cluster with 'pitstop migration public-key', and "
                     + "compare its fingerprint with the source's ('pitstop migration keys' there) before trusting it.",
-                    "A cluster always accepts the files it signed itself. To stop trusting a key, delete its file in "
-                            + "HOME/migration-keys/trusted (listed by 'pitstop migration keys')."},
+                    "A cluster always accepts the files it signed itself. The key is kept in HOME/migration-keys/trusted;"
+                            + " 'pitstop migration untrust KEY' stops trusting it."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:trusted (or already)", "1:failed: the key could not be stored",
                     "2:usage error: KEYFILE holds no Ed25519 public key in PEM"})
@@ -341,6 +341,31 @@ final class MigrationCommand {
             MigrationKeys.TrustedKey key = engine(() -> migration.keys().trust(keyFile));
             System.out.printf("Trusted %s: migration files signed with it are accepted (kept in %s)%n",
                     key.fingerprint(), key.file());
+            return 0;
+        }
+    }
+
+    @Command(name = "untrust", mixinStandardHelpOptions = true,
+            description = {"Stops trusting a key: migration files signed with it are refused by check and apply from "
+                    + "now on. Files already applied stay applied.",
+                    "KEY is the fingerprint 'pitstop migration keys' lists (ed25519:...) or the PEM file the key was "
+                            + "trusted from. The cluster's own key cannot be untrusted: it always accepts its own files."},
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:no longer trusted", "1:failed: the key's file could not be deleted",
+                    "2:usage error: KEY is not a trusted key, or it is the cluster's own"})
+    static final class Untrust implements Callable<Integer> {
+
+        @ParentCommand
+        private MigrationCommand migration;
+
+        @Parameters(paramLabel = "KEY", description = "A trusted key's fingerprint (ed25519:...) or its PEM file.")
+        private String key;
+
+        @Override
+        public Integer call() {
+            MigrationKeys.TrustedKey removed = engine(() -> migration.keys().untrust(key));
+            System.out.printf("No longer trusted: %s; migration files signed with it are refused%n",
+                    removed.fingerprint());
             return 0;
         }
     }

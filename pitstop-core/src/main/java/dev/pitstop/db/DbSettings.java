@@ -1,5 +1,8 @@
 package dev.pitstop.db;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /** How to reach the cluster's PostgreSQL. The password is never logged or put on a command line. */
 public record DbSettings(String url, String user, String password) {
 
@@ -17,6 +20,21 @@ public record DbSettings(String url, String user, String password) {
         String server = start < 0 ? (query < 0 ? url : url.substring(0, query)) : url.substring(0, start);
         String parameters = query < 0 ? "" : url.substring(query);
         return new DbSettings(server + "/" + name + parameters, user, password);
+    }
+
+    /**
+     * The same server and database as another user. The URL's {@code user} and {@code password}
+     * parameters are dropped, as the driver would prefer them to these.
+     */
+    public DbSettings as(String otherUser, String otherPassword) {
+        int query = url.indexOf('?');
+        if (query < 0) {
+            return new DbSettings(url, otherUser, otherPassword);
+        }
+        String kept = Arrays.stream(url.substring(query + 1).split("&"))
+                .filter(p -> !p.startsWith("user=") && !p.startsWith("password="))
+                .collect(Collectors.joining("&"));
+        return new DbSettings(url.substring(0, query) + (kept.isEmpty() ? "" : "?" + kept), otherUser, otherPassword);
     }
 
     @Override

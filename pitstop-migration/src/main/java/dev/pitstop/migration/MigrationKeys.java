@@ -97,6 +97,41 @@ public final class MigrationKeys {
         return new TrustedKey(fingerprint(key), key, file);
     }
 
+    /**
+     * Stops trusting a key: files it signed are refused from now on.
+     *
+     * @param key its fingerprint, as {@link #fingerprint} prints it, or a PEM file holding it
+     * @throws InvalidMigrationException when this cluster does not trust that key, or it is the
+     *                                   cluster's own, which it always accepts
+     */
+    public TrustedKey untrust(String key) {
+        String fingerprint = key;
+        if (!key.startsWith("ed25519:")) {
+            try {
+                fingerprint = fingerprint(readPublic(Path.of(key)));
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                throw new InvalidMigrationException(key + " is neither a key's fingerprint (ed25519:..., as 'pitstop "
+                        + "migration keys' lists them) nor a file holding an Ed25519 public key in PEM");
+            }
+        }
+        if (Files.exists(dir.resolve("signing.pub")) && fingerprint.equals(fingerprint(keyPair().getPublic()))) {
+            throw new InvalidMigrationException(fingerprint + " is this cluster's own key, whose files it always "
+                    + "accepts; it is not among the trusted keys");
+        }
+        for (TrustedKey trustedKey : trusted()) {
+            if (trustedKey.fingerprint().equals(fingerprint)) {
+                try {
+                    Files.delete(trustedKey.file());
+                } catch (IOException e) {
+                    throw new MigrationException("cannot delete " + trustedKey.file() + ": " + e.getMessage(), e);
+                }
+                return trustedKey;
+            }
+        }
+        throw new InvalidMigrationException(fingerprint + " is not among the keys this cluster trusts; "
+                + "'pitstop migration keys' lists them");
+    }
+
     /** The keys trusted with {@link #trust}, by fingerprint. */
     public List<TrustedKey> trusted() {
         Path trustedDir = dir.resolve("trusted");

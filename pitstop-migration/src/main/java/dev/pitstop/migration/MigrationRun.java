@@ -102,7 +102,10 @@ final class MigrationRun {
         }
     }
 
-    /** @param confined whether to run the file's statements and rows as a {@link CheckRole} */
+    /**
+     * @param confined whether to run the file's statements and rows in a {@link ConfinedCopy}, when
+     *                 the connecting user could leave the database
+     */
     private Migrations.Report migrate(Connection c, String targetRelease, boolean confined) throws SQLException {
         MigrationPlan plan = file.plan();
         step = "checking the target";
@@ -128,15 +131,27 @@ final class MigrationRun {
             throw refused(reasons);
         }
         log.step("check the target: release, server, plugins, environment, keys, schema", () -> { });
-        if (confined && CheckRole.needed(c)) {
-            step = "switching to a role that cannot leave the database";
+        if (confined && ConfinedCopy.needed(c)) {
+            step = "copying the target into a scratch database, for a role that cannot leave the database";
             Set<String> schemas = new TreeSet<>(target.schemas());
             schemas.addAll(plan.definitions().schemas());
-            CheckRole.assume(c, schemas, moving);
+            try (ConfinedCopy copy = ConfinedCopy.open(db, options.appSchemas(), schemas, moving)) {
+                return runFile(copy.connection(), c, targetRelease, plan, schema, values, moving, leftOutPlugins);
+            }
         }
-        List<String> statements = changeSchema(c, schema.statements());
-        setEnvironment(c, values);
-        Map<String, Migrations.TableOutcome> outcomes = moveRows(c, plan, moving, leftOutPlugins);
+        return runFile(c, c, targetRelease, plan, schema, values, moving, leftOutPlugins);
+    }
+
+    /**
+     * Runs the file's statements and rows over {@code run}; the environment's values, which are
+     * Pitstop's own statements, go to the target's control schema over {@code control}.
+     */
+    private Migrations.Report runFile(Connection run, Connection control, String targetRelease, MigrationPlan plan,
+                                      SchemaChanges schema, Map<String, String> values, Set<String> moving,
+                                      Set<String> leftOutPlugins) throws SQLException {
+        List<String> statements = changeSchema(run, schema.statements());
+        setEnvironment(control, values);
+        Map<String, Migrations.TableOutcome> outcomes = moveRows(run, plan, moving, leftOutPlugins);
         return new Migrations.Report(file.name(), file.manifest().release(), targetRelease,
                 List.copyOf(outcomes.values()), statements, List.copyOf(values.keySet()));
     }

@@ -43,10 +43,15 @@ final class SampleApp {
 
     /** A new database at {@code release}, with plugins items 1.1.0 and comments 1.0.0 installed. */
     static DbSettings create(String release) {
-        DbSettings db = TestDatabase.create();
+        return create(TestDatabase.create(), release);
+    }
+
+    /** The sample application in {@code db}, made by its user. */
+    static DbSettings create(DbSettings db, String release) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(db.url());
         dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
         ControlSchema.migrate(dataSource);
         TestDatabase.execute(db, """
                 INSERT INTO pitstop.installations (kind, release_version, node_id, completed_at)

@@ -83,6 +83,28 @@ class SignedFilesTest {
     }
 
     @Test
+    void aKeyNoLongerTrustedIsRefusedAgain() throws Exception {
+        KeyPair source = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path signed = Resealer.reseal(file, dir.resolve("signed.migration"), plan -> { }, source);
+        Path pem = Files.writeString(dir.resolve("source.pub"), MigrationKeys.pem(source.getPublic()));
+        MigrationKeys keys = new MigrationKeys(dir.resolve("keys"));
+        String fingerprint = keys.trust(pem).fingerprint();
+        Migrations.check(target, signed, Migrations.Options.accepting(keys.accepted()));
+
+        assertThat(keys.untrust(fingerprint).fingerprint()).isEqualTo(fingerprint);
+
+        assertThat(keys.trusted()).isEmpty();
+        assertRefusedWithNothingRun(signed, Migrations.Options.accepting(keys.accepted()), "is signed by the key "
+                + fingerprint + ", which this cluster does not trust");
+        assertThatThrownBy(() -> keys.untrust(pem.toString())).isInstanceOf(InvalidMigrationException.class)
+                .hasMessage(fingerprint + " is not among the keys this cluster trusts; 'pitstop migration keys' "
+                        + "lists them");
+        String own = MigrationKeys.fingerprint(keys.keyPair().getPublic());
+        assertThatThrownBy(() -> keys.untrust(own)).isInstanceOf(InvalidMigrationException.class)
+                .hasMessageContaining("is this cluster's own key");
+    }
+
+    @Test
     void anUnsignedFileIsRefused() throws Exception {
         Path unsigned = Files.copy(file, dir.resolve("unsigned.migration"));
         try (RandomAccessFile raw = new RandomAccessFile(unsigned.toFile(), "rw")) {
@@ -92,12 +114,16 @@ class SignedFilesTest {
         assertRefusedWithNothingRun(unsigned, SampleApp.options(), unsigned + " is not signed");
     }
 
-    /** A source the target trusts, gone bad: its DDL runs a program on the database server. */
+    /**
+     * A source the target trusts, gone bad: its DDL leaves whatever role it runs as, then runs a
+     * program on the database server. The target's user is a superuser, so the check runs the
+     * file on a copy, logged in as a role made for it.
+     */
     @Test
     void checkRunsTheFileAsARoleThatCannotRunAProgram() throws Exception {
         Path ran = dir.resolve("program-ran");
         Path armed = Resealer.reseal(file, dir.resolve("armed.migration"), labelsTable(sql -> sql
-                + "; COPY (SELECT 1) TO PROGRAM 'touch " + ran + "'"), SampleApp.SIGNING);
+                + "; RESET ROLE; COPY (SELECT 1) TO PROGRAM 'touch " + ran + "'"), SampleApp.SIGNING);
 
         assertThatThrownBy(() -> Migrations.check(target, armed, SampleApp.options()))
                 .isInstanceOf(MigrationRefusedException.class)
@@ -108,6 +134,35 @@ class SignedFilesTest {
         assertThat(TestDatabase.pairs(target, "SELECT 'check roles', count(*) FROM pg_roles "
                 + "WHERE rolname LIKE 'pitstop_check_%'")).as("the role went with the check")
                 .containsExactly("check roles=0");
+        assertThat(TestDatabase.pairs(target, "SELECT 'copies', count(*) FROM pg_database "
+                + "WHERE datname LIKE 'pitstop_replay_%'")).as("the copy went with the check")
+                .containsExactly("copies=0");
+    }
+
+    /**
+     * A cluster given by --db-url whose user owns the application but is no superuser: the check
+     * runs the file in place, in a transaction rolled back, and the user cannot run a program either.
+     */
+    @Test
+    void checkAsADatabaseUserWithoutSuperuserRightsRunsNoProgram() throws Exception {
+        DbSettings server = TestDatabase.create();
+        TestDatabase.execute(server, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'app_owner')"
+                + " THEN CREATE ROLE app_owner LOGIN; END IF; END $$");
+        TestDatabase.execute(server, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I OWNER TO app_owner',"
+                + " current_database()); END $$; ALTER SCHEMA public OWNER TO app_owner");
+        DbSettings limited = SampleApp.create(server.as("app_owner", null), "1.1.0");
+        Fingerprint untouched = Fingerprint.of(limited, null);
+        Path ran = dir.resolve("program-ran");
+        Path armed = Resealer.reseal(file, dir.resolve("armed.migration"), labelsTable(sql -> sql
+                + "; RESET ROLE; COPY (SELECT 1) TO PROGRAM 'touch " + ran + "'"), SampleApp.SIGNING);
+
+        Migrations.check(limited, file, SampleApp.options());
+        assertThatThrownBy(() -> Migrations.check(limited, armed, SampleApp.options()))
+                .isInstanceOf(MigrationRefusedException.class)
+                .hasMessageContaining("pg_execute_server_program");
+
+        assertThat(ran).doesNotExist();
+        assertThat(Fingerprint.of(limited, null).differences(untouched)).isEmpty();
     }
 
     private void assertRefusedWithNothingRun(Path refused, Migrations.Options options, String reason) {
