@@ -88,12 +88,13 @@ final class ConfinedCopy implements AutoCloseable {
 
     private void start(AppSchemas appSchemas, Collection<String> schemas, Collection<String> tables)
             throws SQLException {
-        char[] password = HexFormat.of().formatHex(randomBytes()).toCharArray();
+        String password = HexFormat.of().formatHex(randomBytes());
         try (Connection c = Database.connect(target, APPLICATION_NAME)) {
             // Valid for a day only, in case a killed check leaves it behind.
             execute(c, "CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION "
                     + "NOBYPASSRLS VALID UNTIL '" + Instant.now().plusSeconds(86_400) + "'");
-            c.unwrap(PGConnection.class).alterUserPassword(role, password, "scram-sha-256");
+            // The driver sends only the SCRAM verifier, and zeroes the array it is given.
+            c.unwrap(PGConnection.class).alterUserPassword(role, password.toCharArray(), "scram-sha-256");
         }
         copy = ScratchDatabase.copyOf(target, appSchemas, "check the migration file as a role that cannot leave "
                 + "the database");
@@ -102,7 +103,7 @@ final class ConfinedCopy implements AutoCloseable {
                 execute(c, loan);
             }
         }
-        connection = Database.connect(copy.settings().as(role, new String(password)), APPLICATION_NAME);
+        connection = Database.connect(copy.settings().as(role, password), APPLICATION_NAME);
         connection.setAutoCommit(false);
     }
 
