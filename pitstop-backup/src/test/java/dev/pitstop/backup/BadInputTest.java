@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.pitstop.backup.format.BackupHeader;
+import dev.pitstop.backup.format.BackupReader;
+import dev.pitstop.backup.format.FileType;
+import dev.pitstop.backup.format.KeyDerivation;
+import dev.pitstop.backup.format.ReadLimits;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.testing.TestDatabase;
 import java.io.IOException;
@@ -161,8 +165,47 @@ class BadInputTest {
         assertThatThrownBy(() -> Backups.verify(file, PasswordSource.NONE))
                 .isInstanceOf(InvalidBackupException.class)
                 .hasMessageContaining("a block of entry claims-a-gigabyte.bin claims 1073741824 bytes, more than the "
-                        + "268435456 a block may hold; it was not read");
+                        + "268435456 a block may hold here (limits.backup-block-bytes); it was not read");
         assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(64L << 20);
+    }
+
+    @Test
+    void aBlockOverTheConfiguredLimitIsRefusedWithoutAllocatingIt() throws IOException {
+        Path file = CraftedBackup.withBlockClaiming(dir.resolve("sixty-four-mib.backup"), 64 << 20);
+        ReadLimits limits = ReadLimits.of(16L << 20, null, null, null);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        assertThatThrownBy(() -> {
+            try (BackupReader reader = BackupReader.open(file, FileType.BACKUP, PasswordSource.NONE, limits)) {
+                reader.verify();
+            }
+        }).isInstanceOf(InvalidBackupException.class).hasMessageContaining("claims 67108864 bytes, more than the "
+                + "16777216 a block may hold here (limits.backup-block-bytes); it was not read");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).as("bytes allocated").isLessThan(16L << 20);
+    }
+
+    @Test
+    void keyDerivationCostsOverTheConfiguredLimitAreRefusedBeforeDeriving() {
+        Path costly = Backups.create(db, dir.resolve("costly.backup"), BackupOptions.defaults().withPassword(PASSWORD)
+                .withKdfCost(new KeyDerivation.Cost(64 * 1024, 4, 4))).file();
+        ReadLimits limits = ReadLimits.of(null, null, 3, null);
+
+        assertThatThrownBy(() -> BackupReader.open(costly, FileType.BACKUP, PASSWORD, limits).close())
+                .isInstanceOf(InvalidBackupException.class)
+                .hasMessage(costly + " asks for key derivation costs of 65536 KiB, 4 passes and 4 lanes, over this "
+                        + "process's limits (262144 KiB, 3, 16): it was refused before deriving. If the file is genuine,"
+                        + " raise limits.backup-kdf-memory-kib, -iterations or -parallelism in pitstop.yml");
+        assertThat(Backups.verify(costly, PASSWORD).entries()).as("within the default limits").isNotEmpty();
+    }
+
+    @Test
+    void limitsThatWouldRefusePitstopsOwnBackupsAreInvalid() {
+        assertThatThrownBy(() -> ReadLimits.of(1L << 20, null, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 4194304 (4 MiB)");
+        assertThatThrownBy(() -> ReadLimits.of(null, 1024, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 65536, 3 and 4");
     }
 
     @Test

@@ -50,7 +50,10 @@ public final class Pitstop {
                     + "backup); cluster-key-file (the key that seals app.environment's secrets; default "
                     + "HOME/cluster.key); gateway.trust-forwarded-for (false: the gateway replaces a "
                     + "client's X-Forwarded-For; true only behind a proxy of yours); limits.request-body-bytes (1 MiB) "
-                    + "and limits.plugin-jar-bytes (64 MiB), above which the nodes answer 413; and the drivers: nodes (local | kubernetes) and traffic "
+                    + "and limits.plugin-jar-bytes (64 MiB), above which the nodes answer 413; limits.backup-block-bytes "
+                    + "(256 MiB, at least 4 MiB), limits.backup-kdf-memory-kib (262144), limits.backup-kdf-iterations "
+                    + "(10) and limits.backup-kdf-parallelism (16), beyond which a backup or migration file is refused "
+                    + "before it is allocated or its key derived; and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
@@ -75,9 +78,12 @@ public final class Pitstop {
     }
 
     /** The configuration; a bad one is an {@link OperationException} of kind INVALID naming the key. */
+    /** The configuration; its limits on reading backup files become this process's. */
     ClusterConfig config() {
         try {
-            return ClusterConfig.load(home(), config, System.getenv());
+            ClusterConfig loaded = ClusterConfig.load(home(), config, System.getenv());
+            loaded.limits().readLimits().apply();
+            return loaded;
         } catch (ConfigException e) {
             throw OperationException.invalid(e.getMessage());
         }

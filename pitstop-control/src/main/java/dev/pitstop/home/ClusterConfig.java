@@ -3,6 +3,7 @@ package dev.pitstop.home;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.format.ReadLimits;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import dev.pitstop.db.DbSettings;
@@ -53,6 +54,11 @@ import java.util.Set;
  * limits:                    # what a client may send to the local nodes (on Kubernetes: node config
  *   request-body-bytes: 1048576 # PITSTOP_LIMITS_*); the largest body a plugin route reads (413 above)
  *   plugin-jar-bytes: 67108864  # the largest plugin jar the admin API accepts (413 above, nothing written)
+ *   backup-block-bytes: 268435456  # the largest block a backup or migration file may make the CLI or a
+ *                                  # node allocate (at least 4 MiB); a larger claim refuses the file
+ *   backup-kdf-memory-kib: 262144  # the largest Argon2id costs an encrypted backup may ask for before
+ *   backup-kdf-iterations: 10      # its password is tried (at least what backups are made with:
+ *   backup-kdf-parallelism: 16     # 65536, 3, 4); a costlier file is refused before deriving
  * tls:                       # HTTPS on the gateway's port; default: plain HTTP (up --tls self-signed makes
  *   certificate: cert.pem    # a development certificate instead); PEM chain and unencrypted PEM key,
  *   key: key.pem             # relative to the home
@@ -77,7 +83,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
         gateway = gateway == null ? new GatewaySettings(null) : gateway;
-        limits = limits == null ? new LimitsSettings(null, null) : limits;
+        limits = limits == null ? new LimitsSettings(null, null, null, null, null, null) : limits;
         tls = tls == null ? new TlsConfig(null, null, null) : tls;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
@@ -256,20 +262,43 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
     /**
      * The nodes' limits on what clients send; null keeps the node's default (1 MiB, 64 MiB). The
-     * node checks the values, as for {@code --set}.
+     * node checks the values, as for {@code --set}. The limits on reading backup files apply to the
+     * CLI ({@link #readLimits}) and the local nodes alike.
      */
-    public record LimitsSettings(Long requestBodyBytes, Long pluginJarBytes) {
+    public record LimitsSettings(Long requestBodyBytes, Long pluginJarBytes, Long backupBlockBytes,
+                                 Integer backupKdfMemoryKib, Integer backupKdfIterations,
+                                 Integer backupKdfParallelism) {
+
+        public LimitsSettings {
+            // The parameters, not readLimits(): the fields are assigned only after this body.
+            ReadLimits.of(backupBlockBytes, backupKdfMemoryKib, backupKdfIterations, backupKdfParallelism);
+        }
+
+        /**
+         * The limits on reading backup and migration files.
+         *
+         * @throws IllegalArgumentException for values that would refuse the backups Pitstop makes
+         */
+        public ReadLimits readLimits() {
+            return ReadLimits.of(backupBlockBytes, backupKdfMemoryKib, backupKdfIterations, backupKdfParallelism);
+        }
 
         /** As node configuration keys, for the local nodes. */
         public Map<String, String> nodeSettings() {
             Map<String, String> settings = new java.util.LinkedHashMap<>();
-            if (requestBodyBytes != null) {
-                settings.put("limits.request-body-bytes", requestBodyBytes.toString());
-            }
-            if (pluginJarBytes != null) {
-                settings.put("limits.plugin-jar-bytes", pluginJarBytes.toString());
-            }
+            putIfSet(settings, "limits.request-body-bytes", requestBodyBytes);
+            putIfSet(settings, "limits.plugin-jar-bytes", pluginJarBytes);
+            putIfSet(settings, "limits.backup-block-bytes", backupBlockBytes);
+            putIfSet(settings, "limits.backup-kdf-memory-kib", backupKdfMemoryKib);
+            putIfSet(settings, "limits.backup-kdf-iterations", backupKdfIterations);
+            putIfSet(settings, "limits.backup-kdf-parallelism", backupKdfParallelism);
             return settings;
+        }
+
+        private static void putIfSet(Map<String, String> settings, String key, Number value) {
+            if (value != null) {
+                settings.put(key, value.toString());
+            }
         }
     }
 

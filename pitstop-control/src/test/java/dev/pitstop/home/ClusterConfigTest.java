@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.format.KeyDerivation;
+import dev.pitstop.backup.format.ReadLimits;
 import dev.pitstop.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +46,24 @@ class ClusterConfigTest {
         Files.writeString(dir.resolve("pitstop.yml"), "backup:\n  password-file: ' '\n");
         assertThatThrownBy(() -> ClusterConfig.load(home, null, Map.of()))
                 .hasMessageContaining("config key 'backup.password-file' is empty");
+    }
+
+    @Test
+    void backupReadLimitsHaveDefaultsAndReachTheLocalNodes() throws Exception {
+        Home home = new Home(dir);
+        assertThat(ClusterConfig.load(home, null, Map.of()).limits().readLimits()).isEqualTo(ReadLimits.DEFAULT);
+
+        Files.writeString(dir.resolve("pitstop.yml"), "limits:\n  backup-block-bytes: 16777216\n"
+                + "  backup-kdf-iterations: 4\n");
+        ClusterConfig config = ClusterConfig.load(home, null, Map.of());
+
+        assertThat(config.limits().readLimits()).isEqualTo(new ReadLimits(16 << 20, new KeyDerivation.Cost(
+                ReadLimits.DEFAULT.kdf().memoryKiB(), 4, ReadLimits.DEFAULT.kdf().parallelism())));
+        assertThat(config.limits().nodeSettings()).containsExactly(Map.entry("limits.backup-block-bytes", "16777216"),
+                Map.entry("limits.backup-kdf-iterations", "4"));
+        Files.writeString(dir.resolve("pitstop.yml"), "limits:\n  backup-block-bytes: 1024\n");
+        assertThatThrownBy(() -> ClusterConfig.load(home, null, Map.of()))
+                .hasMessageContaining("limits.backup-block-bytes is 1024: it must be at least 4194304 (4 MiB)");
     }
 
     @Test

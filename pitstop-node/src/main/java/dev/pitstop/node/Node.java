@@ -86,6 +86,7 @@ public final class Node implements NodeView {
 
     /** Starts serving; returns once the node is ready, incompatible or failed (see {@link #state()}). */
     public void start() {
+        config.limits().readLimits().apply();
         release = Release.open(Path.of(config.release()));
         DbSettings db = config.dbSettings();
         pool = Database.pool(db, id(), 8, Database.APP_SCHEMA, Database.POOL_WAIT);
@@ -101,7 +102,8 @@ public final class Node implements NodeView {
                 this::onChange).start();
         try {
             NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted,
-                    new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir()), config.limits());
+                    new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir(),
+                            config.backup().password()), config.limits());
             http = HttpServer.start(config.http().host(), config.http().port(), handler,
                     Duration.ofSeconds(config.shutdownTimeoutSeconds()), config.tls().settings());
         } catch (Exception e) {
@@ -152,8 +154,7 @@ public final class Node implements NodeView {
         if (schedule == null) {
             return;
         }
-        PasswordSource password = config.backup().passwordFile() == null ? PasswordSource.NONE
-                : PasswordSource.file(Path.of(config.backup().passwordFile()));
+        PasswordSource password = config.backup().password();
         backupScheduler = new BackupScheduler(schedule, db, new BackupCatalog(config.backupDir()),
                 () -> BackupOptions.defaults().withStorage(Path.of(config.storage())).withRelease(version())
                         .withPassword(password), id(), Clock.systemDefaultZone());

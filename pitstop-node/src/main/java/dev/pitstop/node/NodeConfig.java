@@ -1,6 +1,8 @@
 package dev.pitstop.node;
 
 import dev.pitstop.backup.BackupSchedule;
+import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.backup.format.ReadLimits;
 import dev.pitstop.config.ConfigException;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.http.TlsSettings;
@@ -36,7 +38,7 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         shutdownTimeoutSeconds = positive("shutdown-timeout-seconds", shutdownTimeoutSeconds, 30);
         heartbeatSeconds = positive("heartbeat-seconds", heartbeatSeconds, 1);
         exitWithParent = exitWithParent != null && exitWithParent;
-        limits = limits == null ? new Limits(null, null) : limits;
+        limits = limits == null ? new Limits(null, null, null, null, null, null) : limits;
         tls = tls == null ? new Tls(null, null, null) : tls;
     }
 
@@ -142,8 +144,11 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
      *
      * @param requestBodyBytes the largest request body a plugin route reads; default 1 MiB
      * @param pluginJarBytes   the largest plugin jar the admin API accepts; default 64 MiB
+     * @param backupBlockBytes and the {@code backupKdf*} costs: what a backup file may make the node
+     *                         allocate or compute ({@link ReadLimits}); null keeps the default
      */
-    public record Limits(Long requestBodyBytes, Long pluginJarBytes) {
+    public record Limits(Long requestBodyBytes, Long pluginJarBytes, Long backupBlockBytes, Integer backupKdfMemoryKib,
+                         Integer backupKdfIterations, Integer backupKdfParallelism) {
 
         public static final long DEFAULT_REQUEST_BODY_BYTES = 1L << 20;
         public static final long DEFAULT_PLUGIN_JAR_BYTES = 64L << 20;
@@ -151,13 +156,35 @@ public record NodeConfig(Db db, Http http, Identity node, String release, String
         public Limits {
             requestBodyBytes = positive("limits.request-body-bytes", requestBodyBytes, DEFAULT_REQUEST_BODY_BYTES);
             pluginJarBytes = positive("limits.plugin-jar-bytes", pluginJarBytes, DEFAULT_PLUGIN_JAR_BYTES);
+            // The parameters, not readLimits(): the fields are assigned only after this body.
+            readLimits(backupBlockBytes, backupKdfMemoryKib, backupKdfIterations, backupKdfParallelism);
+        }
+
+        /** The limits on reading backup files. */
+        public ReadLimits readLimits() {
+            return readLimits(backupBlockBytes, backupKdfMemoryKib, backupKdfIterations, backupKdfParallelism);
+        }
+
+        private static ReadLimits readLimits(Long blockBytes, Integer kdfMemoryKib, Integer kdfIterations,
+                                             Integer kdfParallelism) {
+            try {
+                return ReadLimits.of(blockBytes, kdfMemoryKib, kdfIterations, kdfParallelism);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("config key " + e.getMessage());
+            }
         }
     }
 
     /**
      * Backups made by the node: where they go, and optionally a schedule ({@code cron}, {@code keep})
-     * and the password file that encrypts scheduled backups.
+     * and the password file that encrypts the backups it makes (scheduled, and those the admin API
+     * is asked for without a password) — the cluster's {@code backup.password-file}.
      */
     public record Backup(String dir, String cron, Integer keep, String passwordFile) {
+
+        /** The password of {@link #passwordFile}, read when a backup needs it; none when it is not set. */
+        public PasswordSource password() {
+            return passwordFile == null ? PasswordSource.NONE : PasswordSource.file(Path.of(passwordFile));
+        }
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.backup.Backups;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.Database;
@@ -15,11 +17,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Backups through a node's admin API: made, listed, verified, and restored only inside maintenance. */
+/**
+ * Backups through a node's admin API: made, listed, verified, and restored only inside maintenance;
+ * a request without a password uses the cluster's ({@code backup.password-file}), which every node
+ * here is given.
+ */
 class BackupAdminTest {
 
     private static final String TOKEN = "admin-token-for-tests";
@@ -29,10 +38,17 @@ class BackupAdminTest {
     private HikariDataSource pool;
     private Cluster cluster;
 
+    @TempDir
+    Path dir;
+
+    private Path clusterPassword;
+
     @BeforeEach
-    void start() {
+    void start() throws IOException {
+        clusterPassword = Files.writeString(dir.resolve("backup-password"), "cluster backup password\n");
         DbSettings db = TestDatabase.create();
-        node = NodeProcess.start(Demo.release("1.0.0"), db, "node-1");
+        node = NodeProcess.start(Demo.release("1.0.0"), db, "node-1", "backup.password-file=" + clusterPassword,
+                "backup.dir=" + dir.resolve("backups"));
         node.awaitReady();
         pool = Database.pool(db, "test", 2);
         cluster = new Cluster(pool);
@@ -78,6 +94,18 @@ class BackupAdminTest {
         JsonNode items = Http.json(served);
         assertThat(items).hasSize(1);
         assertThat(items.get(0).get("name").asText()).isEqualTo("kept");
+    }
+
+    @Test
+    void aBackupAskedForWithoutAPasswordIsEncryptedWithTheClusters() {
+        HttpResponse<String> created = awaitAdmin("POST", "/admin/backups", "{}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String name = Http.json(created).get("name").asText();
+
+        assertThat(Http.json(admin("GET", "/admin/backups", "")).get(0).get("encrypted").asBoolean()).isTrue();
+        Path file = dir.resolve("backups").resolve(name);
+        assertThat(Backups.verify(file, PasswordSource.file(clusterPassword)).entries()).isNotEmpty();
+        assertThat(admin("POST", "/admin/backups/" + name + "/verify", "{}").statusCode()).isEqualTo(200);
     }
 
     @Test

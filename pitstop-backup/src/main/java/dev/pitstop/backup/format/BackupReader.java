@@ -35,15 +35,9 @@ public final class BackupReader implements AutoCloseable {
     /** What {@link #next} read. */
     public enum Event { OPEN, DATA, CLOSE }
 
-    /**
-     * The largest block this reader allocates. Blocks hold about a megabyte; only a row larger than
-     * that makes a larger one. A block claiming more is refused before anything is allocated: a
-     * crafted file must not make a node or the CLI reserve a gigabyte per claim.
-     */
-    public static final int MAX_BLOCK_BYTES = 256 << 20;
-
     private final String file;
     private final long size;
+    private final ReadLimits limits;
     private final InputStream raw;
     private final BackupHeader header;
     private final SealedInputStream sealed;
@@ -57,8 +51,10 @@ public final class BackupReader implements AutoCloseable {
     private int length;
     private Manifest manifest;
 
-    private BackupReader(Path path, InputStream raw, BackupHeader header, ChunkSeal seal) throws IOException {
+    private BackupReader(Path path, InputStream raw, BackupHeader header, ChunkSeal seal, ReadLimits limits)
+            throws IOException {
         this.file = path.toString();
+        this.limits = limits;
         this.size = Files.size(path);
         this.raw = raw;
         this.header = header;
@@ -97,13 +93,27 @@ public final class BackupReader implements AutoCloseable {
      * something after the format's end (a migration file, its signature).
      */
     public static BackupReader open(Path file, long length, FileType type, PasswordSource password) {
-        return open(file, new BufferedInputStream(new Prefix(openFile(file, type), length), 1 << 16), type, password);
+        return open(file, new BufferedInputStream(new Prefix(openFile(file, type), length), 1 << 16), type, password,
+                ReadLimits.current());
+    }
+
+    /**
+     * Opens {@code file}, of {@code type}, as {@link #open(Path, PasswordSource)} does a backup,
+     * within {@code limits} rather than the process's.
+     */
+    public static BackupReader open(Path file, FileType type, PasswordSource password, ReadLimits limits) {
+        return open(file, openFile(file, type), type, password, limits);
     }
 
     private static BackupReader open(Path file, InputStream in, FileType type, PasswordSource password) {
+        return open(file, in, type, password, ReadLimits.current());
+    }
+
+    private static BackupReader open(Path file, InputStream in, FileType type, PasswordSource password,
+                                     ReadLimits limits) {
         try {
             BackupHeader header = BackupHeader.read(in, type, file.toString());
-            return new BackupReader(file, in, header, seal(file, header, password));
+            return new BackupReader(file, in, header, seal(file, header, password, limits), limits);
         } catch (IOException | RuntimeException e) {
             closeQuietly(in, e);
             if (e instanceof RuntimeException re) {
@@ -154,7 +164,7 @@ public final class BackupReader implements AutoCloseable {
         }
     }
 
-    private static ChunkSeal seal(Path file, BackupHeader header, PasswordSource password) {
+    private static ChunkSeal seal(Path file, BackupHeader header, PasswordSource password, ReadLimits limits) {
         Encryption encryption = header.label().encryption();
         if (encryption == null) {
             return new DigestSeal(header.digest());
@@ -164,7 +174,7 @@ public final class BackupReader implements AutoCloseable {
             throw new BackupPasswordException(file + " is encrypted: give its password with --password-file FILE or at the prompt");
         }
         try {
-            SecretKey key = KeyDerivation.open(secret, encryption, file.toString());
+            SecretKey key = KeyDerivation.open(secret, encryption, file.toString(), limits);
             return new GcmSeal(key, encryption.noncePrefix(), header.digest());
         } finally {
             Arrays.fill(secret, '\0');
@@ -276,9 +286,10 @@ public final class BackupReader implements AutoCloseable {
         if (rawLength < 0 || compressedLength < 0 || compressedLength > size) {
             throw damaged("a block of entry " + current.name + " has an impossible length");
         }
-        if (rawLength > MAX_BLOCK_BYTES || compressedLength > MAX_BLOCK_BYTES) {
+        if (rawLength > limits.blockBytes() || compressedLength > limits.blockBytes()) {
             throw damaged("a block of entry " + current.name + " claims " + Math.max(rawLength, compressedLength)
-                    + " bytes, more than the " + MAX_BLOCK_BYTES + " a block may hold; it was not read");
+                    + " bytes, more than the " + limits.blockBytes() + " a block may hold here "
+                    + "(limits.backup-block-bytes); it was not read");
         }
         if (compressed.length < compressedLength) {
             compressed = new byte[compressedLength];
@@ -309,7 +320,7 @@ public final class BackupReader implements AutoCloseable {
 
     private void readManifest() throws IOException {
         int jsonLength = in.readInt();
-        if (jsonLength < 2 || jsonLength > MAX_BLOCK_BYTES) {
+        if (jsonLength < 2 || jsonLength > limits.blockBytes()) {
             throw damaged("its manifest has an impossible length");
         }
         byte[] json = new byte[jsonLength];

@@ -19,13 +19,6 @@ public final class KeyDerivation {
         /** RFC 9106's second recommended setting: 64 MiB, 3 passes, 4 lanes. */
         public static final Cost DEFAULT = new Cost(64 * 1024, 3, 4);
 
-        /**
-         * What a header may ask for: 4 times the default's memory, a little over 3 times its
-         * passes. A crafted file must not make the reader allocate a gigabyte or spin for minutes
-         * (on a node, per request) before it can say the file is wrong.
-         */
-        public static final Cost LIMIT = new Cost(256 * 1024, 10, 16);
-
         public Cost {
             if (memoryKiB < 8 * parallelism || iterations < 1 || parallelism < 1) {
                 throw new IllegalArgumentException("Argon2id needs at least 1 pass, 1 lane and 8 KiB per lane");
@@ -62,8 +55,11 @@ public final class KeyDerivation {
         }
     }
 
-    /** The key of an existing file; {@code file} names it in errors. */
-    public static SecretKey open(char[] password, Encryption encryption, String file) {
+    /**
+     * The key of an existing file; {@code file} names it in errors. Costs over {@code limits} are
+     * refused before any memory is taken for them.
+     */
+    public static SecretKey open(char[] password, Encryption encryption, String file, ReadLimits limits) {
         if (!Encryption.CIPHER.equals(encryption.cipher()) || !Encryption.KDF.equals(encryption.kdf())) {
             throw new InvalidBackupException(file + " is encrypted with " + encryption.cipher() + " and a key from "
                     + encryption.kdf() + "; this build knows only " + Encryption.CIPHER + " with " + Encryption.KDF
@@ -75,7 +71,14 @@ public final class KeyDerivation {
         } catch (IllegalArgumentException e) {
             throw new InvalidBackupException(file + " is damaged: its key derivation settings are impossible");
         }
-        if (cost.exceeds(Cost.LIMIT) || encryption.salt() == null || encryption.salt().length != SALT_BYTES
+        if (cost.exceeds(limits.kdf())) {
+            throw new InvalidBackupException(file + " asks for key derivation costs of " + cost.memoryKiB() + " KiB, "
+                    + cost.iterations() + " passes and " + cost.parallelism() + " lanes, over this process's limits ("
+                    + limits.kdf().memoryKiB() + " KiB, " + limits.kdf().iterations() + ", " + limits.kdf().parallelism()
+                    + "): it was refused before deriving. If the file is genuine, raise limits.backup-kdf-memory-kib, "
+                    + "-iterations or -parallelism in pitstop.yml");
+        }
+        if (encryption.salt() == null || encryption.salt().length != SALT_BYTES
                 || encryption.keyCheck() == null || encryption.keyCheck().length != CHECK_BYTES
                 || encryption.noncePrefix() == null || encryption.noncePrefix().length != GcmSeal.NONCE_PREFIX_BYTES) {
             throw new InvalidBackupException(file + " is damaged: its encryption settings are out of range");

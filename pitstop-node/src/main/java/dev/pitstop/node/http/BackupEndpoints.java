@@ -32,7 +32,8 @@ import org.eclipse.jetty.util.Callback;
  * The backup part of the admin API: {@code GET /admin/backups}, {@code POST /admin/backups}
  * (create), {@code POST /admin/backups/{name}/verify}, {@code POST /admin/backups/{name}/restore},
  * {@code DELETE /admin/backups/{name}}. A password travels in the JSON body ({@code {"password": ...}}),
- * never in the URL. A restore replaces the data every node serves, so it is accepted only when the
+ * never in the URL; without one, the cluster's backup password ({@code backup.password-file}) is used
+ * when it is set, so that every backup the cluster makes is encrypted with it. A restore replaces the data every node serves, so it is accepted only when the
  * cluster is in maintenance and down to this node, as the operations guide's in-app maintenance
  * demands; {@code pitstop backup restore} arranges all of that itself.
  */
@@ -45,8 +46,11 @@ final class BackupEndpoints {
     private final NodeRegistry registry;
     private final Cluster cluster;
     private final AuditLog audit;
+    private final PasswordSource clusterPassword;
 
-    BackupEndpoints(NodeView node, DbSettings db, DataSource dataSource, Path storage, Path backupDir) {
+    BackupEndpoints(NodeView node, DbSettings db, DataSource dataSource, Path storage, Path backupDir,
+                    PasswordSource clusterPassword) {
+        this.clusterPassword = clusterPassword;
         this.node = node;
         this.db = db;
         this.storage = storage;
@@ -161,12 +165,12 @@ final class BackupEndpoints {
         return map;
     }
 
-    private static PasswordSource password(Request request) {
+    private PasswordSource password(Request request) {
         return password(Json.body(request));
     }
 
-    private static PasswordSource password(JsonNode body) {
+    private PasswordSource password(JsonNode body) {
         String password = body.path("password").asText(null);
-        return password == null ? PasswordSource.NONE : PasswordSource.of(password.toCharArray());
+        return password == null ? clusterPassword : PasswordSource.of(password.toCharArray());
     }
 }

@@ -5,6 +5,7 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.control.StatusPage;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.DatabaseFailure;
+import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.node.NodeConfig;
 import dev.pitstop.node.plugin.PluginManagement;
@@ -53,12 +54,17 @@ public final class NodeHandler extends Handler.Abstract {
         this.routes = routes;
         this.maxBodyBytes = limits.requestBodyBytes();
         this.admin = new AdminHandler(node, plugins, loadedHere, new BackupEndpoints(node, backing.db(),
-                backing.dataSource(), backing.storage(), backing.backupDir()), backing.dataSource(),
+                backing.dataSource(), backing.storage(), backing.backupDir(), backing.backupPassword()), backing.dataSource(),
                 limits.pluginJarBytes());
     }
 
-    /** Where the node's data lives, for the backup endpoints of the admin API. */
-    public record Backing(DbSettings db, DataSource dataSource, Path storage, Path backupDir) {
+    /**
+     * Where the node's data lives, for the backup endpoints of the admin API.
+     *
+     * @param backupPassword the cluster's backup password, used when a request gives none
+     */
+    public record Backing(DbSettings db, DataSource dataSource, Path storage, Path backupDir,
+                          PasswordSource backupPassword) {
     }
 
     @Override
