@@ -1,6 +1,7 @@
 package dev.pitstop.node.install;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.MigrationSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -31,8 +32,8 @@ public final class Migrations {
     }
 
     public static void migrateCore(DataSource dataSource) {
-        migrate(dataSource, Migrations.class.getClassLoader(), "core_schema_history",
-                "classpath:dev/pitstop/node/migration", "core");
+        migrate(dataSource, Migrations.class.getClassLoader(), MigrationSet.CORE_HISTORY,
+                "classpath:" + MigrationSet.CORE_LOCATION, "core");
     }
 
     /** Applies the SQL files under {@code migrations/<pluginId>/} in the plugin's jar. */
@@ -75,7 +76,7 @@ public final class Migrations {
     }
 
     private static String historyTable(String pluginId) {
-        return "plugin_" + pluginId.replace('-', '_') + "_schema_history";
+        return MigrationSet.pluginHistoryTable(pluginId);
     }
 
     private static URLClassLoader jarResources(Path jar) throws IOException {
