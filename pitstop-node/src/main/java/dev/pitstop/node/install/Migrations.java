@@ -96,6 +96,9 @@ public final class Migrations {
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .group(true)
+                    // A release made for online upgrades builds indexes CONCURRENTLY, which cannot run in a
+                    // transaction: Flyway then runs that group without one.
+                    .mixed(true)
                     .failOnMissingLocations(false)
                     .load()
                     .migrate();
