@@ -174,7 +174,7 @@ final class UpgradeCommand implements Callable<Integer> {
         OnlinePlan onlinePlan;
         try {
             onlinePlan = procedures.onlineUpgrade().plan(to);
-        } catch (ParserUnavailableException e) {
+        } catch (ParserUnavailableException | OperationException e) {
             out.printf("%nMode: offline only; the migrations cannot be linted: %s%n", e.getMessage());
             return false;
         }

@@ -37,8 +37,17 @@ public interface NodeDriver {
      *                                                   driver cannot run two releases at once
      */
     default void useRelease(String nodeId, Release release) {
-        throw dev.pitstop.procedure.OperationException.refused(getClass().getSimpleName() + " cannot run nodes of "
-                + "two releases at once: upgrade without --online");
+        throw dev.pitstop.procedure.OperationException.refused(mixedReleasesUnsupported());
+    }
+
+    /** Whether {@link #useRelease(String, Release)} works: nodes of two releases can run at once. */
+    default boolean runsMixedReleases() {
+        return false;
+    }
+
+    /** Why an online upgrade cannot run on this driver. */
+    default String mixedReleasesUnsupported() {
+        return getClass().getSimpleName() + " cannot run nodes of two releases at once: upgrade without --online";
     }
 
     /** Every node of this driver with its current state. */

@@ -1,6 +1,7 @@
 package dev.pitstop.procedure;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.ConcurrentIndexes;
 import dev.pitstop.release.MigrationPhase;
 import dev.pitstop.release.MigrationScript;
 import dev.pitstop.release.MigrationSet;
@@ -8,9 +9,14 @@ import java.io.IOException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -45,6 +51,7 @@ final class OnlineMigrations {
             for (MigrationScript script : set.scripts()) {
                 if (script.phase() == phase) {
                     withRetries(script, () -> {
+                        dropInvalidIndexes(script);
                         if (plan.batched(script)) {
                             backfill(script);
                         }
@@ -74,6 +81,35 @@ final class OnlineMigrations {
         }
     }
 
+    /**
+     * A CREATE INDEX CONCURRENTLY that failed (a lock not granted in time) leaves its index behind,
+     * invalid: dropped before the migration runs again, so that it can build it.
+     */
+    private void dropInvalidIndexes(MigrationScript script) {
+        try (Connection c = appDb.getConnection();
+             PreparedStatement invalid = c.prepareStatement("SELECT i.relname FROM pg_index x"
+                     + " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_namespace n ON n.oid = i.relnamespace"
+                     + " WHERE NOT x.indisvalid AND n.nspname = ?")) {
+            invalid.setString(1, Database.APP_SCHEMA);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = invalid.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            for (String name : names) {
+                if (Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(script.sql()).find()) {
+                    try (Statement drop = c.createStatement()) {
+                        drop.execute("DROP INDEX CONCURRENTLY IF EXISTS " + Database.APP_SCHEMA + ".\"" + name + "\"");
+                    }
+                    log.info("Dropped index {} left invalid by an earlier attempt of {}", name, script.describe());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void backfill(MigrationScript script) {
         try (Connection c = appDb.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
@@ -92,7 +128,7 @@ final class OnlineMigrations {
 
     private void migrateTo(MigrationSet set, MigrationScript script) {
         try (URLClassLoader resources = new URLClassLoader(new URL[] {set.jar().toUri().toURL()}, null)) {
-            Flyway.configure(resources)
+            ConcurrentIndexes.allowed(Flyway.configure(resources))
                     .dataSource(appDb)
                     .schemas(Database.APP_SCHEMA)
                     .table(set.historyTable())

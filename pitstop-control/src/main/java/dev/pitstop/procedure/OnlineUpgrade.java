@@ -75,6 +75,8 @@ public final class OnlineUpgrade {
     public OnlinePlan plan(Path target) {
         try (HikariDataSource appDb = appDb()) {
             return OnlinePlan.of(readable(target), appDb, parser);
+        } catch (IllegalArgumentException e) {
+            throw OperationException.refused("the migrations of the target release cannot be read: " + e.getMessage());
         }
     }
 
@@ -144,6 +146,9 @@ public final class OnlineUpgrade {
             List<String> refused = new ArrayList<>(preflight.run(readable(Path.of(params.get(TO_DIR))), from,
                     backup.getParent()).stream().filter(check -> !check.passed()).map(UpgradePreflight.Check::detail)
                     .toList());
+            if (!nodes.runsMixedReleases()) {
+                refused.add(nodes.mixedReleasesUnsupported());
+            }
             OnlinePlan plan = plan(Path.of(params.get(TO_DIR)));
             refused.addAll(plan.reasons());
             if (!refused.isEmpty()) {

@@ -179,6 +179,11 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     }
 
     @Override
+    public boolean runsMixedReleases() {
+        return true;
+    }
+
+    @Override
     public List<NodeStatus> nodes() {
         Map<String, NodeRecord> registered = registry.list().stream()
                 .collect(Collectors.toMap(NodeRecord::id, Function.identity()));

@@ -70,6 +70,11 @@ public final class SupervisorNodeDriver implements NodeDriver {
     }
 
     @Override
+    public boolean runsMixedReleases() {
+        return true;
+    }
+
+    @Override
     public List<NodeStatus> nodes() {
         try {
             return JSON.readValue(send("GET", "/nodes", null, QUICK_TIMEOUT, null), new TypeReference<>() {

@@ -121,7 +121,9 @@ public final class SqlParser {
             int from = raw.path("stmt_location").asInt(0);
             int length = raw.path("stmt_len").asInt(0);
             int to = length == 0 ? bytes.length : from + length;
-            String sql = new String(Arrays.copyOfRange(bytes, from, to), StandardCharsets.UTF_8).strip();
+            // A statement's text starts after the previous one's semicolon: comments before it are not its own.
+            String sql = new String(Arrays.copyOfRange(bytes, from, to), StandardCharsets.UTF_8)
+                    .replaceFirst("^(\\s*--[^\n]*\n)*", "").strip();
             statements.add(new Statement(sql, raw.path("stmt")));
         }
         return new Parsed(statements, null);

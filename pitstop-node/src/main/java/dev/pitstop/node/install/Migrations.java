@@ -1,6 +1,7 @@
 package dev.pitstop.node.install;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.ConcurrentIndexes;
 import dev.pitstop.release.MigrationSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,7 +89,7 @@ public final class Migrations {
                                 String owner) {
         boolean hadHistory = tableExists(dataSource, table);
         try {
-            Flyway.configure(classLoader)
+            ConcurrentIndexes.allowed(Flyway.configure(classLoader))
                     .dataSource(dataSource)
                     .schemas(Database.APP_SCHEMA)
                     .table(table)
