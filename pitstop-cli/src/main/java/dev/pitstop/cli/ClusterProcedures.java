@@ -5,14 +5,17 @@ import dev.pitstop.backup.Progress;
 import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
+import dev.pitstop.control.MixedReleases;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.MaintenanceWindow;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.lint.SqlParser;
 import dev.pitstop.procedure.ProvenBackup;
 import dev.pitstop.procedure.Restore;
+import dev.pitstop.procedure.OnlineUpgrade;
 import dev.pitstop.procedure.Upgrade;
 import dev.pitstop.procedure.UpgradePreflight;
 import dev.pitstop.procedure.Verification;
@@ -62,6 +65,14 @@ final class ClusterProcedures {
                 new Installations(cluster.controlDb()), verification(),
                 upgradePreflight(), new ProcedureJournal(cluster.controlDb()), cluster.db(), provenBackup(),
                 home.storageDir(), config.backup().password(), config.readyTimeout());
+    }
+
+    /** The online upgrade, linting with PostgreSQL's parser where this process finds it. */
+    OnlineUpgrade onlineUpgrade() {
+        return new OnlineUpgrade(drivers.nodes(), new Installations(cluster.controlDb()),
+                new MixedReleases(cluster.controlDb()), verification(), upgradePreflight(), cluster.db(),
+                provenBackup(), home.storageDir(), config.backup().password(), config.readyTimeout(),
+                SqlParser.located());
     }
 
     UpgradePreflight upgradePreflight() {

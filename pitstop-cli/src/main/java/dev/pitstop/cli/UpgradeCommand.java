@@ -1,6 +1,10 @@
 package dev.pitstop.cli;
 
 import dev.pitstop.control.Installations;
+import dev.pitstop.control.ProcedureJournal;
+import dev.pitstop.lint.ParserUnavailableException;
+import dev.pitstop.procedure.OnlinePlan;
+import dev.pitstop.procedure.OnlineUpgrade;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
@@ -46,6 +50,16 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = "--plan", description = "Print the preflight checks and the steps, change nothing, and exit.")
     private boolean plan;
 
+    @Option(names = "--online", description = {"Upgrade without stopping the service: a verified backup while "
+            + "serving, the release's expand migrations under lock_timeout, then node by node drained, started on "
+            + "the new release, verified and back in rotation, then its contract migrations. Only for a release "
+            + "whose pending migrations are all declared expand or contract (plugin.migrations.expand / .contract "
+            + "in plugin.properties) and pass the migration linter; otherwise refused (exit 3) with the linter's "
+            + "reasons, nothing changed. A failure before the contract phase puts the previous release back on "
+            + "every node, one at a time, without a restore. --plan shows which mode the release allows and why.",
+            "Needs Node.js 18+ for PostgreSQL's parser (npm ci --prefix pitstop-lint/parser)."})
+    private boolean online;
+
     @Option(names = "--yes", description = "Do not ask for confirmation before the cluster goes down.")
     private boolean yes;
 
@@ -77,9 +91,20 @@ final class UpgradeCommand implements Callable<Integer> {
         Upgrade upgrade = procedures.upgrade();
         ProcedureRunner runner = procedures.runner();
         if (resume || rollback) {
-            if (to != null || pause || plan) {
+            if (to != null || pause || plan || online) {
                 throw OperationException.invalid("--resume and --rollback keep the options the upgrade began with;"
-                        + " give neither --to, --plan nor --pause-for-verification");
+                        + " give neither --to, --plan, --online nor --pause-for-verification");
+            }
+            boolean openOnline = new ProcedureJournal(procedures.controlDb()).open()
+                    .map(open -> open.kind().equals(ProcedureKind.ONLINE_UPGRADE.label())).orElse(false);
+            if (openOnline) {
+                OnlineUpgrade onlineUpgrade = procedures.onlineUpgrade();
+                if (resume) {
+                    runner.resume(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade::resumed);
+                } else {
+                    runner.rollback(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade::resumed);
+                }
+                return 0;
             }
             if (resume) {
                 runner.resume(ProcedureKind.UPGRADE, upgrade::resumed);
@@ -91,8 +116,16 @@ final class UpgradeCommand implements Callable<Integer> {
         if (to == null) {
             throw OperationException.invalid("give the release to upgrade to with --to DIR");
         }
+        if (online && pause) {
+            throw OperationException.invalid("--pause-for-verification is for the offline upgrade; an online upgrade "
+                    + "verifies each node before it takes traffic");
+        }
         if (plan) {
             return plan(procedures);
+        }
+        if (online) {
+            runner.start(procedures.onlineUpgrade().to(to, procedures.currentRelease(), procedures.backupsDir()));
+            return 0;
         }
         if (!yes && !Confirmation.ask(spec, "The cluster stops serving clients (they get the status page) until the"
                 + " upgrade to " + to + " is done.")) {
@@ -115,15 +148,45 @@ final class UpgradeCommand implements Callable<Integer> {
         List<UpgradePreflight.Check> checks = preflight.run(target, installed, procedures.backupsDir());
         out.printf("Upgrade %s -> %s%n%nPreflight:%n", installed, target.version());
         checks.forEach(check -> out.printf("  [%s] %s: %s%n", check.passed() ? "ok" : "refused", check.name(), check.detail()));
-        out.printf("%nSteps:%n");
-        List<String> steps = procedures.upgrade().to(to, procedures.currentRelease(), procedures.backupsDir(), pause)
-                .steps().stream().map(step -> step.name()).toList();
+        boolean onlineAllowed = printOnlinePlan(procedures, out);
+        out.printf("%nSteps%s:%n", online ? " (online)" : "");
+        List<String> steps = (online ? procedures.onlineUpgrade().to(to, procedures.currentRelease(),
+                procedures.backupsDir()) : procedures.upgrade().to(to, procedures.currentRelease(),
+                procedures.backupsDir(), pause)).steps().stream().map(step -> step.name()).toList();
         for (int i = 0; i < steps.size(); i++) {
             out.printf("  %d. %s%n", i + 1, steps.get(i));
         }
-        out.printf("%nA failure of step %d (the backup cannot be taken, or does not restore) rolls back before anything "
-                + "changed: the nodes start again on %s. Any failure after it rolls back: the nodes stop, the backup is "
-                + "restored, %s serves again.%n", Upgrade.BACKUP_STEP, installed, installed);
-        return checks.stream().allMatch(UpgradePreflight.Check::passed) ? 0 : 3;
+        if (online) {
+            out.printf("%nA failure before the contract step puts %s back on every replaced node, one at a time, "
+                    + "without a restore; a failure from the contract step on stops there, every node serving %s.%n",
+                    installed, target.version());
+        } else {
+            out.printf("%nA failure of step %d (the backup cannot be taken, or does not restore) rolls back before "
+                    + "anything changed: the nodes start again on %s. Any failure after it rolls back: the nodes stop, "
+                    + "the backup is restored, %s serves again.%n", Upgrade.BACKUP_STEP, installed, installed);
+        }
+        boolean passed = checks.stream().allMatch(UpgradePreflight.Check::passed) && (!online || onlineAllowed);
+        return passed ? 0 : 3;
+    }
+
+    /** Says whether the release can be upgraded to online, and why; returns whether it can. */
+    private boolean printOnlinePlan(ClusterProcedures procedures, PrintWriter out) {
+        OnlinePlan onlinePlan;
+        try {
+            onlinePlan = procedures.onlineUpgrade().plan(to);
+        } catch (ParserUnavailableException | OperationException e) {
+            out.printf("%nMode: offline only; the migrations cannot be linted: %s%n", e.getMessage());
+            return false;
+        }
+        if (onlinePlan.online()) {
+            out.printf("%nMode: online allowed (--online): every pending migration is declared expand or contract "
+                    + "and passes the linter%n");
+        } else {
+            out.printf("%nMode: offline only; --online is refused because:%n");
+            onlinePlan.reasons().forEach(reason -> out.printf("  %s%n", reason));
+        }
+        onlinePlan.lint().verdicts().stream().filter(v -> v.allowed())
+                .forEach(v -> out.printf("  %s%n", v));
+        return onlinePlan.online();
     }
 }

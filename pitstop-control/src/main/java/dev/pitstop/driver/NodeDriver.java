@@ -29,6 +29,27 @@ public interface NodeDriver {
      */
     void useRelease(Release release);
 
+    /**
+     * Node {@code nodeId}, when it starts next, runs {@code release}; the other nodes keep theirs. For
+     * the online upgrade, which replaces the nodes one at a time while both releases serve.
+     *
+     * @throws dev.pitstop.procedure.OperationException (refused) while that node runs, or when the
+     *                                                   driver cannot run two releases at once
+     */
+    default void useRelease(String nodeId, Release release) {
+        throw dev.pitstop.procedure.OperationException.refused(mixedReleasesUnsupported());
+    }
+
+    /** Whether {@link #useRelease(String, Release)} works: nodes of two releases can run at once. */
+    default boolean runsMixedReleases() {
+        return false;
+    }
+
+    /** Why an online upgrade cannot run on this driver. */
+    default String mixedReleasesUnsupported() {
+        return getClass().getSimpleName() + " cannot run nodes of two releases at once: upgrade without --online";
+    }
+
     /** Every node of this driver with its current state. */
     List<NodeStatus> nodes();
 

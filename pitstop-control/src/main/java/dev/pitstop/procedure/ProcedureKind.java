@@ -7,6 +7,7 @@ public enum ProcedureKind {
     MAINTENANCE_BEGIN("maintenance-begin", "pitstop maintenance begin", true),
     MAINTENANCE_END("maintenance-end", "pitstop maintenance end", false),
     UPGRADE("upgrade", "pitstop upgrade", true),
+    ONLINE_UPGRADE("online-upgrade", "pitstop upgrade", true),
     RESTORE("restore", "pitstop backup restore", true),
     MIGRATION_APPLY("migration-apply", "pitstop migration apply", false);
 

@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * POST /nodes/{id}/stop                          drains and stops it; returns once it has exited
  * POST /nodes/{id}/await-ready?timeout-seconds=N returns once it is ready; 503 when it will not be
  * PUT  /release  {"dir": "..."}                  nodes started from now on run this release
+ * PUT  /nodes/{id}/release  {"dir": "..."}       that node, when started next, runs this release
  * </pre>
  *
  * Errors are {@code {"error": "..."}} with 401 (token), 404 (no such node or endpoint), 409
@@ -155,6 +156,25 @@ final class ControlApi implements AutoCloseable {
                 case "stop" -> nodes.stop(id);
                 case "await-ready" -> nodes.awaitReady(id, Duration.ofSeconds(timeoutSeconds(exchange)));
                 default -> throw new NotFound("no control endpoint POST " + exchange.getRequestURI());
+            }
+            respond(exchange, 200, Map.of());
+        } else if (method.equals("PUT") && path.length == 3 && path[0].equals("nodes") && path[2].equals("release")) {
+            String id = path[1];
+            if (!nodes.ids().contains(id)) {
+                throw new NotFound("no node '" + id + "'; nodes are " + String.join(", ", nodes.ids()));
+            }
+            Release release;
+            try {
+                release = Release.open(Path.of(body(exchange).path("dir").asText()));
+            } catch (InvalidPathException e) {
+                respond(exchange, 422, error("\"dir\" is not a path: " + e.getInput()));
+                return;
+            } catch (IllegalArgumentException e) {
+                respond(exchange, 422, error(e.getMessage()));
+                return;
+            }
+            if (nodes.useReleaseFor(id, release)) {
+                releaseSwitched.accept(release);
             }
             respond(exchange, 200, Map.of());
         } else if (method.equals("PUT") && path.length == 1 && path[0].equals("release")) {

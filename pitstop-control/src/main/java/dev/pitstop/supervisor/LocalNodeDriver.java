@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,8 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         return thread;
     });
     private volatile boolean closed;
+    /** The release directory each node runs when started next. */
+    private final Map<String, Path> nodeReleases = new ConcurrentHashMap<>();
 
     private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Home home, ClusterFile.Db db,
                             Map<String, String> settings, Duration stopTimeout) {
@@ -74,15 +77,21 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     /** Writes each node's configuration file for {@code release} and the command that runs it. */
     private void configure(Release release) {
         for (NodeProcess node : nodes.values()) {
-            int port = URI.create(node.url()).getPort();
-            Path config = NodeConfigFile.write(home, node.id(), node.url(), port, release, db);
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", release.lib().resolve("*").toString(),
-                    "dev.pitstop.node.NodeMain", "--config", config.toString()));
-            settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-            node.useCommand(command);
+            configure(node, release);
         }
+    }
+
+    /** The same for one node. */
+    private void configure(NodeProcess node, Release release) {
+        nodeReleases.put(node.id(), release.dir());
+        int port = URI.create(node.url()).getPort();
+        Path config = NodeConfigFile.write(home, node.id(), node.url(), port, release, db);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", release.lib().resolve("*").toString(),
+                "dev.pitstop.node.NodeMain", "--config", config.toString()));
+        settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
+        node.useCommand(command);
     }
 
     /**
@@ -148,6 +157,30 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
                     + String.join(", ", running) + (running.size() == 1 ? " runs" : " run") + "; stop them first");
         }
         configure(release);
+    }
+
+    /**
+     * Refused while that node runs. Returns whether every node now runs {@code release} when started,
+     * so that the caller can record it as the cluster's.
+     */
+    public synchronized boolean useReleaseFor(String nodeId, Release release) {
+        NodeProcess node = node(nodeId);
+        if (node.running()) {
+            throw OperationException.refused("cannot switch " + nodeId + " to release " + release.version()
+                    + " while it runs; stop it first");
+        }
+        configure(node, release);
+        return nodeReleases.values().stream().allMatch(release.dir()::equals);
+    }
+
+    @Override
+    public void useRelease(String nodeId, Release release) {
+        useReleaseFor(nodeId, release);
+    }
+
+    @Override
+    public boolean runsMixedReleases() {
+        return true;
     }
 
     @Override

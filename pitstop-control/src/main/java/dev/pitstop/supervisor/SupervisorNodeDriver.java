@@ -65,6 +65,16 @@ public final class SupervisorNodeDriver implements NodeDriver {
     }
 
     @Override
+    public void useRelease(String nodeId, Release release) {
+        send("PUT", "/nodes/" + nodeId + "/release", Map.of("dir", release.dir().toString()), QUICK_TIMEOUT, nodeId);
+    }
+
+    @Override
+    public boolean runsMixedReleases() {
+        return true;
+    }
+
+    @Override
     public List<NodeStatus> nodes() {
         try {
             return JSON.readValue(send("GET", "/nodes", null, QUICK_TIMEOUT, null), new TypeReference<>() {

@@ -10,6 +10,8 @@ import dev.pitstop.control.ChangeListener;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ClusterMode;
 import dev.pitstop.control.ControlSchema;
+import dev.pitstop.control.Installations;
+import dev.pitstop.control.MixedReleases;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.db.Database;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -135,13 +138,24 @@ public final class Node implements NodeView {
         Installer installer = new Installer(db, pool, id(), version(), s -> setState(s, null));
         ReleaseSchema schema = new ReleaseSchema(pool, pluginStates, store, version(), bundled.values());
         String installed = installer.prepare(schema::install, schema::upgrade);
-        if (!installed.equals(version())) {
-            setState(NodeState.INCOMPATIBLE, incompatibility(installed));
+        String refusal = refusalToServe(installed);
+        if (refusal != null) {
+            setState(NodeState.INCOMPATIBLE, refusal);
             log.warn("Node {} does not serve: {}", id(), message);
             return;
         }
         reconciler = new PluginReconciler(pluginHost, pluginStates, store, bundled);
         reconcilePlugins();
+        Map<String, PluginStates.State> rows = pluginStates.all();
+        List<String> notRunning = bundled.keySet().stream()
+                .filter(id -> rows.containsKey(id) && rows.get(id).active() && !pluginHost.isStarted(id)).toList();
+        if (!notRunning.isEmpty()) {
+            // A release whose own plugin cannot run is broken: serving without it would answer 404s.
+            setState(NodeState.FAILED, "bundled plugin " + String.join(", ", notRunning) + " of release " + version()
+                    + " cannot run on this node (its log says why)");
+            log.error("Node {} does not serve: {}", id(), message);
+            return;
+        }
         pluginManagement = new PluginManagement(db, pool, id(), version(), pluginStates, store, bundled);
         startBackupSchedule(db);
         setState(NodeState.READY, null);
@@ -160,6 +174,31 @@ public final class Node implements NodeView {
                         .withPassword(password), id(), Clock.systemDefaultZone());
         backupScheduler.start();
         log.info("Scheduled backups '{}' into {}, keeping {}", schedule.cron(), config.backupDir(), schedule.keep());
+    }
+
+    /**
+     * Why this node may not serve a database installed at {@code installed}, or null: it runs the
+     * installed release, or one of the pair an online upgrade lets serve together.
+     */
+    private String refusalToServe(String installed) {
+        Optional<MixedReleases.Pair> mixed = new MixedReleases(pool).current();
+        if (mixed.isPresent() && installed.equals(mixed.get().oldRelease())) {
+            return mixed.get().refusal(version());
+        }
+        return installed.equals(version()) ? null : incompatibility(installed);
+    }
+
+    /** A serving node that the cluster no longer lets serve (an online upgrade contracted) stops serving. */
+    private void recheckServing() {
+        if (state != NodeState.READY) {
+            return;
+        }
+        Optional<String> installed = new Installations(pool).installedVersion();
+        String refusal = installed.map(this::refusalToServe).orElse(null);
+        if (refusal != null) {
+            setState(NodeState.INCOMPATIBLE, refusal);
+            log.warn("Node {} stops serving: {}", id(), refusal);
+        }
     }
 
     private String incompatibility(String installed) {
@@ -268,6 +307,7 @@ public final class Node implements NodeView {
         try {
             mode = cluster.mode();
             tokens = cluster.tokenHashes();
+            recheckServing();
         } catch (RuntimeException e) {
             log.warn("Could not read the cluster mode: {}", e.getMessage());
         }

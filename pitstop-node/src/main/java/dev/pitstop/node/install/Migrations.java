@@ -1,6 +1,8 @@
 package dev.pitstop.node.install;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.ConcurrentIndexes;
+import dev.pitstop.release.MigrationSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -31,8 +33,8 @@ public final class Migrations {
     }
 
     public static void migrateCore(DataSource dataSource) {
-        migrate(dataSource, Migrations.class.getClassLoader(), "core_schema_history",
-                "classpath:dev/pitstop/node/migration", "core");
+        migrate(dataSource, Migrations.class.getClassLoader(), MigrationSet.CORE_HISTORY,
+                "classpath:" + MigrationSet.CORE_LOCATION, "core");
     }
 
     /** Applies the SQL files under {@code migrations/<pluginId>/} in the plugin's jar. */
@@ -75,7 +77,7 @@ public final class Migrations {
     }
 
     private static String historyTable(String pluginId) {
-        return "plugin_" + pluginId.replace('-', '_') + "_schema_history";
+        return MigrationSet.pluginHistoryTable(pluginId);
     }
 
     private static URLClassLoader jarResources(Path jar) throws IOException {
@@ -87,7 +89,7 @@ public final class Migrations {
                                 String owner) {
         boolean hadHistory = tableExists(dataSource, table);
         try {
-            Flyway.configure(classLoader)
+            ConcurrentIndexes.allowed(Flyway.configure(classLoader))
                     .dataSource(dataSource)
                     .schemas(Database.APP_SCHEMA)
                     .table(table)
@@ -95,6 +97,9 @@ public final class Migrations {
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .group(true)
+                    // A release made for online upgrades builds indexes CONCURRENTLY, which cannot run in a
+                    // transaction: Flyway then runs that group without one.
+                    .mixed(true)
                     .failOnMissingLocations(false)
                     .load()
                     .migrate();

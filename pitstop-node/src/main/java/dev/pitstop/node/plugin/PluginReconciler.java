@@ -34,7 +34,7 @@ public final class PluginReconciler {
         for (PluginWrapper plugin : host.loaded()) {
             String id = plugin.getPluginId();
             PluginStates.State row = rows.get(id);
-            boolean otherVersionWanted = row != null && !row.version().equals(plugin.getDescriptor().getVersion());
+            boolean otherVersionWanted = row != null && !wantedVersion(row).equals(plugin.getDescriptor().getVersion());
             if (otherVersionWanted || (row == null && !bundled.containsKey(id))) {
                 host.unload(id);
             } else if ((row == null || !row.active()) && host.isStarted(id)) {
@@ -56,6 +56,15 @@ public final class PluginReconciler {
                 log.error("Plugin {} {} cannot run on this node: {}", row.id(), row.version(), e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * A bundled plugin runs at the version this release bundles: during an online upgrade the
+     * database still records the previous release's, and a node of the new one must not unload its own.
+     */
+    private String wantedVersion(PluginStates.State row) {
+        PluginJar jar = row.file() == null ? bundled.get(row.id()) : null;
+        return jar == null ? row.version() : jar.version();
     }
 
     private Path jar(PluginStates.State row) {

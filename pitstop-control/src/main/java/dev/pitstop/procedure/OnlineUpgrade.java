@@ -1,0 +1,296 @@
+package dev.pitstop.procedure;
+
+import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.PasswordSource;
+import dev.pitstop.control.Installations;
+import dev.pitstop.control.MixedReleases;
+import dev.pitstop.db.Database;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.driver.NodeDriver;
+import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.lint.SqlParser;
+import dev.pitstop.release.MigrationPhase;
+import dev.pitstop.release.MigrationSet;
+import dev.pitstop.release.Release;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The online upgrade: the cluster keeps serving while its nodes are replaced one at a time. A
+ * verified backup taken while serving; the pair of releases allowed to serve together recorded;
+ * the expand migrations run under {@code lock_timeout}; then node by node: drained and stopped
+ * (the gateway routes to ready nodes only), started on the new release, verified, back in
+ * rotation; then the contract migrations, after which nodes of the old release refuse to serve.
+ * A failure before the contract phase rolls back by itself without a restore: the replaced nodes
+ * are put back on the old release one at a time, the expand changes stay (the old release works
+ * with them). A failure in the contract phase stops there, every node serving the new release.
+ */
+public final class OnlineUpgrade {
+
+    private static final String FROM_DIR = "from";
+    private static final String FROM_VERSION = "from-version";
+    private static final String TO_DIR = "to";
+    private static final String TO_VERSION = "to-version";
+    private static final String BACKUP = "backup";
+    private static final String NODES = "nodes";
+
+    private final NodeDriver nodes;
+    private final Installations installations;
+    private final MixedReleases mixed;
+    private final Verification verification;
+    private final UpgradePreflight preflight;
+    private final DbSettings db;
+    private final ProvenBackup backups;
+    private final Path storage;
+    private final PasswordSource backupPassword;
+    private final Duration readyTimeout;
+    private final SqlParser parser;
+
+    public OnlineUpgrade(NodeDriver nodes, Installations installations, MixedReleases mixed, Verification verification,
+                         UpgradePreflight preflight, DbSettings db, ProvenBackup backups, Path storage,
+                         PasswordSource backupPassword, Duration readyTimeout, SqlParser parser) {
+        this.nodes = nodes;
+        this.installations = installations;
+        this.mixed = mixed;
+        this.verification = verification;
+        this.preflight = preflight;
+        this.db = db;
+        this.backups = backups;
+        this.storage = storage;
+        this.backupPassword = backupPassword;
+        this.readyTimeout = readyTimeout;
+        this.parser = parser;
+    }
+
+    /** Whether {@code target} can be upgraded to online from the database's state, and why. */
+    public OnlinePlan plan(Path target) {
+        try (HikariDataSource appDb = appDb()) {
+            return OnlinePlan.of(readable(target), appDb, parser);
+        } catch (IllegalArgumentException e) {
+            throw OperationException.refused("the migrations of the target release cannot be read: " + e.getMessage());
+        }
+    }
+
+    public Procedure to(Path target, Path current, Path backupDir) {
+        Release to = readable(target);
+        String from = installations.installedVersion().orElse("");
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put(FROM_DIR, current.toString());
+        params.put(FROM_VERSION, from);
+        params.put(TO_DIR, to.dir().toString());
+        params.put(TO_VERSION, to.version());
+        params.put(BACKUP, backupDir.resolve("before-upgrade-" + from + "-to-" + to.version() + "-"
+                + System.currentTimeMillis() + ".backup").toString());
+        params.put(NODES, String.join(",", nodes.nodeIds()));
+        return new Run(params);
+    }
+
+    public Procedure resumed(Map<String, String> params) {
+        return new Run(params);
+    }
+
+    private static Release readable(Path dir) {
+        try {
+            return Release.open(dir);
+        } catch (IllegalArgumentException e) {
+            throw OperationException.refused("the target release cannot be read: " + e.getMessage());
+        }
+    }
+
+    private HikariDataSource appDb() {
+        return Database.pool(db, "pitstop online upgrade", 2, Database.APP_SCHEMA, Duration.ofSeconds(10));
+    }
+
+    private final class Run implements Procedure {
+
+        private final Map<String, String> params;
+        private final String from;
+        private final String to;
+        private final Path backup;
+        private final List<String> ids;
+
+        Run(Map<String, String> params) {
+            this.params = Map.copyOf(params);
+            this.from = params.get(FROM_VERSION);
+            this.to = params.get(TO_VERSION);
+            this.backup = Path.of(params.get(BACKUP));
+            this.ids = List.of(params.get(NODES).split(","));
+        }
+
+        @Override
+        public ProcedureKind kind() {
+            return ProcedureKind.ONLINE_UPGRADE;
+        }
+
+        @Override
+        public String target() {
+            return to;
+        }
+
+        @Override
+        public Map<String, String> params() {
+            return params;
+        }
+
+        @Override
+        public void preflight() {
+            List<String> refused = new ArrayList<>(preflight.run(readable(Path.of(params.get(TO_DIR))), from,
+                    backup.getParent()).stream().filter(check -> !check.passed()).map(UpgradePreflight.Check::detail)
+                    .toList());
+            if (!nodes.runsMixedReleases()) {
+                refused.add(nodes.mixedReleasesUnsupported());
+            }
+            OnlinePlan plan = plan(Path.of(params.get(TO_DIR)));
+            refused.addAll(plan.reasons());
+            if (!refused.isEmpty()) {
+                throw OperationException.refused("online upgrade to " + to + " refused: " + String.join("; ", refused)
+                        + "; nothing was changed (an upgrade without --online stops the cluster and runs it)");
+            }
+        }
+
+        @Override
+        public List<ProcedureStep> steps() {
+            List<ProcedureStep> steps = new ArrayList<>();
+            steps.add(ProcedureStep.of("back up the database and storage to " + backup.getFileName()
+                    + " while serving, verified and replayed to prove it restores", this::backUp));
+            steps.add(ProcedureStep.of("let nodes of " + from + " and " + to + " serve together",
+                    () -> mixed.allow(from, to)));
+            steps.add(ProcedureStep.of("run the expand migrations of " + to + " under lock_timeout "
+                    + OnlineMigrations.LOCK_TIMEOUT + ", with retries", () -> migrate(MigrationPhase.EXPAND)));
+            for (String id : ids) {
+                steps.add(ProcedureStep.of("replace " + id + ": drain and stop it, start it on " + to + ", verify it ("
+                        + verification.describe() + "), back in rotation", () -> replace(id, params.get(TO_DIR), to)));
+            }
+            steps.add(ProcedureStep.of("contract: nodes of " + from + " may no longer serve; run the contract "
+                    + "migrations of " + to, () -> {
+                        mixed.contract();
+                        migrate(MigrationPhase.CONTRACT);
+                    }));
+            steps.add(ProcedureStep.of("record the cluster as installed at " + to, this::finish));
+            return steps;
+        }
+
+        /** The step that begins the contract phase: a failure before it rolls back, from it on it stops. */
+        private int contractStep() {
+            return 4 + ids.size();
+        }
+
+        @Override
+        public boolean rollsBackOnFailureOf(int position) {
+            return position < contractStep();
+        }
+
+        @Override
+        public List<ProcedureStep> rollbackSteps(int completedSteps) {
+            if (completedSteps >= contractStep()) {
+                return List.of();
+            }
+            List<ProcedureStep> undo = new ArrayList<>();
+            List<String> reversed = new ArrayList<>(ids);
+            java.util.Collections.reverse(reversed);
+            for (String id : reversed) {
+                undo.add(ProcedureStep.of("put " + id + " back on " + from + " (if it was replaced) and verify it",
+                        () -> restoreNode(id)));
+            }
+            undo.add(ProcedureStep.of("one release serves again: " + from, mixed::end));
+            return undo;
+        }
+
+        @Override
+        public String succeeded() {
+            return "upgraded to " + to + " online: every node runs " + to + " and serves, and no node stopped "
+                    + "serving before another had taken its place; the backup taken before is " + backup;
+        }
+
+        @Override
+        public String rolledBack() {
+            return "rolled back to " + from + " without a restore: every node runs " + from + " and serves; the "
+                    + "expand migrations of " + to + " stay, as " + from + " works with them";
+        }
+
+        private void backUp() {
+            backups.take(backup, BackupOptions.defaults().withStorage(storage).withRelease(from)
+                    .withPassword(backupPassword), "the online upgrade to " + to);
+        }
+
+        private void migrate(MigrationPhase phase) {
+            try (HikariDataSource appDb = appDb()) {
+                new OnlineMigrations(appDb).run(OnlinePlan.of(readable(Path.of(params.get(TO_DIR))), appDb, parser),
+                        phase);
+            }
+        }
+
+        /** Idempotent: a node that already runs {@code version} and is verified is left serving. */
+        private void replace(String id, String releaseDir, String version) {
+            if (runsVerified(id, version)) {
+                return;
+            }
+            nodes.stop(id);
+            nodes.useRelease(id, Release.open(Path.of(releaseDir)));
+            nodes.start(id);
+            nodes.awaitReady(id, readyTimeout);
+            verify(id, version);
+        }
+
+        private void restoreNode(String id) {
+            if (runsVerified(id, from)) {
+                return;
+            }
+            replace(id, params.get(FROM_DIR), from);
+        }
+
+        private boolean runsVerified(String id, String version) {
+            try {
+                verify(id, version);
+                return true;
+            } catch (OperationException e) {
+                return false;
+            }
+        }
+
+        private void verify(String id, String version) {
+            NodeStatus node = nodes.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
+                    .orElseThrow(() -> OperationException.failed(id + " is not known to the node driver"));
+            verification.verify(node, versionIs(id, version));
+        }
+
+        private Consumer<com.fasterxml.jackson.databind.JsonNode> versionIs(String id, String version) {
+            return info -> {
+                if (!version.equals(info.path("version").asText())) {
+                    throw OperationException.failed(id + " reports version " + info.path("version").asText()
+                            + ", expected " + version);
+                }
+            };
+        }
+
+        /** The installed release becomes the new one, with its bundled plugins' versions; one release serves. */
+        private void finish() {
+            if (!installations.installedVersion().orElse("").equals(to)) {
+                installations.complete(installations.begin("upgrade", to, "pitstop upgrade --online"));
+            }
+            try (HikariDataSource appDb = appDb(); Connection c = appDb.getConnection();
+                 PreparedStatement update = c.prepareStatement(
+                         "UPDATE plugins SET version = ?, updated_at = now() WHERE id = ? AND file IS NULL")) {
+                for (MigrationSet set : dev.pitstop.release.ReleaseMigrations.of(readable(Path.of(params.get(TO_DIR))))) {
+                    if (set.pluginId() != null) {
+                        update.setString(1, set.pluginVersion());
+                        update.setString(2, set.pluginId());
+                        update.executeUpdate();
+                    }
+                }
+            } catch (SQLException e) {
+                throw OperationException.failed("cannot record the plugins' versions of " + to + ": " + e.getMessage());
+            }
+            mixed.end();
+        }
+    }
+}
