@@ -11,15 +11,18 @@ import java.util.regex.Pattern;
  * The values a {@link ProcessNode} descriptor may use, as {@code ${name}}:
  * {@code node.id}, {@code port}, {@code url}, {@code db.url} (JDBC), {@code db.host}, {@code db.port},
  * {@code db.name}, {@code db.user}, {@code db.password} (read from its file at launch, never written
- * anywhere), {@code db.password-file}, {@code storage}, {@code release} and, in plugin commands,
- * {@code plugin}.
+ * anywhere), {@code db.password-file}, {@code storage} (shared by the nodes and backed up),
+ * {@code node.dir} (the node's own directory, not backed up: sockets, logs), {@code release} and, in
+ * plugin commands, {@code plugin}; {@code env.NAME} is the supervisor's variable {@code NAME} (empty when unset),
+ * e.g. to extend {@code PATH}.
  *
  * @param password the database password, or null when the database needs none
  */
 public record NodePlaceholders(String nodeId, int port, String url, String dbUrl, String dbUser, String password,
-                               Path passwordFile, Path storage, Path release) {
+                               Path passwordFile, Path storage, Path nodeDir, Path release) {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([a-z.-]+)}");
+    private static final String ENV = "env.";
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
 
     /** {@code template} with every placeholder replaced; {@code extra} adds names such as {@code plugin}. */
     public String expand(String template, Map<String, String> extra) {
@@ -28,7 +31,8 @@ public record NodePlaceholders(String nodeId, int port, String url, String dbUrl
         StringBuilder result = new StringBuilder();
         while (matcher.find()) {
             String name = matcher.group(1);
-            String value = values.get(name);
+            String value = name.startsWith(ENV) ? System.getenv().getOrDefault(name.substring(ENV.length()), "")
+                    : values.get(name);
             if (value == null) {
                 throw new IllegalArgumentException("unknown placeholder ${" + name + "} in \"" + template
                         + "\"; known: " + String.join(", ", values.keySet().stream().sorted().toList()));
@@ -57,6 +61,7 @@ public record NodePlaceholders(String nodeId, int port, String url, String dbUrl
                 "db.user", dbUser,
                 "storage", storage.toString(),
                 "release", release.toString()));
+        values.put("node.dir", nodeDir.toString());
         values.put("db.password", password == null ? "" : password);
         values.put("db.password-file", passwordFile == null ? "" : passwordFile.toString());
         values.putAll(extra);

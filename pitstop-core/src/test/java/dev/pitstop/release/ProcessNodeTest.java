@@ -39,7 +39,7 @@ class ProcessNodeTest {
         assertThat(node.commands().upgrade()).isNull();
 
         NodePlaceholders values = new NodePlaceholders("node-1", 13001, "http://127.0.0.1:13001",
-                "jdbc:postgresql://127.0.0.1:5433/pitstop?sslmode=disable", "app", "secret", null, dir, dir);
+                "jdbc:postgresql://127.0.0.1:5433/pitstop?sslmode=disable", "app", "secret", null, dir, dir, dir);
         assertThat(values.expand(node.command(), Map.of())).containsExactly("node", "server.js", "--port", "13001");
         assertThat(values.expand(node.environment().get("DB"), Map.of())).isEqualTo("127.0.0.1:5433/pitstop");
         assertThat(values.expand(node.commands().pluginEnable(), Map.of("plugin", "map")))
