@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
         subcommands = ReleaseCommand.Nocobase.class)
 final class ReleaseCommand {
 
-    @Command(name = "nocobase", mixinStandardHelpOptions = true,
+    // No standard help mixin: its -V/--version would take the place of the NocoBase version.
+    @Command(name = "nocobase",
             description = {"Makes a release of NocoBase from the npm registry: create-nocobase-app writes the "
                     + "project and yarn installs it, with the fixes it needs to install from the registry alone "
                     + "(each explained as it is applied). Needs Node.js 20 or later and npx; no global yarn.",
@@ -24,6 +25,9 @@ final class ReleaseCommand {
             exitCodeList = {"0:written", "1:the registry, npx or the install failed; the message shows the log",
                     "2:usage error: --output exists, or a plugin directory has no package.json"})
     static final class Nocobase implements Callable<Integer> {
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        private boolean help;
 
         @Option(names = "--version", required = true, paramLabel = "V",
                 description = "The version of NocoBase (npm @nocobase/app), e.g. 2.2.15.")
