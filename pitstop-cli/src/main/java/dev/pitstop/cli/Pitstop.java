@@ -25,7 +25,8 @@ import picocli.CommandLine.ParseResult;
                 + "PostgreSQL database, and makes its maintenance one command each."},
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MaintenanceCommand.class,
                 PluginCommand.class, TokenCommand.class, UpgradeCommand.class, BackupCommand.class,
-                MigrationCommand.class, HistoryCommand.class, GatewayCommand.class, SuperviseCommand.class},
+                MigrationCommand.class, HistoryCommand.class, GatewayCommand.class, SuperviseCommand.class,
+                ReleaseCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:done",

@@ -9,6 +9,7 @@ import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     private static final Duration EXIT_GRACE = Duration.ofSeconds(10);
 
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Well within {@code status}'s heartbeat timeout (5 s). */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(2);
     private static final int LOG_LINES_ON_FAILURE = 15;
     /** Fewer lines for a crash shown in {@code status}: one table row holds them. */
     private static final int LOG_LINES_IN_STATUS = 5;
@@ -63,6 +67,13 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     private volatile boolean closed;
     /** The release directory each node runs when started next. */
     private final Map<String, Path> nodeReleases = new ConcurrentHashMap<>();
+    /** The nodes of a release that describes them as processes; null while they run Pitstop's own runtime. */
+    private volatile ProcessNodes processNodes;
+    /** The command a process node's release runs once before the next node starts (install, upgrade), or null. */
+    private Setup pendingSetup;
+
+    private record Setup(String step, List<String> command) {
+    }
 
     private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Home home, ClusterFile.Db db,
                             Map<String, String> settings, Duration stopTimeout) {
@@ -76,6 +87,16 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
 
     /** Writes each node's configuration file for {@code release} and the command that runs it. */
     private void configure(Release release) {
+        Optional<ProcessNode> described = ProcessNode.of(release);
+        if (described.isPresent()) {
+            processNodes = new ProcessNodes(release, described.get(), home, db);
+            nodes.values().forEach(node -> {
+                nodeReleases.put(node.id(), release.dir());
+                node.useLaunch(processNodes.launch(node.id(), node.url()));
+            });
+            return;
+        }
+        processNodes = null;
         for (NodeProcess node : nodes.values()) {
             configure(node, release);
         }
@@ -110,6 +131,9 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         LocalNodeDriver driver = new LocalNodeDriver(nodes, registry, home, db, settings,
                 shutdownTimeout(settings).plus(EXIT_GRACE));
         driver.configure(release);
+        driver.restarts.scheduleWithFixedDelay(driver::heartbeatProcessNodes, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        driver.setupBeforeFirstStart("install", ProcessNode.Commands::install);
         return driver;
     }
 
@@ -134,12 +158,46 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
             throw OperationException.failed("the supervisor is stopping; " + nodeId + " was not started");
         }
         NodeProcess node = node(nodeId);
+        ProcessNodes described = processNodes;
+        if (described != null && !node.running()) {
+            runPendingSetup(node, described);
+            registry.register(nodeId, node.url(), described.release().version(), NodeState.STARTING,
+                    described.descriptor().health().ready());
+        }
         node.start(process -> exited(node, process));
+    }
+
+    /**
+     * A process node's release runs {@code command} once, before the next node starts: {@code install}
+     * on the cluster's first start, {@code upgrade} on the first node of a new release. The nodes of such
+     * an application do not coordinate among themselves, which is why the procedures start one node alone first.
+     */
+    private void setupBeforeFirstStart(String step, Function<ProcessNode.Commands, List<String>> command) {
+        ProcessNodes described = processNodes;
+        List<String> setup = described == null ? null : command.apply(described.descriptor().commands());
+        pendingSetup = setup == null ? null : new Setup(step, setup);
+    }
+
+    private void runPendingSetup(NodeProcess node, ProcessNodes described) {
+        if (pendingSetup == null) {
+            return;
+        }
+        registry.register(node.id(), node.url(), described.release().version(),
+                pendingSetup.step().equals("install") ? NodeState.INSTALLING : NodeState.UPGRADING,
+                described.descriptor().health().ready());
+        ProcessNodes.run(pendingSetup.step() + " of " + described.release().name() + " "
+                        + described.release().version() + " on " + node.id(),
+                described.launch(node.id(), node.url(), pendingSetup.command(), Map.of()), node.log());
+        pendingSetup = null;
     }
 
     @Override
     public void stop(String nodeId) {
         NodeProcess node = node(nodeId);
+        if (processNodes != null && node.running()) {
+            // Out of the gateway's rotation before it stops answering: it does not say so itself.
+            registry.setState(nodeId, NodeState.STOPPED, "stopping");
+        }
         try {
             node.stop(stopTimeout);
         } catch (InterruptedException e) {
@@ -157,6 +215,7 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
                     + String.join(", ", running) + (running.size() == 1 ? " runs" : " run") + "; stop them first");
         }
         configure(release);
+        setupBeforeFirstStart("upgrade", ProcessNode.Commands::upgrade);
     }
 
     /**
@@ -169,6 +228,10 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
             throw OperationException.refused("cannot switch " + nodeId + " to release " + release.version()
                     + " while it runs; stop it first");
         }
+        if (processNodes != null || ProcessNode.of(release).isPresent()) {
+            throw OperationException.refused("nodes described as processes switch releases all together;"
+                    + " upgrade without --online");
+        }
         configure(node, release);
         return nodeReleases.values().stream().allMatch(release.dir()::equals);
     }
@@ -178,9 +241,10 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         useReleaseFor(nodeId, release);
     }
 
+    /** Pitstop's own runtime only: a process release's install and upgrade commands run for the whole cluster. */
     @Override
     public boolean runsMixedReleases() {
-        return true;
+        return processNodes == null;
     }
 
     @Override
@@ -204,6 +268,10 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
 
     @Override
     public void awaitReady(String nodeId, Duration timeout) {
+        if (processNodes != null) {
+            awaitHealthy(node(nodeId), processNodes, timeout);
+            return;
+        }
         NodeProcess node = node(nodeId);
         Instant deadline = Instant.now().plus(timeout);
         try {
@@ -231,6 +299,57 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NodeFailedException(nodeId, "interrupted while waiting for " + nodeId + " to be ready", false);
+        }
+    }
+
+    /** A process node is ready when it answers its health endpoint; the driver registers that for it. */
+    private void awaitHealthy(NodeProcess node, ProcessNodes described, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        String health = node.url() + described.descriptor().health().ready();
+        try {
+            while (true) {
+                Process process = node.process().orElseThrow(
+                        () -> new NodeFailedException(node.id(), node.id() + " was never started", false));
+                if (!process.isAlive()) {
+                    throw exitedBeforeReady(node, process.exitValue());
+                }
+                if (described.healthy(node.url())) {
+                    registry.setState(node.id(), NodeState.READY, null);
+                    node.markReady();
+                    return;
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new NodeFailedException(node.id(), node.id() + " did not answer 200 at " + health + " within "
+                            + timeout.toSeconds() + " s; log: " + node.log(), false);
+                }
+                Thread.sleep(POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeFailedException(node.id(), "interrupted while waiting for " + node.id() + " to be ready", false);
+        }
+    }
+
+    /**
+     * Pitstop's own nodes heartbeat themselves; a process node cannot, so the driver does while it
+     * answers its health endpoint, and {@code status} tells a hung node from a live one.
+     */
+    private void heartbeatProcessNodes() {
+        ProcessNodes described = processNodes;
+        if (described == null) {
+            return;
+        }
+        for (NodeProcess node : nodes.values()) {
+            try {
+                if (node.running() && node.hasBeenReady() && !node.stopRequested() && described.healthy(node.url())) {
+                    registry.heartbeat(node.id());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Could not record the heartbeat of {}: {}", node.id(), e.getMessage());
+            }
         }
     }
 

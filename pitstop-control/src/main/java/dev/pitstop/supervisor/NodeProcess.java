@@ -31,6 +31,8 @@ final class NodeProcess {
     private final Backoff backoff = new Backoff();
 
     private List<String> command;
+    /** Null for Pitstop's own runtime, which needs neither. */
+    private ProcessNodes.Launch launch;
     private Process process;
     private Instant startedAt;
     private long logOffset;
@@ -46,6 +48,13 @@ final class NodeProcess {
     /** What the next launch runs; the current run, if any, goes on with what it was launched with. */
     synchronized void useCommand(List<String> newCommand) {
         command = List.copyOf(newCommand);
+        launch = null;
+    }
+
+    /** The same, for a node described by its release ({@link ProcessNodes}): its own directory and environment. */
+    synchronized void useLaunch(ProcessNodes.Launch newLaunch) {
+        command = newLaunch.command();
+        launch = newLaunch;
     }
 
     synchronized boolean running() {
@@ -89,6 +98,10 @@ final class NodeProcess {
             // stray PITSTOP_DB_URL) in the supervisor's environment must not override them.
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(name -> name.startsWith("PITSTOP_"));
+            if (launch != null) {
+                builder.directory(launch.directory().toFile());
+                env.putAll(launch.environment());
+            }
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + id + ": " + e.getMessage(), e);
@@ -139,9 +152,22 @@ final class NodeProcess {
         if (running == null || !running.isAlive()) {
             return;
         }
+        // A launcher (a shell, an application's CLI) may run the server as its child and not pass the
+        // signal on: the node is the whole tree, and every process of it is asked to stop.
+        List<ProcessHandle> tree = running.descendants().toList();
+        tree.forEach(ProcessHandle::destroy);
         running.destroy();
         if (!running.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             running.destroyForcibly().waitFor();
+        }
+        Instant deadline = Instant.now().plus(timeout);
+        for (ProcessHandle process : tree) {
+            long left = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            try {
+                process.onExit().get(left, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                process.destroyForcibly();
+            }
         }
     }
 

@@ -17,12 +17,18 @@ public final class NodeRegistry {
     }
 
     public void register(String id, String url, String version, NodeState state) {
+        register(id, url, version, state, null);
+    }
+
+    /** The same, for a node the gateway checks at {@code healthPath} (null: Pitstop's own {@code /health/ready}). */
+    public void register(String id, String url, String version, NodeState state, String healthPath) {
         Sql.updateAndNotify(dataSource, CHANNEL, """
-                INSERT INTO pitstop.nodes (id, url, version, state, message, started_at, heartbeat_at)
-                VALUES (?, ?, ?, ?, NULL, now(), now())
+                INSERT INTO pitstop.nodes (id, url, version, state, message, started_at, heartbeat_at, health_path)
+                VALUES (?, ?, ?, ?, NULL, now(), now(), ?)
                 ON CONFLICT (id) DO UPDATE SET url = excluded.url, version = excluded.version,
-                    state = excluded.state, message = NULL, started_at = now(), heartbeat_at = now()
-                """, id, url, version, state.label());
+                    state = excluded.state, message = NULL, started_at = now(), heartbeat_at = now(),
+                    health_path = excluded.health_path
+                """, id, url, version, state.label(), healthPath);
     }
 
     public void setState(String id, NodeState state, String message) {
@@ -36,12 +42,12 @@ public final class NodeRegistry {
     }
 
     public List<NodeRecord> list() {
-        return Sql.list(dataSource, "SELECT id, url, version, state, message, started_at, heartbeat_at"
+        return Sql.list(dataSource, "SELECT id, url, version, state, message, started_at, heartbeat_at, health_path"
                 + " FROM pitstop.nodes ORDER BY id", NodeRegistry::map);
     }
 
     private static NodeRecord map(ResultSet rs) throws SQLException {
         return new NodeRecord(rs.getString(1), rs.getString(2), rs.getString(3), NodeState.of(rs.getString(4)),
-                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant());
+                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(), rs.getString(8));
     }
 }

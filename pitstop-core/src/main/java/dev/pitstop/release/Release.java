@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * A release: a self-contained directory with the descriptor {@code release.json}
  * ({@code {"name": ..., "version": ...}}), the node runtime in {@code lib/}, and the bundled
- * plugin jars in {@code plugins/}.
+ * plugin jars in {@code plugins/}. A release of an application Pitstop does not host has no
+ * {@code lib/}: its descriptor's {@code "node"} section says how a node runs ({@link ProcessNode}).
  */
 public record Release(Path dir, String name, String version) {
 
@@ -38,7 +39,8 @@ public record Release(Path dir, String name, String version) {
             throw new IllegalArgumentException(descriptor + " has no \"version\"");
         }
         Versions.parse(version);
-        if (!Files.isDirectory(abs.resolve("lib"))) {
+        boolean processNode = ProcessNode.of(descriptor, json).isPresent();
+        if (!processNode && !Files.isDirectory(abs.resolve("lib"))) {
             throw new IllegalArgumentException(abs + " is not a release: it has no lib/ directory with the node runtime");
         }
         return new Release(abs, json.path("name").asText("application"), version);

@@ -1,5 +1,6 @@
 package dev.pitstop.gateway;
 
+import dev.pitstop.control.NodeRecord;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpURI;
@@ -20,7 +21,14 @@ final class Backend {
     /** Guarded by the {@link Rotation} that holds this backend. */
     boolean ready;
 
-    Backend(String id, String url) {
+    /** Where the node answers whether it serves: its registered health path, else Pitstop's {@code /health/ready}. */
+    static String healthUrl(NodeRecord node) {
+        URI uri = URI.create(node.url());
+        return uri.getScheme() + "://" + uri.getRawAuthority()
+                + (node.healthPath() == null ? "/health/ready" : node.healthPath());
+    }
+
+    Backend(String id, String url, String healthUrl) {
         URI uri = URI.create(url);
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("node " + id + " registered a URL without a host: " + url);
@@ -30,7 +38,7 @@ final class Backend {
         this.scheme = uri.getScheme();
         this.host = uri.getHost();
         this.port = uri.getPort();
-        this.healthUrl = scheme + "://" + uri.getRawAuthority() + "/health/ready";
+        this.healthUrl = healthUrl;
     }
 
     String id() {

@@ -56,11 +56,11 @@ final class Rotation {
                 continue;
             }
             Backend known = backends.get(node.id());
-            if (known != null && known.url().equals(node.url())) {
+            if (known != null && known.url().equals(node.url()) && known.healthUrl().equals(Backend.healthUrl(node))) {
                 next.put(node.id(), known);
             } else {
                 try {
-                    next.put(node.id(), new Backend(node.id(), node.url()));
+                    next.put(node.id(), new Backend(node.id(), node.url(), Backend.healthUrl(node)));
                 } catch (IllegalArgumentException e) {
                     log.warn("Ignoring node {}: {}", node.id(), e.getMessage());
                 }

@@ -35,16 +35,25 @@ final class Cli {
 
     /** Runs with extra environment variables, e.g. a crash point. */
     Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(env, TIMEOUT_MINUTES, args);
+    }
+
+    /** Runs a command that may take longer than most, e.g. an install from a package registry. */
+    Result runWithin(long minutes, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), minutes, args);
+    }
+
+    private Result run(Map<String, String> env, long minutes, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("pitstop-out", ".txt");
         Path err = Files.createTempFile("pitstop-err", ".txt");
         try {
             ProcessBuilder builder = command(args);
             builder.environment().putAll(env);
             Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+            if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
                 process.destroyForcibly().waitFor();
                 throw new AssertionError("pitstop " + String.join(" ", args) + " did not finish within "
-                        + TIMEOUT_MINUTES + " minutes:\n" + Files.readString(out) + Files.readString(err));
+                        + minutes + " minutes:\n" + Files.readString(out) + Files.readString(err));
             }
             return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {

@@ -38,6 +38,16 @@ final class CliCluster implements AutoCloseable {
         return up(home, nodes, release, NodeProcess.freePort(), scheme);
     }
 
+    /** Of a release directory made by the test, e.g. with {@code pitstop release}, waiting up to {@code minutes}. */
+    static CliCluster up(Path home, int nodes, Path release, long minutes) throws Exception {
+        Cli cli = new Cli(home);
+        int port = NodeProcess.freePort();
+        Cli.Result up = cli.runWithin(minutes, "up", "--detach", "--nodes", String.valueOf(nodes),
+                "--port", String.valueOf(port), "--release", release.toString());
+        assertThat(up.exitCode()).as("%s", up).isZero();
+        return new CliCluster(home, cli, "http://127.0.0.1:" + port);
+    }
+
     private static CliCluster up(Path home, int nodes, String release, int port, String scheme) throws Exception {
         Cli cli = new Cli(home);
         List<String> args = new ArrayList<>(List.of("up", "--detach", "--nodes", String.valueOf(nodes),

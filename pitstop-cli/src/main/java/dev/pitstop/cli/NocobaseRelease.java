@@ -1,0 +1,241 @@
+package dev.pitstop.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitstop.procedure.OperationException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Makes a Pitstop release of NocoBase from the npm registry: the project {@code create-nocobase-app}
+ * writes, installed with three fixes that let {@code yarn install} work from the registries alone,
+ * plus local plugins. The install (about a gigabyte of {@code node_modules}) is kept in a cache by
+ * version, and release directories hard-link to it, so a second release or CI run skips it.
+ */
+final class NocobaseRelease {
+
+    /** create-nocobase-app lists it, but it is not on the npm registry; only development needs it. */
+    private static final String DEVTOOLS = "@nocobase/devtools";
+    /** Without a resolution, a dependency asks for xlsx from the SheetJS CDN, which is not reachable. */
+    private static final String XLSX = "0.18.5";
+    /** NocoBase's CLI runs {@code yarn} itself (install, upgrade); the release carries its own. */
+    private static final String YARN = "1.22.22";
+    private static final String COMPLETE = ".pitstop-complete";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path cache;
+    private final PrintStream out;
+
+    NocobaseRelease(Path cache, PrintStream out) {
+        this.cache = cache;
+        this.out = out;
+    }
+
+    /** The cache: {@code $PITSTOP_CACHE}, else {@code $XDG_CACHE_HOME/pitstop}, else {@code ~/.cache/pitstop}. */
+    static Path defaultCache(java.util.Map<String, String> env) {
+        if (env.get("PITSTOP_CACHE") != null) {
+            return Path.of(env.get("PITSTOP_CACHE"));
+        }
+        if (env.get("XDG_CACHE_HOME") != null) {
+            return Path.of(env.get("XDG_CACHE_HOME"), "pitstop");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "pitstop");
+    }
+
+    /**
+     * Writes the release to {@code output}, which must not exist yet.
+     *
+     * @param releaseVersion the release's own version (the NocoBase version unless a local plugin changes)
+     * @param plugins        a directory of local plugins, one package per subdirectory, or null
+     */
+    void make(String version, String releaseVersion, Path output, Path plugins) {
+        if (Files.exists(output)) {
+            throw OperationException.invalid("--output " + output + " exists; give a new directory for the release");
+        }
+        Path installed = installed(version);
+        Path app = output.resolve("app");
+        out.println("Writing the release to " + output + " (files hard-linked to the cache where it is on the same disk)");
+        try {
+            Files.createDirectories(output);
+            Tree.link(installed, app);
+            freshAppKey(app.resolve(".env"));
+            if (plugins != null) {
+                addPlugins(plugins, app);
+            }
+            ObjectNode descriptor = descriptor();
+            descriptor.put("version", releaseVersion);
+            descriptor.put("nocobase", version);
+            JSON.writeValue(output.resolve("release.json").toFile(), descriptor);
+        } catch (IOException e) {
+            throw OperationException.failed("writing the release to " + output + " failed: " + e.getMessage());
+        }
+        out.println("Release nocobase " + releaseVersion + " (NocoBase " + version + ") written to " + output);
+    }
+
+    /** The installed project of {@code version}, from the cache or installed into it now. */
+    private Path installed(String version) {
+        Path dir = cache.resolve("nocobase").resolve(version);
+        if (Files.exists(dir.resolve(COMPLETE))) {
+            out.println("Using NocoBase " + version + " installed in " + dir + " (delete it to install again)");
+            return dir.resolve("app");
+        }
+        Path partial = cache.resolve("nocobase").resolve(version + ".partial");
+        try {
+            Tree.delete(partial);
+            Files.createDirectories(partial);
+            out.println("Installing NocoBase " + version + " into " + dir + " (a few minutes; once per version)");
+            run(partial, "create the project", "npx", "-y", "create-nocobase-app@" + version, "app", "-d", "postgres");
+            Path app = partial.resolve("app");
+            fixPackageJson(app.resolve("package.json"));
+            out.println("  fix 3: yarn install --ignore-engines: one dependency asks for Node >= 22 but runs on "
+                    + "Node 20");
+            run(app, "install the dependencies", "npx", "-y", "yarn@" + YARN, "install", "--ignore-engines",
+                    "--non-interactive", "--network-timeout", "600000");
+            Files.createFile(partial.resolve(COMPLETE));
+            Tree.delete(dir);
+            Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw OperationException.failed("installing NocoBase " + version + " in " + partial + " failed: "
+                    + e.getMessage());
+        }
+        return dir.resolve("app");
+    }
+
+    private void fixPackageJson(Path packageJson) throws IOException {
+        ObjectNode json = (ObjectNode) JSON.readTree(packageJson.toFile());
+        json.remove("devDependencies");
+        out.println("  fix 1: package.json without devDependencies: " + DEVTOOLS + " is not on the npm registry, and "
+                + "only development needs it");
+        json.with("resolutions").put("xlsx", XLSX);
+        out.println("  fix 2: package.json resolves xlsx to " + XLSX + " from the npm registry: otherwise it is "
+                + "fetched from the SheetJS CDN, which may not be reachable");
+        json.with("dependencies").put("yarn", YARN);
+        out.println("  and yarn " + YARN + " as a dependency: NocoBase's CLI runs yarn itself, and a machine may have "
+                + "none installed");
+        JSON.writeValue(packageJson.toFile(), json);
+    }
+
+    /**
+     * Every release gets its own key for signing NocoBase's tokens, rather than the one of the cached
+     * project that every release of the version would share.
+     */
+    private static void freshAppKey(Path env) throws IOException {
+        byte[] key = new byte[64];
+        new SecureRandom().nextBytes(key);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(env)) {
+            lines.add(line.startsWith("APP_KEY=") ? "APP_KEY=" + Base64.getEncoder().encodeToString(key) : line);
+        }
+        Files.delete(env); // a hard link to the cache: replaced, never written through
+        Files.write(env, lines);
+    }
+
+    /** Each subdirectory of {@code plugins} is a NocoBase plugin package, made known to the application by name. */
+    private void addPlugins(Path plugins, Path app) throws IOException {
+        try (Stream<Path> dirs = Files.list(plugins)) {
+            for (Path plugin : dirs.filter(Files::isDirectory).sorted().toList()) {
+                Path packageJson = plugin.resolve("package.json");
+                if (!Files.exists(packageJson)) {
+                    throw OperationException.invalid(plugin + " is not a plugin package: it has no package.json");
+                }
+                String name = JSON.readTree(packageJson.toFile()).path("name").asText("");
+                if (name.isEmpty()) {
+                    throw OperationException.invalid(packageJson + " has no \"name\"");
+                }
+                Path target = app.resolve("packages").resolve("plugins").resolve(name);
+                Tree.copy(plugin, target);
+                Path link = app.resolve("node_modules").resolve(name);
+                Files.createDirectories(link.getParent());
+                Files.deleteIfExists(link);
+                Files.createSymbolicLink(link, link.getParent().relativize(target));
+                out.println("  added the local plugin " + name + " from " + plugin);
+            }
+        }
+    }
+
+    private static ObjectNode descriptor() throws IOException {
+        try (InputStream in = NocobaseRelease.class.getResourceAsStream("nocobase/release.json")) {
+            return (ObjectNode) JSON.readTree(in);
+        }
+    }
+
+    private void run(Path dir, String step, String... command) {
+        out.println("  " + step + ": " + String.join(" ", command));
+        Path log = dir.resolve("pitstop-" + step.replace(' ', '-') + ".log");
+        try {
+            int exit = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .start().waitFor();
+            if (exit != 0) {
+                List<String> lines = Files.readAllLines(log);
+                throw OperationException.failed(step + " failed (" + String.join(" ", command) + " exited with " + exit
+                        + "; is the npm registry reachable?); last lines of " + log + ":\n    "
+                        + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+            }
+        } catch (IOException e) {
+            throw OperationException.failed(step + " could not run " + command[0] + " (is Node.js installed?): "
+                    + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw OperationException.failed("interrupted during: " + step);
+        }
+    }
+
+    /** Directory trees: hard-linked, copied, deleted; symbolic links stay links. */
+    private static final class Tree {
+
+        static void link(Path from, Path to) throws IOException {
+            walk(from, to, true);
+        }
+
+        static void copy(Path from, Path to) throws IOException {
+            walk(from, to, false);
+        }
+
+        private static void walk(Path from, Path to, boolean link) throws IOException {
+            try (Stream<Path> paths = Files.walk(from)) {
+                for (Path source : (Iterable<Path>) paths::iterator) {
+                    Path target = to.resolve(from.relativize(source).toString());
+                    if (Files.isSymbolicLink(source)) {
+                        Files.createSymbolicLink(target, Files.readSymbolicLink(source));
+                    } else if (Files.isDirectory(source)) {
+                        Files.createDirectories(target);
+                    } else if (link) {
+                        try {
+                            Files.createLink(target, source);
+                        } catch (IOException | UnsupportedOperationException e) {
+                            Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                        }
+                    } else {
+                        Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+
+        static void delete(Path dir) throws IOException {
+            if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
+}
