@@ -1,0 +1,176 @@
+package dev.pitstop.console;
+
+import dev.pitstop.admin.AdminClient;
+import dev.pitstop.backup.BackupCatalog;
+import dev.pitstop.backup.BackupException;
+import dev.pitstop.backup.BackupOptions;
+import dev.pitstop.backup.BackupResult;
+import dev.pitstop.backup.Backups;
+import dev.pitstop.backup.UnsupportedObjectsException;
+import dev.pitstop.control.AuditLog;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.Operator;
+import dev.pitstop.procedure.Procedure;
+import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.release.Release;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+import dev.pitstop.driver.TrafficDriver;
+
+/**
+ * The console's changes. Each is the CLI command of the same name, done with the same classes:
+ * procedures through {@link ProcedureRunner} (lock, journal, audit), plugin changes through the
+ * nodes' admin API with the user's own token (its role, the policy and the audit are the nodes'),
+ * backups with {@link Backups}. Long ones run as {@link Jobs}; the overview follows them.
+ */
+final class Actions {
+
+    /** The status page's Retry-After when the console puts it up: the CLI's default. */
+    private static final int RETRY_AFTER_SECONDS = 30;
+
+    private final ConsoleCluster cluster;
+    private final Jobs jobs;
+    private final Map<String, Html.Banner> banners;
+
+    Actions(ConsoleCluster cluster, Jobs jobs, Map<String, Html.Banner> banners) {
+        this.cluster = cluster;
+        this.jobs = jobs;
+        this.banners = banners;
+    }
+
+    void upgrade(Exchange exchange, Sessions.Session session) {
+        Release target = Pages.release(cluster, exchange.field("to"));
+        Operator operator = operator(exchange, session, "upgrade --to " + target.dir());
+        Procedure upgrade = cluster.upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(),
+                false);
+        startProcedure(exchange, session, "upgrade to " + target.version(), operator, upgrade);
+    }
+
+    void beginWindow(Exchange exchange, Sessions.Session session) {
+        startProcedure(exchange, session, "maintenance window begin",
+                operator(exchange, session, "maintenance begin"), cluster.window().begin(false));
+    }
+
+    void endWindow(Exchange exchange, Sessions.Session session) {
+        startProcedure(exchange, session, "maintenance window end",
+                operator(exchange, session, "maintenance end"), cluster.window().end());
+    }
+
+    private void startProcedure(Exchange exchange, Sessions.Session session, String description, Operator operator,
+                                Procedure procedure) {
+        ProcedureRunner runner = new ProcedureRunner(cluster.db(), cluster.controlDb(), operator,
+                new PrintStream(OutputStream.nullOutputStream()));
+        jobs.start(description, operator.actor(), () -> switch (runner.start(procedure)) {
+            case SUCCEEDED -> procedure.succeeded();
+            case PAUSED -> "paused for you: " + procedure.kind().howToFinish();
+            case ROLLED_BACK -> procedure.rolledBack();
+        });
+        banners.put(session.id(), Html.Banner.notice(description + " started; its steps show below as they run"));
+        exchange.redirect("/.pitstop/");
+    }
+
+    void createBackup(Exchange exchange, Sessions.Session session) {
+        Operator operator = operator(exchange, session, "backup create");
+        Path file = new BackupCatalog(cluster.home().backupsDir()).newFile(Instant.now());
+        BackupOptions options = BackupOptions.defaults().withStorage(cluster.home().storageDir())
+                .withPassword(cluster.config().backup().password()).withAppSchemas(cluster.config().applicationSchemas());
+        jobs.start("backup create " + file.getFileName(), operator.actor(), () -> {
+            BackupResult result;
+            try {
+                result = Backups.create(cluster.db(), file, options);
+            } catch (UnsupportedObjectsException e) {
+                throw OperationException.refused(e.getMessage());
+            }
+            new AuditLog(cluster.controlDb()).record("backup create", file.getFileName().toString(), operator.actor(),
+                    operator.origin(), "succeeded", null);
+            return "Backup written: " + result.file().getFileName() + " (" + result.size() + " bytes)";
+        });
+        banners.put(session.id(), Html.Banner.notice("backup create started: " + file.getFileName()
+                + " appears in the list when it is written"));
+        exchange.redirect("/.pitstop/");
+    }
+
+    void downloadBackup(Exchange exchange, Sessions.Session session) throws IOException {
+        Path file;
+        try {
+            file = new BackupCatalog(cluster.home().backupsDir()).resolve(exchange.query("name"));
+        } catch (BackupException e) {
+            throw OperationException.invalid(e.getMessage());
+        }
+        OutputStream out = exchange.stream("application/octet-stream", file.getFileName().toString());
+        try {
+            Files.copy(file, out);
+            out.close();
+            exchange.done();
+        } catch (IOException e) {
+            exchange.failed(e);
+        }
+    }
+
+    void enablePlugin(Exchange exchange, Sessions.Session session) {
+        JsonNode plugin = admin(session).enable(required(exchange, "id"));
+        changed(exchange, session, "Enabled", plugin);
+    }
+
+    void disablePlugin(Exchange exchange, Sessions.Session session) {
+        JsonNode plugin = admin(session).disable(required(exchange, "id"));
+        changed(exchange, session, "Disabled", plugin);
+    }
+
+    private void changed(Exchange exchange, Sessions.Session session, String done, JsonNode plugin) {
+        banners.put(session.id(), Html.Banner.notice(done + " " + plugin.path("id").asText() + " "
+                + plugin.path("version").asText()));
+        exchange.redirect("/.pitstop/plugins");
+    }
+
+    void pageOn(Exchange exchange, Sessions.Session session) {
+        changeTraffic(exchange, session, "maintenance page on",
+                traffic -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS),
+                "The status page is up: clients get 503 (Retry-After: " + RETRY_AFTER_SECONDS + " s)");
+    }
+
+    void pageOff(Exchange exchange, Sessions.Session session) {
+        changeTraffic(exchange, session, "maintenance page off", TrafficDriver::backToCluster,
+                "The status page is down: client requests go to the cluster again");
+    }
+
+    /** As 'pitstop maintenance page': through the traffic driver, recorded in the audit log either way. */
+    private void changeTraffic(Exchange exchange, Sessions.Session session, String operation,
+                               Consumer<TrafficDriver> change, String done) {
+        Operator operator = operator(exchange, session, operation);
+        AuditLog audit = new AuditLog(cluster.controlDb());
+        try {
+            change.accept(cluster.traffic());
+        } catch (RuntimeException e) {
+            audit.record(operation, "cluster", operator.actor(), operator.origin(), "failed", e.getMessage());
+            throw e;
+        }
+        audit.record(operation, "cluster", operator.actor(), operator.origin(), "succeeded", null);
+        banners.put(session.id(), Html.Banner.notice(done));
+        exchange.redirect("/.pitstop/maintenance");
+    }
+
+    private AdminClient admin(Sessions.Session session) {
+        return new AdminClient(cluster.adminUrl(), session.tokenValue(), null);
+    }
+
+    private static String required(Exchange exchange, String field) {
+        String value = exchange.field(field);
+        if (value == null || value.isBlank()) {
+            throw OperationException.invalid("the form has no " + field + "; reload the page and try again");
+        }
+        return value;
+    }
+
+    /** The token's name as the actor, as the admin API audits it; the origin says it came from the console. */
+    static Operator operator(Exchange exchange, Sessions.Session session, String command) {
+        return new Operator(session.token().name() + "@console", "console (" + exchange.remoteAddress() + "): " + command);
+    }
+}
