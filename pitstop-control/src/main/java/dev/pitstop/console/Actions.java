@@ -1,6 +1,5 @@
 package dev.pitstop.console;
 
-import dev.pitstop.admin.AdminClient;
 import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.backup.BackupException;
 import dev.pitstop.backup.BackupOptions;
@@ -21,7 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.driver.TrafficDriver;
 
 /**
@@ -49,8 +52,42 @@ final class Actions {
         Release target = Pages.release(cluster, exchange.field("to"));
         Operator operator = operator(exchange, session, "upgrade --to " + target.dir());
         Procedure upgrade = cluster.upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(),
-                false);
+                "on".equals(exchange.field("pause")));
         startProcedure(exchange, session, "upgrade to " + target.version(), operator, upgrade);
+    }
+
+    /** Continues the open procedure (after a pause: "verified, continue"), as its command's --resume. */
+    void resume(Exchange exchange, Sessions.Session session) {
+        ProcedureKind kind = kind(exchange);
+        Operator operator = operator(exchange, session, kind.command() + " --resume");
+        ProcedureRunner runner = runner(operator);
+        Function<Map<String, String>, Procedure> procedures = cluster.procedures(kind);
+        run(exchange, session, kind.label() + " resumed", operator, () -> outcome(runner.resume(kind, procedures),
+                kind));
+    }
+
+    /** Rolls the open procedure back, as its command's --rollback. */
+    void rollback(Exchange exchange, Sessions.Session session) {
+        ProcedureKind kind = kind(exchange);
+        Operator operator = operator(exchange, session, kind.command() + " --rollback");
+        ProcedureRunner runner = runner(operator);
+        Function<Map<String, String>, Procedure> procedures = cluster.procedures(kind);
+        run(exchange, session, kind.label() + " rollback", operator, () -> outcome(runner.rollback(kind, procedures),
+                kind));
+    }
+
+    private static ProcedureKind kind(Exchange exchange) {
+        String label = required(exchange, "kind");
+        return Arrays.stream(ProcedureKind.values()).filter(k -> k.label().equals(label)).findFirst()
+                .orElseThrow(() -> OperationException.invalid("no procedure kind '" + label + "'"));
+    }
+
+    private static String outcome(ProcedureRunner.Outcome outcome, ProcedureKind kind) {
+        return switch (outcome) {
+            case SUCCEEDED -> kind.label() + " succeeded";
+            case PAUSED -> kind.label() + " paused for you: " + kind.howToFinish();
+            case ROLLED_BACK -> kind.label() + " rolled back";
+        };
     }
 
     void beginWindow(Exchange exchange, Sessions.Session session) {
@@ -65,13 +102,23 @@ final class Actions {
 
     private void startProcedure(Exchange exchange, Sessions.Session session, String description, Operator operator,
                                 Procedure procedure) {
-        ProcedureRunner runner = new ProcedureRunner(cluster.db(), cluster.controlDb(), operator,
-                new PrintStream(OutputStream.nullOutputStream()));
-        jobs.start(description, operator.actor(), () -> switch (runner.start(procedure)) {
+        ProcedureRunner runner = runner(operator);
+        run(exchange, session, description, operator, () -> switch (runner.start(procedure)) {
             case SUCCEEDED -> procedure.succeeded();
             case PAUSED -> "paused for you: " + procedure.kind().howToFinish();
             case ROLLED_BACK -> procedure.rolledBack();
         });
+    }
+
+    /** The journal, not the runner's output, is what the console shows: the steps are not printed. */
+    private ProcedureRunner runner(Operator operator) {
+        return new ProcedureRunner(cluster.db(), cluster.controlDb(), operator,
+                new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    private void run(Exchange exchange, Sessions.Session session, String description, Operator operator,
+                     Supplier<String> work) {
+        jobs.start(description, operator.actor(), work);
         banners.put(session.id(), Html.Banner.notice(description + " started; its steps show below as they run"));
         exchange.redirect("/.pitstop/");
     }
@@ -98,12 +145,7 @@ final class Actions {
     }
 
     void downloadBackup(Exchange exchange, Sessions.Session session) throws IOException {
-        Path file;
-        try {
-            file = new BackupCatalog(cluster.home().backupsDir()).resolve(exchange.query("name"));
-        } catch (BackupException e) {
-            throw OperationException.invalid(e.getMessage());
-        }
+        Path file = backup(exchange.query("name"));
         OutputStream out = exchange.stream("application/octet-stream", file.getFileName().toString());
         try {
             Files.copy(file, out);
@@ -114,13 +156,46 @@ final class Actions {
         }
     }
 
+    void verifyBackup(Exchange exchange, Sessions.Session session) {
+        Path file = backup(required(exchange, "name"));
+        Operator operator = operator(exchange, session, "backup verify " + file.getFileName());
+        jobs.start("backup verify " + file.getFileName(), operator.actor(), () -> {
+            cluster.verifyBackup(file);
+            return file.getFileName() + " is sound and restores (definitions replayed)";
+        });
+        banners.put(session.id(), Html.Banner.notice("backup verify started: " + file.getFileName()));
+        exchange.redirect("/.pitstop/");
+    }
+
+    /** Replaces all application data: the operator types the backup's name, the console's "are you sure". */
+    void restoreBackup(Exchange exchange, Sessions.Session session) {
+        String name = required(exchange, "name");
+        if (!name.equals(exchange.field("confirm"))) {
+            throw OperationException.refused("restore not confirmed: type the backup's name, " + name
+                    + ", to confirm that it replaces all the application's data; nothing was changed");
+        }
+        Path file = backup(name);
+        Operator operator = operator(exchange, session, "backup restore " + name);
+        Procedure restore = cluster.restore().of(file, cluster.installedVersion(), cluster.home().backupsDir(),
+                consequence -> true);
+        startProcedure(exchange, session, "restore of " + name, operator, restore);
+    }
+
+    private Path backup(String name) {
+        try {
+            return new BackupCatalog(cluster.home().backupsDir()).resolve(name);
+        } catch (BackupException e) {
+            throw OperationException.invalid(e.getMessage());
+        }
+    }
+
     void enablePlugin(Exchange exchange, Sessions.Session session) {
-        JsonNode plugin = admin(session).enable(required(exchange, "id"));
+        JsonNode plugin = cluster.admin(session).enable(required(exchange, "id"));
         changed(exchange, session, "Enabled", plugin);
     }
 
     void disablePlugin(Exchange exchange, Sessions.Session session) {
-        JsonNode plugin = admin(session).disable(required(exchange, "id"));
+        JsonNode plugin = cluster.admin(session).disable(required(exchange, "id"));
         changed(exchange, session, "Disabled", plugin);
     }
 
@@ -155,10 +230,6 @@ final class Actions {
         audit.record(operation, "cluster", operator.actor(), operator.origin(), "succeeded", null);
         banners.put(session.id(), Html.Banner.notice(done));
         exchange.redirect("/.pitstop/maintenance");
-    }
-
-    private AdminClient admin(Sessions.Session session) {
-        return new AdminClient(cluster.adminUrl(), session.tokenValue(), null);
     }
 
     private static String required(Exchange exchange, String field) {

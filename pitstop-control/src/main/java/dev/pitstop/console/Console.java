@@ -64,10 +64,14 @@ public final class Console extends Handler.Abstract implements Graceful {
                 new Route("GET", "/events", Role.Need.READ, this::events),
                 new Route("GET", "/upgrade", Role.Need.READ, (x, s) -> pages.upgrade(x, s, banner(s))),
                 new Route("POST", "/upgrade", Role.Need.CHANGE, actions::upgrade),
+                new Route("POST", "/procedure/resume", Role.Need.CHANGE, actions::resume),
+                new Route("POST", "/procedure/rollback", Role.Need.CHANGE, actions::rollback),
                 new Route("GET", "/backups", Role.Need.READ, (x, s) -> pages.backups(x, s, banner(s))),
                 new Route("POST", "/backups", Role.Need.CHANGE, actions::createBackup),
                 // A backup holds all the application's data: reading it out is for those who may change it.
                 new Route("GET", "/backups/download", Role.Need.CHANGE, actions::downloadBackup),
+                new Route("POST", "/backups/verify", Role.Need.CHANGE, actions::verifyBackup),
+                new Route("POST", "/backups/restore", Role.Need.CHANGE, actions::restoreBackup),
                 new Route("GET", "/plugins", Role.Need.READ, (x, s) -> pages.plugins(x, s, banner(s))),
                 new Route("POST", "/plugins/enable", Role.Need.CHANGE, actions::enablePlugin),
                 new Route("POST", "/plugins/disable", Role.Need.CHANGE, actions::disablePlugin),
@@ -184,7 +188,7 @@ public final class Console extends Handler.Abstract implements Graceful {
     private void events(Exchange exchange, Sessions.Session session) {
         OutputStream out = exchange.stream("text/event-stream; charset=utf-8", null);
         try {
-            events.stream(out, () -> !shutdown && sessions.find(session.id()).isPresent());
+            events.stream(out, session.csrf(), () -> !shutdown && sessions.find(session.id()).isPresent());
             out.close();
             exchange.done();
         } catch (IOException e) {

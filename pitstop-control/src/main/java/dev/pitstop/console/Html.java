@@ -42,6 +42,21 @@ final class Html {
                 + text(button) + "</button></form>";
     }
 
+    /** Stands for the CSRF token in HTML rendered once for every session: the live fragment's forms. */
+    private static final String CSRF_PLACEHOLDER = "{{csrf}}";
+
+    /** A form of the live fragment, whose CSRF token each session's copy gets from {@link #withCsrf}. */
+    static String liveForm(String action, String fields, String button, String buttonClass) {
+        return "<form method=\"post\" action=\"" + text(action) + "\"><input type=\"hidden\" name=\"csrf\" value=\""
+                + CSRF_PLACEHOLDER + "\">" + fields + "<button type=\"submit\" class=\"" + text(buttonClass) + "\">"
+                + text(button) + "</button></form>";
+    }
+
+    /** The session's copy of HTML with live forms; the token is URL-safe Base64, which needs no escaping. */
+    static String withCsrf(String html, String csrf) {
+        return html.replace(CSRF_PLACEHOLDER, csrf);
+    }
+
     /** A whole page: navigation, the user, a banner for the outcome of the last change, and {@code body}. */
     static String page(String title, Sessions.Session session, Banner banner, String body) {
         StringBuilder nav = new StringBuilder();

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Server-sent events of the overview's live part. One connection listens on the control schema's
  * channels (procedure journal, node registry, cluster row); on each notification the fragment is
- * rendered once and queued for every open stream. Streams end when the console stops.
+ * rendered once and queued for every open stream, which puts its session's CSRF token in the
+ * fragment's forms. Streams end when the console stops.
  */
 final class LiveEvents extends AbstractLifeCycle {
 
@@ -72,11 +73,11 @@ final class LiveEvents extends AbstractLifeCycle {
      * Streams the fragment, then each new one, until the browser goes, the console stops or
      * {@code sessionLive} turns false (then the browser is told to log in again).
      */
-    void stream(OutputStream out, BooleanSupplier sessionLive) throws IOException, InterruptedException {
+    void stream(OutputStream out, String csrf, BooleanSupplier sessionLive) throws IOException, InterruptedException {
         BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         streams.add(queue);
         try {
-            send(out, "live", fragment.render());
+            send(out, "live", Html.withCsrf(fragment.render(), csrf));
             while (isRunning()) {
                 String html = queue.poll(KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS);
                 if (!sessionLive.getAsBoolean()) {
@@ -89,7 +90,7 @@ final class LiveEvents extends AbstractLifeCycle {
                 } else if (html.equals(END)) {
                     return;
                 } else {
-                    send(out, "live", html);
+                    send(out, "live", Html.withCsrf(html, csrf));
                 }
             }
         } finally {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -19,6 +20,9 @@ import javax.sql.DataSource;
  * in the page when it loads and in every server-sent event after a change.
  */
 final class LiveFragment {
+
+    /** States of an open procedure that nobody runs: it waits for an operator to resume or roll it back. */
+    private static final Set<String> WAITING = Set.of("paused", "failed", "interrupted");
 
     private final DataSource controlDb;
     private final Jobs jobs;
@@ -73,6 +77,9 @@ final class LiveFragment {
         if (procedure.message() != null) {
             html.append("<p id=\"procedure-message\">").append(Html.text(procedure.message())).append("</p>");
         }
+        if (open != null && open.id() == procedure.id() && WAITING.contains(state)) {
+            html.append(choices(procedure.kind(), state));
+        }
         html.append("<table id=\"steps\"><thead><tr><th>#</th><th>Step</th><th>State</th><th>Took</th><th>Message</th>"
                 + "</tr></thead><tbody>");
         for (ProcedureRecord.StepRecord step : procedure.steps()) {
@@ -85,6 +92,14 @@ final class LiveFragment {
                     .append("</td></tr>");
         }
         return html.append("</tbody></table>").toString();
+    }
+
+    /** The operator's choices for a procedure that waits for one: the CLI's --resume and --rollback. */
+    private static String choices(String kind, String state) {
+        String kindField = "<input type=\"hidden\" name=\"kind\" value=\"" + Html.text(kind) + "\">";
+        return "<div id=\"choices\">" + Html.liveForm("/.pitstop/procedure/resume", kindField,
+                state.equals("paused") ? "Verified, continue" : "Resume", "primary")
+                + Html.liveForm("/.pitstop/procedure/rollback", kindField, "Roll back", "danger") + "</div>";
     }
 
     /** What was started in this console, and how it ended: a refusal shows here with the CLI's message. */

@@ -1,7 +1,6 @@
 package dev.pitstop.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pitstop.admin.AdminClient;
 import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.backup.BackupInfo;
 import dev.pitstop.control.AuditLog;
@@ -35,7 +34,7 @@ final class Pages {
 
     void overview(Exchange exchange, Sessions.Session session, Html.Banner banner) {
         exchange.html(200, Html.page("Overview", session, banner, "<section id=\"live\" aria-live=\"polite\">"
-                + live.render() + "</section>"));
+                + Html.withCsrf(live.render(), session.csrf()) + "</section>"));
     }
 
     void upgrade(Exchange exchange, Sessions.Session session, Html.Banner banner) {
@@ -76,8 +75,9 @@ final class Pages {
         html.append("</ol>");
         if (checks.stream().allMatch(UpgradePreflight.Check::passed)) {
             html.append(Html.form(session, "/.pitstop/upgrade", "<input type=\"hidden\" name=\"to\" value=\""
-                    + Html.text(target.dir().getFileName()) + "\">", "Start the upgrade to " + target.version(),
-                    "primary"));
+                    + Html.text(target.dir().getFileName()) + "\"><label><input type=\"checkbox\" name=\"pause\" "
+                    + "id=\"pause\"> pause for verification once the first node runs it</label>",
+                    "Start the upgrade to " + target.version(), "primary"));
         }
         return html.toString();
     }
@@ -92,28 +92,35 @@ final class Pages {
         BackupCatalog catalog = new BackupCatalog(cluster.home().backupsDir());
         StringBuilder body = new StringBuilder(Html.form(session, "/.pitstop/backups", "", "Create a backup", "primary"))
                 .append("<table id=\"backups\"><thead><tr><th>Name</th><th>Size</th><th>Release</th><th>Created</th>"
-                        + "<th>Encrypted</th></tr></thead><tbody>");
+                        + "<th>Encrypted</th><th>Verify</th><th>Restore</th></tr></thead><tbody>");
         for (BackupInfo info : catalog.list()) {
             body.append("<tr class=\"backup\" data-name=\"").append(Html.text(info.name())).append("\"><td>")
                     .append("<a href=\"/.pitstop/backups/download?name=").append(Html.text(urlEncoded(info.name())))
                     .append("\">").append(Html.text(info.name())).append("</a></td><td>").append(info.size())
                     .append("</td><td>");
             if (info.problem() != null) {
-                body.append("unreadable: ").append(Html.text(info.problem())).append("</td><td></td><td></td></tr>");
+                body.append("unreadable: ").append(Html.text(info.problem())).append("</td><td colspan=\"4\"></td></tr>");
                 continue;
             }
+            String nameField = "<input type=\"hidden\" name=\"name\" value=\"" + Html.text(info.name()) + "\">";
             body.append(Html.text(info.release())).append("</td><td>")
                     .append(info.createdAt().truncatedTo(ChronoUnit.SECONDS)).append("</td><td>")
-                    .append(info.encrypted() ? "yes" : "no").append("</td></tr>");
+                    .append(info.encrypted() ? "yes" : "no").append("</td><td>")
+                    .append(Html.form(session, "/.pitstop/backups/verify", nameField, "Verify", ""))
+                    .append("</td><td>").append(Html.form(session, "/.pitstop/backups/restore", nameField
+                            + "<input name=\"confirm\" aria-label=\"type the backup's name to restore it\" "
+                            + "placeholder=\"type the name to confirm\" autocomplete=\"off\" size=\"18\">",
+                            "Restore", "danger")).append("</td></tr>");
         }
         body.append("</tbody></table><p>Backups are in ").append(Html.text(catalog.dir()))
-                .append("; a download is the file itself, byte for byte.</p>");
+                .append("; a download is the file itself, byte for byte. A restore replaces all the application's "
+                        + "data (after a safety backup of the current data): type the backup's name to confirm.</p>");
         exchange.html(200, Html.page("Backups", session, banner, body.toString()));
     }
 
     void plugins(Exchange exchange, Sessions.Session session, Html.Banner banner) {
         Policy policy = cluster.cluster().policy();
-        JsonNode plugins = new AdminClient(cluster.adminUrl(), session.tokenValue(), null).plugins();
+        JsonNode plugins = cluster.admin(session).plugins();
         StringBuilder body = new StringBuilder("<p id=\"plugin-policy\">Policy: plugins ")
                 .append(Html.text(policy.plugins())).append("; maintenance window ")
                 .append(policy.windowOpen() ? "open" : "closed").append(".</p>");

@@ -7,6 +7,10 @@ import dev.pitstop.console.ConsoleCluster;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.driver.BuiltInGatewayTraffic;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import java.nio.file.Files;
+import javax.net.ssl.SSLContext;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.release.Release;
 import java.util.function.Consumer;
@@ -134,8 +138,14 @@ public final class Supervisor implements AutoCloseable {
                 .<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes, cluster))
                 .orElseGet(() -> new BuiltInGatewayTraffic(cluster));
         return new Console(new ConsoleCluster(db, pool, home, settings.config(),
-                new ReleaseFollowingNodes(nodes, releaseSwitched), traffic, gatewayUrl,
+                new ReleaseFollowingNodes(nodes, releaseSwitched), traffic, gatewayUrl, adminTrust(),
                 settings.release().dir().getParent(), Tokens.read(home.bypassTokenFile())));
+    }
+
+    /** The console reaches the admin API through this gateway: over TLS, it trusts the home's CA, as the CLI does. */
+    private SSLContext adminTrust() {
+        Path ca = DevCertificate.in(home.tlsDir()).ca();
+        return settings.tls() != null && Files.exists(ca) ? Pem.trusting(ca) : null;
     }
 
     private DbSettings startDatabase() throws IOException {

@@ -71,6 +71,14 @@ final class Browser implements AutoCloseable {
                 .until(condition);
     }
 
+    /** Clicks the element, found again if an event replaced it meanwhile. */
+    void click(String css) {
+        await("to click " + css, d -> {
+            d.findElement(By.cssSelector(css)).click();
+            return true;
+        });
+    }
+
     /** The element's text, found again if an event replaced it while it was read. */
     String text(String css) {
         for (int attempt = 1; ; attempt++) {

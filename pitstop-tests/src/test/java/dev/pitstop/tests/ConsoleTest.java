@@ -182,20 +182,36 @@ class ConsoleTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(sha256(download.body())).isEqualTo(sha256(Files.readAllBytes(home.resolve("backups").resolve(name))));
+
+        browser.find("tr.backup[data-name='" + name + "'] form[action$='verify'] button").click();
+        browser.await("the backup verified", d -> d.findElements(By.cssSelector("tr.job[data-state=succeeded]")).stream()
+                .anyMatch(row -> row.getText().contains("backup verify")));
+        browser.open(console + "backups");
+        browser.find("tr.backup[data-name='" + name + "'] input[name=confirm]").sendKeys("not-the-name");
+        browser.find("tr.backup[data-name='" + name + "'] form[action$='restore'] button").click();
+        browser.await("the refusal", d -> browser.present("#banner"));
+        assertThat(browser.text("#banner")).startsWith("restore not confirmed: type the backup's name");
+        assertThat(cluster.status().get("mode").asText()).isEqualTo("serving");
     }
 
     @Test
     @Order(7)
-    void anUpgradeStartedInTheConsoleIsFollowedLiveToItsEnd() throws Exception {
+    void anUpgradeStartedInTheConsoleIsFollowedLiveToItsEndThroughAPauseForVerification() throws Exception {
         browser.open(console + "upgrade");
         new Select(browser.find("#to")).selectByVisibleText("1.1.0");
         browser.find("#plan").click();
         assertThat(browser.present("#preflight")).isTrue();
         browser.screenshot("upgrade-plan");
+        browser.find("#pause").click();
         browser.find("form[action$='/upgrade'] button.primary").click();
         browser.await("a step of the upgrade running", d -> d.findElements(
                 By.cssSelector("#procedure[data-kind=upgrade] ~ #steps tr.step[data-state=running]")).size() == 1);
         browser.screenshot("overview-during-upgrade");
+        browser.await("the upgrade paused for verification", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=upgrade][data-state=paused]")).size() == 1
+                && browser.present("#choices"));
+        browser.screenshot("overview-paused");
+        browser.click("#choices form[action$='resume'] button");
         browser.await("the upgrade done", d -> d.findElements(
                 By.cssSelector("#procedure[data-kind=upgrade][data-state=succeeded]")).size() == 1);
         browser.await("three ready nodes", d -> d.findElements(By.cssSelector("tr.node[data-state=ready]")).size() == 3);
