@@ -58,22 +58,27 @@ final class Actions {
 
     /** Continues the open procedure (after a pause: "verified, continue"), as its command's --resume. */
     void resume(Exchange exchange, Sessions.Session session) {
-        ProcedureKind kind = kind(exchange);
-        Operator operator = operator(exchange, session, kind.command() + " --resume");
-        ProcedureRunner runner = runner(operator);
-        Function<Map<String, String>, Procedure> procedures = cluster.procedures(kind);
-        run(exchange, session, kind.label() + " resumed", operator, () -> outcome(runner.resume(kind, procedures),
-                kind));
+        finish(exchange, session, "--resume", "resumed", ProcedureRunner::resume);
     }
 
     /** Rolls the open procedure back, as its command's --rollback. */
     void rollback(Exchange exchange, Sessions.Session session) {
+        finish(exchange, session, "--rollback", "rollback", ProcedureRunner::rollback);
+    }
+
+    /** How an open procedure is finished: {@link ProcedureRunner#resume} or {@link ProcedureRunner#rollback}. */
+    private interface Finish {
+        ProcedureRunner.Outcome apply(ProcedureRunner runner, ProcedureKind kind,
+                                      Function<Map<String, String>, Procedure> procedures);
+    }
+
+    private void finish(Exchange exchange, Sessions.Session session, String option, String what, Finish finish) {
         ProcedureKind kind = kind(exchange);
-        Operator operator = operator(exchange, session, kind.command() + " --rollback");
+        Operator operator = operator(exchange, session, kind.command() + " " + option);
         ProcedureRunner runner = runner(operator);
         Function<Map<String, String>, Procedure> procedures = cluster.procedures(kind);
-        run(exchange, session, kind.label() + " rollback", operator, () -> outcome(runner.rollback(kind, procedures),
-                kind));
+        run(exchange, session, kind.label() + " " + what, operator,
+                () -> outcome(finish.apply(runner, kind, procedures), kind));
     }
 
     private static ProcedureKind kind(Exchange exchange) {
