@@ -3,6 +3,8 @@ package dev.pitstop.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pitstop.procedure.ProcedureKind;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pitstop.gateway.Gateway;
 import dev.pitstop.status.ClusterStatus;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -36,7 +38,7 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON, for scripts: {\"mode\", \"release\", \"windowOpen\", "
             + "\"policy\": {\"plugins\", \"upgrade\"}, \"nodes\": [{\"id\", \"url\", \"version\", \"state\", "
             + "\"message\"}], \"procedure\": null or {\"id\", \"kind\", \"step\", \"state\", \"actor\", "
-            + "\"startedAt\"}}. While the database of a running local cluster is unreachable: {\"mode\": null, "
+            + "\"startedAt\"}, \"console\": the web console's URL (null where the gateway serves none)}. While the database of a running local cluster is unreachable: {\"mode\": null, "
             + "\"database\": \"down\", \"message\", \"nodes\": [], \"procedure\": null}.")
     private boolean json;
 
@@ -53,10 +55,14 @@ final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         ClusterStatus status = ClusterStatus.read(cluster.controlDb());
+        // The supervisor's gateway serves the console; a gateway of one's own (nginx, a Service) does not.
+        String console = RunningCluster.supervisedLocally(pitstop) ? cluster.gateway() + Gateway.CONSOLE_PATH + "/" : null;
         if (json) {
-            System.out.println(JSON.writeValueAsString(status));
+            ObjectNode tree = JSON.valueToTree(status);
+            tree.put("console", console);
+            System.out.println(JSON.writeValueAsString(tree));
         } else {
-            printTable(status, cluster.gateway(), System.out);
+            printTable(status, cluster.gateway(), console, System.out);
         }
         return 0;
     }
@@ -93,10 +99,13 @@ final class StatusCommand implements Callable<Integer> {
                 + "; " + ProcedureKind.howToGiveUp(procedure.kind()));
     }
 
-    private static void printTable(ClusterStatus status, String gateway, PrintStream out) {
+    private static void printTable(ClusterStatus status, String gateway, String console, PrintStream out) {
         out.printf("mode       %s%n", status.mode());
         out.printf("release    %s%n", status.release() == null ? "(not installed yet)" : status.release());
         out.printf("gateway    %s%n", gateway);
+        if (console != null) {
+            out.printf("console    %s%n", console);
+        }
         out.printf("window     %s%n", status.windowOpen() ? "open (see: pitstop maintenance status)" : "closed");
         out.printf("policy     plugins %s, upgrade %s%n", status.policy().get("plugins"), status.policy().get("upgrade"));
         out.printf("procedure  %s%n", describe(status.procedure()));

@@ -2,7 +2,18 @@ package dev.pitstop.supervisor;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pitstop.control.Cluster;
+import dev.pitstop.console.Console;
+import dev.pitstop.console.ConsoleCluster;
 import dev.pitstop.control.NodeRegistry;
+import dev.pitstop.control.Tokens;
+import dev.pitstop.driver.BuiltInGatewayTraffic;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import java.nio.file.Files;
+import javax.net.ssl.SSLContext;
+import dev.pitstop.driver.TrafficDriver;
+import dev.pitstop.release.Release;
+import java.util.function.Consumer;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeFailedException;
@@ -84,15 +95,17 @@ public final class Supervisor implements AutoCloseable {
             steps.run("migrate the control schema, install the tokens and the policy", 
                     () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
             String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.HOST + ":" + settings.port();
-            steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
-                    Gateway.start(GatewayConfig.defaults().withPort(settings.port())
-                            .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
-                            .withTls(settings.tls()), pool, db)));
+            // Only picks the nodes' ports: the console gets the driver now, the nodes start after the gateway.
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
+            Consumer<Release> releaseSwitched = release -> writeClusterFile(clusterFile.withRelease(release.dir().toString()));
+            Console console = console(db, pool, nodes, releaseSwitched, gatewayUrl);
+            steps.run("start the gateway on " + gatewayUrl + " (console at " + gatewayUrl + Gateway.CONSOLE_PATH + "/)",
+                    () -> register("stop the gateway", Gateway.start(GatewayConfig.defaults().withPort(settings.port())
+                            .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
+                            .withTls(settings.tls()), pool, db, console)));
             register("stop the nodes (they drain first)", nodes);
-            ControlApi control = ControlApi.start(nodes, adminTokenHash,
-                    release -> writeClusterFile(clusterFile.withRelease(release.dir().toString())));
+            ControlApi control = ControlApi.start(nodes, adminTokenHash, releaseSwitched);
             register("stop the control API", control);
             writeClusterFile(new ClusterFile(gatewayUrl, gatewayUrl, control.url(), home.adminTokenFile().toString(),
                     home.bypassTokenFile().toString(), clusterDb(db), ProcessHandle.current().pid(),
@@ -115,6 +128,24 @@ public final class Supervisor implements AutoCloseable {
     /** Blocks until the supervisor has stopped everything. */
     public void awaitStopped() throws InterruptedException {
         stopped.await();
+    }
+
+    /** The console runs the procedures here, in the process that outlives the nodes, on the same nodes. */
+    private Console console(DbSettings db, HikariDataSource pool, LocalNodeDriver nodes,
+                            Consumer<Release> releaseSwitched, String gatewayUrl) throws IOException {
+        Cluster cluster = new Cluster(pool);
+        TrafficDriver traffic = Proxies.of(settings.config())
+                .<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes, cluster))
+                .orElseGet(() -> new BuiltInGatewayTraffic(cluster));
+        return new Console(new ConsoleCluster(db, pool, home, settings.config(),
+                new ReleaseFollowingNodes(nodes, releaseSwitched), traffic, gatewayUrl, adminTrust(),
+                settings.release().dir().getParent(), Tokens.read(home.bypassTokenFile())));
+    }
+
+    /** The console reaches the admin API through this gateway: over TLS, it trusts the home's CA, as the CLI does. */
+    private SSLContext adminTrust() {
+        Path ca = DevCertificate.in(home.tlsDir()).ca();
+        return settings.tls() != null && Files.exists(ca) ? Pem.trusting(ca) : null;
     }
 
     private DbSettings startDatabase() throws IOException {

@@ -18,8 +18,13 @@ import javax.sql.DataSource;
  * The procedure journal in the control schema: procedures and each run of their steps, written
  * before and after every step, so that whoever comes after a crashed operator knows exactly where
  * the procedure stopped. Writers hold the procedure lock; readers (status, history) need not.
+ * Every write is announced on {@link #CHANNEL}, after it committed, so that watchers (the console)
+ * re-read the journal instead of polling it.
  */
 public final class ProcedureJournal {
+
+    /** Notified after every change of a procedure or of one of its steps. */
+    public static final String CHANNEL = "pitstop_procedures";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {
@@ -35,34 +40,34 @@ public final class ProcedureJournal {
 
     /** Records a new running procedure and returns its id. */
     public long begin(String kind, Map<String, String> params, String actor, String origin) {
-        return Sql.query(dataSource, "INSERT INTO pitstop.procedures (kind, params, actor, origin)"
-                + " VALUES (?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1), kind, toJson(params), actor, origin);
+        return announced(Sql.query(dataSource, "INSERT INTO pitstop.procedures (kind, params, actor, origin)"
+                + " VALUES (?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1), kind, toJson(params), actor, origin));
     }
 
     /** Records that a step starts, before it runs; returns the id of this run of the step. */
     public long stepStarted(long procedureId, int position, boolean rollback, String name) {
-        return Sql.query(dataSource, "INSERT INTO pitstop.procedure_steps (procedure_id, position, rollback, name,"
-                        + " state) VALUES (?, ?, ?, ?, 'running') RETURNING id", rs -> rs.getLong(1),
-                procedureId, position, rollback, name);
+        return announced(Sql.query(dataSource, "INSERT INTO pitstop.procedure_steps (procedure_id, position,"
+                        + " rollback, name, state) VALUES (?, ?, ?, ?, 'running') RETURNING id", rs -> rs.getLong(1),
+                procedureId, position, rollback, name));
     }
 
     /** Records how a run of a step ended: done, failed (with the cause), or paused. */
     public void stepEnded(long stepId, StepState state, String message) {
-        Sql.update(dataSource, "UPDATE pitstop.procedure_steps SET state = ?, message = ?, ended_at = now()"
-                + " WHERE id = ?", state.label(), message, stepId);
+        Sql.updateAndNotify(dataSource, CHANNEL, "UPDATE pitstop.procedure_steps SET state = ?, message = ?,"
+                + " ended_at = now() WHERE id = ?", state.label(), message, stepId);
     }
 
     /** Records a new state of the procedure; a final state records its end time as well. */
     public void setState(long procedureId, ProcedureState state, String message) {
-        Sql.update(dataSource, "UPDATE pitstop.procedures SET state = ?, message = ?,"
+        Sql.updateAndNotify(dataSource, CHANNEL, "UPDATE pitstop.procedures SET state = ?, message = ?,"
                         + " ended_at = CASE WHEN ? THEN now() END WHERE id = ?",
                 state.label(), message, !state.open(), procedureId);
     }
 
     /** Records that the procedure now rolls back: from here on, resuming it continues the rollback. */
     public void rollbackStarted(long procedureId) {
-        Sql.update(dataSource, "UPDATE pitstop.procedures SET state = 'running', rolling_back = true, message = NULL"
-                + " WHERE id = ?", procedureId);
+        Sql.updateAndNotify(dataSource, CHANNEL, "UPDATE pitstop.procedures SET state = 'running',"
+                + " rolling_back = true, message = NULL WHERE id = ?", procedureId);
     }
 
     /** The procedure that has not ended yet (running, paused or failed), if there is one: there is at most one. */
@@ -82,6 +87,12 @@ public final class ProcedureJournal {
     public List<ProcedureRecord> latest(int limit) {
         return withSteps(Sql.list(dataSource, "SELECT " + PROCEDURE_COLUMNS + " FROM pitstop.procedures"
                 + " ORDER BY id DESC LIMIT ?", ProcedureJournal::procedure, limit));
+    }
+
+    /** Announces a row just inserted: an INSERT ... RETURNING cannot carry the notification in its own statement. */
+    private long announced(long id) {
+        Sql.query(dataSource, "SELECT pg_notify(?, 'changed')", rs -> Boolean.TRUE, CHANNEL);
+        return id;
     }
 
     private List<ProcedureRecord> withSteps(List<ProcedureRecord> procedures) {

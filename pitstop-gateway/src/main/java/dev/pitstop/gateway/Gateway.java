@@ -5,8 +5,10 @@ import dev.pitstop.http.Connectors;
 import dev.pitstop.http.JsonErrorHandler;
 import java.util.List;
 import javax.sql.DataSource;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -28,6 +30,9 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
+    /** Where the console is served, under the gateway's own address. */
+    public static final String CONSOLE_PATH = "/.pitstop";
+
     private final Server server;
     private final Rotation rotation;
 
@@ -45,6 +50,16 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be opened or the control schema not read
      */
     public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db) {
+        return start(config, controlDb, db, null);
+    }
+
+    /**
+     * The same, serving {@code console} at {@link #CONSOLE_PATH}: in front of the maintenance mode,
+     * so that it answers while the status page is up and every node is stopped, and never proxied.
+     *
+     * @param console answers every request under {@link #CONSOLE_PATH} (it must not decline one), or null for none
+     */
+    public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db, Handler console) {
         Rotation rotation = new Rotation();
         ClusterWatcher cluster = new ClusterWatcher(controlDb, db, rotation);
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -54,8 +69,11 @@ public final class Gateway implements AutoCloseable {
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config));
-        server.setHandler(new GracefulHandler(Connectors.guard(
-                new MaintenanceHandler(cluster, new NodeProxy(rotation, config)), config.tls())));
+        Handler traffic = new MaintenanceHandler(cluster, new NodeProxy(rotation, config));
+        if (console != null) {
+            traffic = new Handler.Sequence(new ContextHandler(console, CONSOLE_PATH), traffic);
+        }
+        server.setHandler(new GracefulHandler(Connectors.guard(traffic, config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {

@@ -1,0 +1,143 @@
+package dev.pitstop.console;
+
+import dev.pitstop.control.Cluster;
+import dev.pitstop.control.Installations;
+import dev.pitstop.control.ProcedureJournal;
+import dev.pitstop.db.DbSettings;
+import dev.pitstop.driver.NodeDriver;
+import dev.pitstop.driver.TrafficDriver;
+import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.home.Home;
+import dev.pitstop.procedure.MaintenanceWindow;
+import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.ProvenBackup;
+import dev.pitstop.procedure.Upgrade;
+import dev.pitstop.procedure.UpgradePreflight;
+import dev.pitstop.procedure.Verification;
+import dev.pitstop.admin.AdminClient;
+import dev.pitstop.backup.BackupException;
+import dev.pitstop.backup.Backups;
+import dev.pitstop.backup.InvalidBackupException;
+import dev.pitstop.backup.Progress;
+import dev.pitstop.backup.ReplayOptions;
+import dev.pitstop.backup.format.Manifest;
+import dev.pitstop.procedure.Restore;
+import dev.pitstop.release.Release;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import dev.pitstop.procedure.Procedure;
+import dev.pitstop.procedure.ProcedureKind;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.sql.DataSource;
+
+/**
+ * The cluster the console serves, and the procedures it runs on it: built from the same classes,
+ * drivers and {@code pitstop.yml} as the CLI's, so that a procedure started in the console is the
+ * one the CLI would run, journaled alike, and can be resumed or rolled back from either.
+ *
+ * @param adminUrl    where the nodes' admin API is reached (the gateway itself), with the user's token
+ * @param adminTrust  the certificates an HTTPS {@code adminUrl} is signed by; null for the runtime's CAs
+ * @param releasesDir the directory holding one directory per release, from which an upgrade picks
+ * @param bypassToken the token that passes the status page, for the verification of nodes
+ */
+public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, ClusterConfig config, NodeDriver nodes,
+                             TrafficDriver traffic, String adminUrl, SSLContext adminTrust, Path releasesDir,
+                             String bypassToken) {
+
+    Upgrade upgrade() {
+        return new Upgrade(nodes, traffic, cluster(), new Installations(controlDb), verification(), upgradePreflight(),
+                new ProcedureJournal(controlDb), db, provenBackup(), home.storageDir(), config.backup().password(),
+                config.readyTimeout());
+    }
+
+    UpgradePreflight upgradePreflight() {
+        return new UpgradePreflight(controlDb, cluster(), home.storageDir());
+    }
+
+    MaintenanceWindow window() {
+        return new MaintenanceWindow(nodes, traffic, cluster(), new ProcedureJournal(controlDb), verification(),
+                config.readyTimeout());
+    }
+
+    /** Restores with the cluster's backup password, which opens its encrypted backups and encrypts the safety one. */
+    Restore restore() {
+        return new Restore(nodes, traffic, cluster(), verification(), db, new ProcedureJournal(controlDb),
+                provenBackup(), home.storageDir(), config.backup().password(), config.backup().password(),
+                Progress.NONE, config.readyTimeout());
+    }
+
+    /** Proves a backup restores, without touching the cluster's data, as 'pitstop backup verify' does. */
+    Manifest verifyBackup(Path file) {
+        try {
+            Backups.label(file);
+            return Backups.replay(db, file, ReplayOptions.definitions().withScratch(config.backup().scratch(db))
+                    .withAppSchemas(config.applicationSchemas()).withPassword(config.backup().password()));
+        } catch (InvalidBackupException e) {
+            throw OperationException.refused(e.getMessage());
+        } catch (BackupException e) {
+            throw OperationException.failed(e.getMessage());
+        }
+    }
+
+    /**
+     * Rebuilds an open procedure of {@code kind} from its journaled parameters, to resume or roll it
+     * back, as the CLI's {@code --resume} and {@code --rollback} do.
+     *
+     * @throws OperationException (refused) for a kind the console does not finish: the CLI does
+     */
+    Function<Map<String, String>, Procedure> procedures(ProcedureKind kind) {
+        return switch (kind) {
+            case UPGRADE -> upgrade()::resumed;
+            case MAINTENANCE_BEGIN -> window()::begin;
+            case MAINTENANCE_END -> window()::end;
+            case RESTORE -> restore()::resumed;
+            case MIGRATION_APPLY -> throw OperationException.refused("the console does not finish a migration; "
+                    + kind.howToFinish());
+        };
+    }
+
+    /** The nodes' admin API, acting with the token its user logged in with. */
+    AdminClient admin(Sessions.Session session) {
+        return new AdminClient(adminUrl, session.tokenValue(), adminTrust);
+    }
+
+    Cluster cluster() {
+        return new Cluster(controlDb);
+    }
+
+    /** The version installed now, "" before the first install. */
+    String installedVersion() {
+        return new Installations(controlDb).installedVersion().orElse("");
+    }
+
+    /** The directory of the release the cluster runs: the releases directory's entry for the installed version. */
+    Path currentRelease() {
+        return releases().stream().filter(r -> r.version().equals(installedVersion())).map(Release::dir).findFirst()
+                .orElseThrow(() -> OperationException.failed("the cluster runs release " + installedVersion()
+                        + ", which is not in " + releasesDir + "; an upgrade starts from a release found there"));
+    }
+
+    /** The releases in the releases directory, by directory name; directories that are no release are left out. */
+    List<Release> releases() {
+        try (Stream<Path> dirs = Files.list(releasesDir)) {
+            return dirs.filter(Files::isDirectory).filter(dir -> Files.isRegularFile(dir.resolve(Release.DESCRIPTOR)))
+                    .sorted().map(Release::open).toList();
+        } catch (IOException e) {
+            throw OperationException.failed("cannot list the releases in " + releasesDir + ": " + e.getMessage());
+        }
+    }
+
+    private ProvenBackup provenBackup() {
+        return new ProvenBackup(db, ReplayOptions.definitions().withScratch(config.backup().scratch(db))
+                .withAppSchemas(config.applicationSchemas()));
+    }
+
+    private Verification verification() {
+        return new Verification(config.checks(), bypassToken, nodes.routingDelay());
+    }
+}

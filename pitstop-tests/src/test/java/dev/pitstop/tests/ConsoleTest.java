@@ -1,0 +1,293 @@
+package dev.pitstop.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web console at /.pitstop/ of a real three-node cluster, in headless Chromium, and its security
+ * over plain HTTP. One cluster for the class: the cases run in order, each leaving it serving, with
+ * the window closed, for the next.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    private Path home;
+    private CliCluster cluster;
+    private String console;
+    private String adminToken;
+    private String viewerToken;
+    private Browser browser;
+
+    @BeforeAll
+    void startCluster(@TempDir Path dir) throws Exception {
+        home = dir;
+        cluster = CliCluster.up(home, 3, "1.0.0");
+        console = cluster.gateway() + "/.pitstop/";
+        adminToken = Files.readString(home.resolve("admin.token")).strip();
+        List<String> created = cluster.run("token", "create", "watcher", "--role", "viewer").out().strip().lines().toList();
+        viewerToken = created.get(created.size() - 1).strip();
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void nothingUnderTheConsoleAnswersWithoutASession() throws Exception {
+        for (String path : List.of("", "events", "upgrade", "backups", "backups/download?name=x.backup", "plugins",
+                "maintenance", "history", "no-such-page", "api/items")) {
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(console + path)).GET(), null);
+            assertThat(page.statusCode()).as(path).isIn(303, 401);
+            assertThat(page.body()).as(path).doesNotContain("node-1").doesNotContain("[");
+        }
+        HttpResponse<String> change = send(HttpRequest.newBuilder(URI.create(console + "maintenance/page/on"))
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=x")), null);
+        assertThat(change.statusCode()).isEqualTo(401);
+        assertThat(cluster.status().get("mode").asText()).isEqualTo("serving");
+        assertThat(cluster.status().get("console").asText()).isEqualTo(console);
+    }
+
+    @Test
+    @Order(2)
+    void aChangeNeedsTheCsrfTokenAndARoleThatMayChange() throws Exception {
+        HttpResponse<String> login = login(adminToken);
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/.pitstop");
+        String admin = setCookie.substring(0, setCookie.indexOf(';'));
+        HttpResponse<String> noCsrf = post("maintenance/page/on", "", admin);
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(noCsrf.body()).contains("CSRF");
+        HttpResponse<String> wrongCsrf = post("maintenance/page/on", "csrf=forged", admin);
+        assertThat(wrongCsrf.statusCode()).isEqualTo(403);
+
+        String viewer = cookieOf(login(viewerToken));
+        String viewerCsrf = csrf(get("maintenance", viewer).body());
+        for (String action : List.of("maintenance/page/on", "maintenance/window/begin", "backups", "upgrade",
+                "plugins/enable", "plugins/disable")) {
+            HttpResponse<String> refused = post(action, "csrf=" + viewerCsrf + "&id=items&to=1.1.0", viewer);
+            assertThat(refused.statusCode()).as(action).isEqualTo(403);
+            assertThat(refused.body()).as(action).contains("role viewer");
+        }
+        assertThat(get("backups/download?name=x.backup", viewer).statusCode()).isEqualTo(403);
+        assertThat(get("", viewer).body()).contains("node-1");
+        assertThat(cluster.status().get("mode").asText()).isEqualTo("serving");
+        assertThat(cluster.status().get("windowOpen").asBoolean()).isFalse();
+        assertThat(backups()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void loginShowsTheOverviewWithThreeReadyNodes() throws Exception {
+        browser.open(console);
+        browser.await("the login page", d -> d.getCurrentUrl().endsWith("/.pitstop/login"));
+        browser.screenshot("login");
+        browser.find("#token").sendKeys(adminToken);
+        browser.find("#login button").click();
+        browser.await("three ready nodes", d -> d.findElements(By.cssSelector("tr.node[data-state=ready]")).size() == 3);
+        assertThat(browser.text("#mode")).isEqualTo("serving");
+        assertThat(browser.text("#release")).isEqualTo("1.0.0");
+        assertThat(browser.text("#user")).isEqualTo("admin (admin)");
+        browser.screenshot("overview");
+    }
+
+    @Test
+    @Order(4)
+    void aProcedureStartedFromTheCliAppearsLiveInAnOpenPage() throws Exception {
+        browser.open(console);
+        Process begin = cluster.cli().start("maintenance", "begin");
+        browser.await("the CLI's maintenance-begin, live", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=maintenance-begin]")).size() == 1);
+        browser.screenshot("overview-cli-procedure");
+        assertThat(begin.waitFor()).isZero();
+        browser.await("the window open, live", d -> browser.text("#window").equals("open"));
+        cluster.run("plugin", "add", Demo.plugin("comments-1.0.0.jar").toString());
+        cluster.run("maintenance", "end");
+        browser.await("the CLI's maintenance-end done, live", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=maintenance-end][data-state=succeeded]")).size() == 1
+                && d.findElements(By.cssSelector("tr.node[data-state=ready]")).size() == 3);
+    }
+
+    @Test
+    @Order(5)
+    void aPluginChangeRefusedByThePolicyIsDoneAfterOpeningAWindowFromTheConsole() throws Exception {
+        browser.open(console + "plugins");
+        enable("comments");
+        assertThat(browser.text("#banner")).contains("the cluster's policy allows plugin changes only inside a "
+                + "maintenance window (policy.plugins: window-only)");
+        browser.screenshot("plugins-refused");
+        browser.find("#window-offer button").click();
+        browser.await("the window open", d -> browser.text("#window").equals("open")
+                && d.findElements(By.cssSelector("tr.job[data-state=succeeded]")).size() == 1);
+        browser.open(console + "plugins");
+        enable("comments");
+        assertThat(browser.text("#banner")).startsWith("Enabled comments");
+        assertThat(browser.find("tr.plugin[data-id=comments]").getAttribute("data-enabled")).isEqualTo("true");
+        browser.screenshot("plugins-enabled");
+        browser.open(console + "maintenance");
+        browser.screenshot("maintenance");
+        browser.find("form[action$='window/end'] button").click();
+        browser.await("the window closed and three nodes ready", d -> browser.text("#window").equals("closed")
+                && d.findElements(By.cssSelector("tr.node[data-state=ready]")).size() == 3);
+    }
+
+    @Test
+    @Order(6)
+    void aBackupCreatedInTheConsoleDownloadsWithTheChecksumOfItsFile() throws Exception {
+        browser.open(console + "backups");
+        browser.find("form[action$='/backups'] button").click();
+        browser.await("the backup written", d -> d.findElements(By.cssSelector("tr.job[data-state=succeeded]")).stream()
+                .anyMatch(row -> row.getText().contains("backup create")));
+        browser.open(console + "backups");
+        String name = browser.find("tr.backup").getAttribute("data-name");
+        browser.screenshot("backups");
+        String cookie = Sessions.COOKIE + "=" + browser.driver().manage().getCookieNamed(Sessions.COOKIE).getValue();
+        HttpResponse<byte[]> download = HTTP.send(HttpRequest.newBuilder(URI.create(console + "backups/download?name="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8))).header("Cookie", cookie).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(sha256(download.body())).isEqualTo(sha256(Files.readAllBytes(home.resolve("backups").resolve(name))));
+
+        browser.find("tr.backup[data-name='" + name + "'] form[action$='verify'] button").click();
+        browser.await("the backup verified", d -> d.findElements(By.cssSelector("tr.job[data-state=succeeded]")).stream()
+                .anyMatch(row -> row.getText().contains("backup verify")));
+        browser.open(console + "backups");
+        browser.find("tr.backup[data-name='" + name + "'] input[name=confirm]").sendKeys("not-the-name");
+        browser.find("tr.backup[data-name='" + name + "'] form[action$='restore'] button").click();
+        browser.await("the refusal", d -> browser.present("#banner"));
+        assertThat(browser.text("#banner")).startsWith("restore not confirmed: type the backup's name");
+        assertThat(cluster.status().get("mode").asText()).isEqualTo("serving");
+    }
+
+    @Test
+    @Order(7)
+    void anUpgradeStartedInTheConsoleIsFollowedLiveToItsEndThroughAPauseForVerification() throws Exception {
+        browser.open(console + "upgrade");
+        new Select(browser.find("#to")).selectByVisibleText("1.1.0");
+        browser.find("#plan").click();
+        assertThat(browser.present("#preflight")).isTrue();
+        browser.screenshot("upgrade-plan");
+        browser.find("#pause").click();
+        browser.find("form[action$='/upgrade'] button.primary").click();
+        browser.await("a step of the upgrade running", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=upgrade] ~ #steps tr.step[data-state=running]")).size() == 1);
+        browser.screenshot("overview-during-upgrade");
+        browser.await("the upgrade paused for verification", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=upgrade][data-state=paused]")).size() == 1
+                && browser.present("#choices"));
+        browser.screenshot("overview-paused");
+        browser.click("#choices form[action$='resume'] button");
+        browser.await("the upgrade done", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=upgrade][data-state=succeeded]")).size() == 1);
+        browser.await("three ready nodes", d -> d.findElements(By.cssSelector("tr.node[data-state=ready]")).size() == 3);
+        assertThat(browser.text("#release")).isEqualTo("1.1.0");
+        assertThat(browser.driver().findElements(By.cssSelector("#steps tr.step[data-state=done]"))).hasSizeGreaterThan(5);
+        browser.screenshot("overview-after-upgrade");
+        browser.open(console + "history");
+        assertThat(browser.present("section.procedure svg.timeline")).isTrue();
+        browser.screenshot("history");
+        assertThat(cluster.nodeVersions()).containsOnly("ready 1.1.0");
+    }
+
+    @Test
+    @Order(8)
+    void logoutEndsTheSession() throws Exception {
+        browser.open(console);
+        String cookie = Sessions.COOKIE + "=" + browser.driver().manage().getCookieNamed(Sessions.COOKIE).getValue();
+        browser.find("#logout").click();
+        browser.await("the login page", d -> d.getCurrentUrl().endsWith("/.pitstop/login"));
+        assertThat(get("", cookie).statusCode()).isEqualTo(303);
+    }
+
+    private List<Path> backups() throws Exception {
+        Path dir = home.resolve("backups");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    private void enable(String id) {
+        browser.find("tr.plugin[data-id=" + id + "] form[action$='enable'] button").click();
+        browser.await("the outcome", d -> browser.present("#banner"));
+    }
+
+    private HttpResponse<String> login(String token) throws Exception {
+        HttpResponse<String> login = post("login", "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8), null);
+        assertThat(login.statusCode()).isEqualTo(303);
+        return login;
+    }
+
+    private static String cookieOf(HttpResponse<String> login) {
+        String setCookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    private static String csrf(String html) {
+        Matcher matcher = CSRF.matcher(html);
+        assertThat(matcher.find()).as("a CSRF field in %s", html).isTrue();
+        return matcher.group(1);
+    }
+
+    private HttpResponse<String> get(String path, String cookie) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(console + path)).GET(), cookie);
+    }
+
+    private HttpResponse<String> post(String path, String form, String cookie) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(console + path)).header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)), cookie);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, String cookie) throws Exception {
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /** The console's cookie, as the browser keeps it. */
+    private static final class Sessions {
+        static final String COOKIE = "pitstop-console";
+    }
+}
