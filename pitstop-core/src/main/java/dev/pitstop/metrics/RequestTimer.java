@@ -3,6 +3,8 @@ package dev.pitstop.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -26,6 +28,8 @@ public final class RequestTimer extends Handler.Wrapper {
     private final String name;
     private final String description;
     private final Labels labels;
+    /** Timers already registered, so that a request costs a map lookup rather than a registration. */
+    private final Map<Tags, Timer> timers = new ConcurrentHashMap<>();
 
     public RequestTimer(MeterRegistry registry, String name, String description, Labels labels, Handler next) {
         super(next);
@@ -55,11 +59,11 @@ public final class RequestTimer extends Handler.Wrapper {
     }
 
     private void record(Request request, int status, long start) {
-        Timer.builder(name)
-                .description(description)
-                .tags(labels.of(request, status))
-                .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
-                .register(registry)
+        timers.computeIfAbsent(labels.of(request, status), tags -> Timer.builder(name)
+                        .description(description)
+                        .tags(tags)
+                        .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
+                        .register(registry))
                 .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 }

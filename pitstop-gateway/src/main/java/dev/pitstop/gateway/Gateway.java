@@ -1,8 +1,12 @@
 package dev.pitstop.gateway;
 
+import dev.pitstop.control.ApiTokens;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.http.Connectors;
 import dev.pitstop.http.JsonErrorHandler;
+import dev.pitstop.metrics.Metrics;
+import dev.pitstop.metrics.MetricsEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.Server;
@@ -45,7 +49,19 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be opened or the control schema not read
      */
     public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db) {
+        return start(config, controlDb, db, Metrics.registry());
+    }
+
+    /**
+     * Like {@link #start(GatewayConfig, DataSource, DbSettings)}, with the gateway's metrics in
+     * {@code metrics}, which {@code GET /metrics} exposes to a request with a token of the cluster's
+     * (any role), so that the process can add its own.
+     */
+    public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db,
+                                PrometheusMeterRegistry metrics) {
         Rotation rotation = new Rotation();
+        GatewayMetrics gatewayMetrics = new GatewayMetrics(metrics, rotation);
+        ApiTokens tokens = new ApiTokens(controlDb);
         ClusterWatcher cluster = new ClusterWatcher(controlDb, db, rotation);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("gateway");
@@ -53,9 +69,11 @@ public final class Gateway implements AutoCloseable {
         server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls()));
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
-        server.addBean(new HealthChecker(rotation, config));
-        server.setHandler(new GracefulHandler(Connectors.guard(
-                new MaintenanceHandler(cluster, new NodeProxy(rotation, config)), config.tls())));
+        server.addBean(new HealthChecker(rotation, config, gatewayMetrics));
+        server.setHandler(new GracefulHandler(Connectors.guard(gatewayMetrics.timed(
+                new MetricsEndpoint(metrics, token -> tokens.authenticate(token).isPresent(),
+                        new MaintenanceHandler(cluster, gatewayMetrics,
+                                new NodeProxy(rotation, config, gatewayMetrics)))), config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {
