@@ -1,6 +1,7 @@
 package dev.pitstop.supervisor;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.db.Database;
@@ -13,6 +14,9 @@ import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.ControlSetup;
 import dev.pitstop.home.Home;
+import dev.pitstop.metrics.Metrics;
+import dev.pitstop.status.ClusterMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.pitstop.procedure.FirstStart;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.StepList;
@@ -84,10 +88,13 @@ public final class Supervisor implements AutoCloseable {
             steps.run("migrate the control schema, install the tokens and the policy", 
                     () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
             String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.HOST + ":" + settings.port();
+            // The gateway outlives every node: its /metrics carries the cluster's too.
+            PrometheusMeterRegistry metrics = Metrics.registry();
+            metrics.getPrometheusRegistry().register(new ClusterMetrics(pool, new BackupCatalog(home.backupsDir())));
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
                     Gateway.start(GatewayConfig.defaults().withPort(settings.port())
                             .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
-                            .withTls(settings.tls()), pool, db)));
+                            .withTls(settings.tls()), pool, db, metrics)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);
