@@ -98,6 +98,7 @@ public final class Supervisor implements AutoCloseable {
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             register("stop the nodes (they drain first)", nodes);
+            register("empty the Prometheus targets", ScrapeTargets.write(home, nodes.nodeUrls(), gatewayUrl));
             ControlApi control = ControlApi.start(nodes, adminTokenHash,
                     release -> writeClusterFile(clusterFile.withRelease(release.dir().toString())));
             register("stop the control API", control);

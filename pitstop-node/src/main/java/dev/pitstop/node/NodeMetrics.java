@@ -36,9 +36,11 @@ final class NodeMetrics {
     /** @param backups the scheduled backups' outcomes, or null while the node schedules none */
     NodeMetrics(MeterRegistry registry, NodeView node, Supplier<BackupScheduler.Stats> backups) {
         this.registry = registry;
+        // The node's id is the scrape target's label (node), set by service discovery: repeating it
+        // here would clash with it.
         Gauge.builder("pitstop.node.info", () -> 1)
-                .description("Always 1; the node's id and the release it runs are its labels")
-                .tags("node", node.id(), "release", node.version()).register(registry);
+                .description("Always 1; the release the node runs is its label")
+                .tags("release", node.version()).register(registry);
         for (NodeState state : NodeState.values()) {
             Gauge.builder("pitstop.node.state", () -> node.state() == state ? 1 : 0)
                     .description("1 for the state the node is in, 0 for the others")

@@ -47,7 +47,7 @@ class NodeMetricsTest {
                 .contains("pitstop_http_requests_seconds_count{method=\"POST\",route=\"/api/items\",status=\"201\"} 1")
                 .contains("pitstop_http_requests_seconds_count{method=\"GET\",route=\"none\",status=\"404\"} 1")
                 .contains("pitstop_http_requests_seconds_bucket{method=\"GET\",route=\"/api/items/{id}\",status=\"200\",le=\"0.005\"}")
-                .contains("pitstop_node_info{node=\"node-1\",release=\"1.0.0\"} 1")
+                .contains("pitstop_node_info{release=\"1.0.0\"} 1")
                 .contains("pitstop_node_state{state=\"ready\"} 1")
                 .contains("pitstop_node_state{state=\"starting\"} 0")
                 .contains("pitstop_node_plugins_loaded 1")
