@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -32,6 +33,7 @@ public final class BackupScheduler implements AutoCloseable {
     private final Supplier<BackupOptions> options;
     private final String nodeId;
     private final Clock clock;
+    private volatile Stats stats = new Stats(null, null, 0, 0);
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "pitstop-backup-scheduler");
         thread.setDaemon(true);
@@ -53,6 +55,22 @@ public final class BackupScheduler implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * What this node's scheduled backups did since it started, for its metrics. A slot another node
+     * made counts on that node only.
+     *
+     * @param lastSuccess when the last backup this node made was written, or null
+     * @param lastElapsed how long it took, or null
+     * @param lastSize    its size in bytes
+     * @param failures    how many slots this node failed to back up
+     */
+    public record Stats(Instant lastSuccess, Duration lastElapsed, long lastSize, long failures) {
+    }
+
+    public Stats stats() {
+        return stats;
+    }
+
     /** Starts waiting for the next slot. */
     public void start() {
         scheduleNext();
@@ -65,6 +83,16 @@ public final class BackupScheduler implements AutoCloseable {
      * @return the backup made, or empty when another node made or is making it
      */
     public Optional<BackupResult> runSlot(ZonedDateTime slot) throws SQLException {
+        try {
+            return makeSlot(slot);
+        } catch (SQLException | RuntimeException e) {
+            Stats before = stats;
+            stats = new Stats(before.lastSuccess(), before.lastElapsed(), before.lastSize(), before.failures() + 1);
+            throw e;
+        }
+    }
+
+    private Optional<BackupResult> makeSlot(ZonedDateTime slot) throws SQLException {
         Optional<AdvisoryLock> lock = AdvisoryLock.tryAcquire(db, AdvisoryLock.BACKUP_SCHEDULE, "pitstop-backup-scheduler " + nodeId);
         if (lock.isEmpty()) {
             LOG.info("scheduled backup of {}: another node is making it", slot);
@@ -77,6 +105,7 @@ public final class BackupScheduler implements AutoCloseable {
                 return Optional.empty();
             }
             BackupResult result = Backups.create(db, file, options.get());
+            stats = new Stats(clock.instant(), result.elapsed(), result.size(), stats.failures());
             LOG.info("scheduled backup of {} written: {} ({} bytes in {} ms)", slot, file.getFileName(), result.size(),
                     result.elapsed().toMillis());
             for (String deleted : catalog.pruneScheduled(schedule.keep())) {

@@ -48,9 +48,25 @@ class BackupSchedulerTest {
             for (String day : List.of("01", "02", "03")) {
                 assertThat(scheduler.runSlot(ZonedDateTime.parse("2024-06-" + day + "T03:00:00Z"))).isPresent();
             }
+            BackupScheduler.Stats stats = scheduler.stats();
+            assertThat(stats.lastSuccess()).isNotNull();
+            assertThat(stats.lastSize()).isEqualTo(catalog.list().get(0).size());
+            assertThat(stats.failures()).isZero();
         }
         assertThat(catalog.list()).extracting(BackupInfo::name).containsExactlyInAnyOrder(
                 "scheduled-20240603-030000.backup", "scheduled-20240602-030000.backup", "backup-20240531-120000.backup");
+    }
+
+    @Test
+    void aFailedSlotIsCountedForTheMetrics() throws Exception {
+        DbSettings db = TestDatabase.create();
+        BackupCatalog catalog = new BackupCatalog(dir.resolve("not-a-directory"));
+        java.nio.file.Files.writeString(catalog.dir(), "a file where the backups directory should be");
+        try (BackupScheduler scheduler = scheduler(db, catalog, "node-a")) {
+            assertThatThrownBy(() -> scheduler.runSlot(ZonedDateTime.parse("2024-06-01T03:00:00Z")));
+            assertThat(scheduler.stats().failures()).isEqualTo(1);
+            assertThat(scheduler.stats().lastSuccess()).isNull();
+        }
     }
 
     @Test

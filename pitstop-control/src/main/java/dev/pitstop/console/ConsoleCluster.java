@@ -96,7 +96,8 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
             case MAINTENANCE_BEGIN -> window()::begin;
             case MAINTENANCE_END -> window()::end;
             case RESTORE -> restore()::resumed;
-            case MIGRATION_APPLY -> throw OperationException.refused("the console does not finish a migration; "
+            case MIGRATION_APPLY, ONLINE_UPGRADE -> throw OperationException.refused("the console does not finish "
+                    + (kind == ProcedureKind.ONLINE_UPGRADE ? "an online upgrade" : "a migration") + "; "
                     + kind.howToFinish());
         };
     }

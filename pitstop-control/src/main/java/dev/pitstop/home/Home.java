@@ -79,6 +79,11 @@ public record Home(Path dir) {
         return dir.resolve("logs");
     }
 
+    /** The local cluster's scrape targets for Prometheus (file-based service discovery), written by {@code up}. */
+    public Path prometheusTargetsDir() {
+        return dir.resolve("prometheus");
+    }
+
     public Path supervisorLog() {
         return logsDir().resolve("supervisor.log");
     }

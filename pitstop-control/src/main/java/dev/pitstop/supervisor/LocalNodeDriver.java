@@ -152,6 +152,13 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         return List.copyOf(nodes.keySet());
     }
 
+    /** Each node's URL by its id; a node keeps its port while this supervisor runs. */
+    Map<String, String> nodeUrls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        nodes.values().forEach(node -> urls.put(node.id(), node.url()));
+        return urls;
+    }
+
     @Override
     public synchronized void start(String nodeId) {
         if (closed) {

@@ -1,35 +1,37 @@
 package dev.pitstop.supervisor;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.pitstop.control.Cluster;
+import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.console.Console;
 import dev.pitstop.console.ConsoleCluster;
+import dev.pitstop.control.Cluster;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.Tokens;
-import dev.pitstop.driver.BuiltInGatewayTraffic;
-import dev.pitstop.http.DevCertificate;
-import dev.pitstop.http.Pem;
-import java.nio.file.Files;
-import javax.net.ssl.SSLContext;
-import dev.pitstop.driver.TrafficDriver;
-import dev.pitstop.release.Release;
-import java.util.function.Consumer;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.driver.NodeFailedException;
 import dev.pitstop.driver.Proxies;
 import dev.pitstop.driver.ProxyTraffic;
+import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.gateway.Gateway;
 import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.ControlSetup;
 import dev.pitstop.home.Home;
+import dev.pitstop.http.DevCertificate;
+import dev.pitstop.http.Pem;
+import dev.pitstop.metrics.Metrics;
 import dev.pitstop.procedure.FirstStart;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.StepList;
+import dev.pitstop.release.Release;
+import dev.pitstop.status.ClusterMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,6 +40,8 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,11 +104,15 @@ public final class Supervisor implements AutoCloseable {
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             Consumer<Release> releaseSwitched = release -> writeClusterFile(clusterFile.withRelease(release.dir().toString()));
             Console console = console(db, pool, nodes, releaseSwitched, gatewayUrl);
+            // The gateway outlives every node: its /metrics carries the cluster's too.
+            PrometheusMeterRegistry metrics = Metrics.registry();
+            metrics.getPrometheusRegistry().register(new ClusterMetrics(pool, new BackupCatalog(home.backupsDir())));
             steps.run("start the gateway on " + gatewayUrl + " (console at " + gatewayUrl + Gateway.CONSOLE_PATH + "/)",
                     () -> register("stop the gateway", Gateway.start(GatewayConfig.defaults().withPort(settings.port())
                             .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
-                            .withTls(settings.tls()), pool, db, console)));
+                            .withTls(settings.tls()), pool, db, metrics, console)));
             register("stop the nodes (they drain first)", nodes);
+            register("empty the Prometheus targets", ScrapeTargets.write(home, nodes.nodeUrls(), gatewayUrl));
             ControlApi control = ControlApi.start(nodes, adminTokenHash, releaseSwitched);
             register("stop the control API", control);
             writeClusterFile(new ClusterFile(gatewayUrl, gatewayUrl, control.url(), home.adminTokenFile().toString(),

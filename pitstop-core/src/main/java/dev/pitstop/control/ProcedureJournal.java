@@ -95,6 +95,28 @@ public final class ProcedureJournal {
         return id;
     }
 
+    /**
+     * How many procedures ended, by kind and final state, and how long they took together.
+     *
+     * @param seconds the sum of their durations, start to end
+     */
+    public record Outcomes(String kind, ProcedureState state, long count, double seconds) {
+    }
+
+    /** The procedures that ended, counted by kind and final state: for the cluster's metrics. */
+    public List<Outcomes> outcomes() {
+        return Sql.list(dataSource, "SELECT kind, state, count(*), sum(extract(epoch FROM ended_at - started_at))"
+                        + " FROM pitstop.procedures WHERE ended_at IS NOT NULL GROUP BY kind, state ORDER BY kind, state",
+                rs -> new Outcomes(rs.getString(1), ProcedureState.of(rs.getString(2)), rs.getLong(3),
+                        rs.getDouble(4)));
+    }
+
+    /** The newest procedure of each kind, with its steps. */
+    public List<ProcedureRecord> latestOfEachKind() {
+        return withSteps(Sql.list(dataSource, "SELECT DISTINCT ON (kind) " + PROCEDURE_COLUMNS
+                + " FROM pitstop.procedures ORDER BY kind, id DESC", ProcedureJournal::procedure));
+    }
+
     private List<ProcedureRecord> withSteps(List<ProcedureRecord> procedures) {
         List<ProcedureRecord> complete = new ArrayList<>();
         for (ProcedureRecord p : procedures) {

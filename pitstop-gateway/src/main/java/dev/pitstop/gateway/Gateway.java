@@ -1,8 +1,12 @@
 package dev.pitstop.gateway;
 
+import dev.pitstop.control.ApiTokens;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.http.Connectors;
 import dev.pitstop.http.JsonErrorHandler;
+import dev.pitstop.metrics.Metrics;
+import dev.pitstop.metrics.MetricsEndpoint;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.Handler;
@@ -50,17 +54,22 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when the port cannot be opened or the control schema not read
      */
     public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db) {
-        return start(config, controlDb, db, null);
+        return start(config, controlDb, db, Metrics.registry(), null);
     }
 
     /**
-     * The same, serving {@code console} at {@link #CONSOLE_PATH}: in front of the maintenance mode,
-     * so that it answers while the status page is up and every node is stopped, and never proxied.
+     * The same, with the gateway's metrics in {@code metrics}, which {@code GET /metrics} exposes to a
+     * request with a token of the cluster's (any role), so that the process can add its own; and serving
+     * {@code console} at {@link #CONSOLE_PATH}: in front of the maintenance mode, so that it answers while
+     * the status page is up and every node is stopped, and never proxied.
      *
      * @param console answers every request under {@link #CONSOLE_PATH} (it must not decline one), or null for none
      */
-    public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db, Handler console) {
+    public static Gateway start(GatewayConfig config, DataSource controlDb, DbSettings db,
+                                PrometheusMeterRegistry metrics, Handler console) {
         Rotation rotation = new Rotation();
+        GatewayMetrics gatewayMetrics = new GatewayMetrics(metrics, rotation);
+        ApiTokens tokens = new ApiTokens(controlDb);
         ClusterWatcher cluster = new ClusterWatcher(controlDb, db, rotation);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("gateway");
@@ -68,12 +77,13 @@ public final class Gateway implements AutoCloseable {
         server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls()));
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
-        server.addBean(new HealthChecker(rotation, config));
-        Handler traffic = new MaintenanceHandler(cluster, new NodeProxy(rotation, config));
+        server.addBean(new HealthChecker(rotation, config, gatewayMetrics));
+        Handler traffic = new MaintenanceHandler(cluster, gatewayMetrics, new NodeProxy(rotation, config, gatewayMetrics));
         if (console != null) {
             traffic = new Handler.Sequence(new ContextHandler(console, CONSOLE_PATH), traffic);
         }
-        server.setHandler(new GracefulHandler(Connectors.guard(traffic, config.tls())));
+        server.setHandler(new GracefulHandler(Connectors.guard(gatewayMetrics.timed(
+                new MetricsEndpoint(metrics, token -> tokens.authenticate(token).isPresent(), traffic)), config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {

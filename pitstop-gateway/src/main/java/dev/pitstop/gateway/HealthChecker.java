@@ -16,13 +16,15 @@ final class HealthChecker extends ContainerLifeCycle {
     private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
 
     private final Rotation rotation;
+    private final GatewayMetrics metrics;
     private final long intervalMillis;
     private final long timeoutMillis;
     private final HttpClient client = new HttpClient();
     private final ScheduledExecutorService scheduler = Daemons.scheduler("gateway-health");
 
-    HealthChecker(Rotation rotation, GatewayConfig config) {
+    HealthChecker(Rotation rotation, GatewayConfig config, GatewayMetrics metrics) {
         this.rotation = rotation;
+        this.metrics = metrics;
         this.intervalMillis = config.healthInterval().toMillis();
         this.timeoutMillis = config.nodeTimeout().toMillis();
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -65,6 +67,7 @@ final class HealthChecker extends ContainerLifeCycle {
                     if (result.isSucceeded() && result.getResponse().getStatus() == HttpStatus.OK_200) {
                         rotation.markReady(backend);
                     } else {
+                        metrics.healthCheckFailed(backend);
                         rotation.markDown(backend, reason(result));
                     }
                 });

@@ -19,20 +19,25 @@ final class MaintenanceHandler extends Handler.Wrapper {
     private static final String ADMIN_PREFIX = "/admin/";
 
     private final ClusterWatcher cluster;
+    private final GatewayMetrics metrics;
 
-    MaintenanceHandler(ClusterWatcher cluster, Handler next) {
+    MaintenanceHandler(ClusterWatcher cluster, GatewayMetrics metrics, Handler next) {
         super(next);
         this.cluster = cluster;
+        this.metrics = metrics;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         ClusterMode mode = cluster.mode();
-        if (mode.maintenance() && !Request.getPathInContext(request).startsWith(ADMIN_PREFIX)
-                && !cluster.isBypassToken(request.getHeaders().get(BYPASS_HEADER))) {
-            Unavailable.send(response, callback, mode.retryAfterSeconds(), "text/html; charset=utf-8",
-                    StatusPage.html(mode));
-            return true;
+        if (mode.maintenance() && !Request.getPathInContext(request).startsWith(ADMIN_PREFIX)) {
+            if (!cluster.isBypassToken(request.getHeaders().get(BYPASS_HEADER))) {
+                metrics.statusPageServed();
+                Unavailable.send(response, callback, mode.retryAfterSeconds(), "text/html; charset=utf-8",
+                        StatusPage.html(mode));
+                return true;
+            }
+            metrics.bypassed();
         }
         return super.handle(request, response, callback);
     }

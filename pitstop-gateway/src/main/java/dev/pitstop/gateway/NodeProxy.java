@@ -32,12 +32,14 @@ final class NodeProxy extends ProxyHandler.Reverse {
     private final Rotation rotation;
     private final long connectTimeoutMillis;
     private final boolean trustForwardedFor;
+    private final GatewayMetrics metrics;
 
-    NodeProxy(Rotation rotation, GatewayConfig config) {
+    NodeProxy(Rotation rotation, GatewayConfig config, GatewayMetrics metrics) {
         super(NodeProxy::target);
         this.rotation = rotation;
         this.connectTimeoutMillis = config.nodeTimeout().toMillis();
         this.trustForwardedFor = config.trustForwardedFor();
+        this.metrics = metrics;
         // A fixed pseudonym instead of the default host name: no DNS lookup, nothing revealed.
         setViaHost("pitstop-gateway");
     }
@@ -75,6 +77,13 @@ final class NodeProxy extends ProxyHandler.Reverse {
         } else {
             Unavailable.send(response, callback, NO_NODE_RETRY_AFTER_SECONDS, "application/json", NO_NODE_BODY);
         }
+    }
+
+    /** The id of the node the request went to last, or null if it went to none. */
+    static String backendId(Request request) {
+        Attempt attempt = (Attempt) request.getAttribute(ATTEMPT);
+        Backend backend = attempt == null ? null : attempt.backend;
+        return backend == null ? null : backend.id();
     }
 
     private static HttpURI target(Request request) {
@@ -126,6 +135,7 @@ final class NodeProxy extends ProxyHandler.Reverse {
             log.debug("Retrying {} {} on another node after {} failed", clientToProxy.getMethod(),
                     clientToProxy.getHttpURI().getPath(), attempt.backend);
             proxyToClient.reset();
+            metrics.retried();
             handle(clientToProxy, proxyToClient, callback);
         } else {
             // Once committed, this aborts the response: the client sees it cut short, not a 502.

@@ -16,6 +16,8 @@ import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.metrics.Metrics;
+import dev.pitstop.metrics.MetricsEndpoint;
 import dev.pitstop.node.http.HttpServer;
 import dev.pitstop.node.http.NodeHandler;
 import dev.pitstop.node.http.NodeView;
@@ -30,6 +32,7 @@ import dev.pitstop.node.plugin.PluginStore;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,8 +83,10 @@ public final class Node implements NodeView {
     private volatile PluginReconciler reconciler;
     private volatile PluginManagement pluginManagement;
     private ScheduledExecutorService timer;
-    private BackupScheduler backupScheduler;
+    private volatile BackupScheduler backupScheduler;
     private volatile DatabaseCheck databaseCheck;
+    private final PrometheusMeterRegistry metrics = Metrics.registry();
+    private NodeMetrics nodeMetrics;
 
     public Node(NodeConfig config) {
         this.config = config;
@@ -93,6 +98,8 @@ public final class Node implements NodeView {
         release = Release.open(Path.of(config.release()));
         DbSettings db = config.dbSettings();
         pool = Database.pool(db, id(), 8, Database.APP_SCHEMA, Database.POOL_WAIT);
+        pool.setMetricRegistry(metrics);
+        nodeMetrics = new NodeMetrics(metrics, this, () -> backupScheduler == null ? null : backupScheduler.stats());
         databaseCheck = new DatabaseCheck(db, id() + " (check)").start();
         ControlSchema.migrate(pool);
         registry = new NodeRegistry(pool);
@@ -107,7 +114,8 @@ public final class Node implements NodeView {
             NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted,
                     new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir(),
                             config.backup().password()), config.limits());
-            http = HttpServer.start(config.http().host(), config.http().port(), handler,
+            http = HttpServer.start(config.http().host(), config.http().port(),
+                    nodeMetrics.timed(new MetricsEndpoint(metrics, handler::acceptsToken, handler)),
                     Duration.ofSeconds(config.shutdownTimeoutSeconds()), config.tls().settings());
         } catch (Exception e) {
             setState(NodeState.FAILED, "cannot listen on " + config.http().host() + ":" + config.http().port() + ": " + e.getMessage());
@@ -294,7 +302,7 @@ public final class Node implements NodeView {
             return;
         }
         try {
-            current.reconcile();
+            nodeMetrics.pluginChangesApplied(current.reconcile());
             plugins = pluginStates.all().values().stream()
                     .map(s -> new PluginInfo(s.id(), s.version(), s.active() && pluginHost.isStarted(s.id())))
                     .toList();

@@ -161,7 +161,7 @@ final class AdminHandler {
      * The named token this value is, or null. A cluster set up before named tokens existed has only
      * the admin token's hash in its cluster row; that token is the home's admin token.
      */
-    private ApiTokens.ApiToken authenticate(String value) {
+    ApiTokens.ApiToken authenticate(String value) {
         return apiTokens.authenticate(value).orElseGet(() -> Tokens.matches(value, node.tokens().admin())
                 ? new ApiTokens.ApiToken(ApiTokens.HOME_ADMIN, Role.ADMIN, null, null) : null);
     }

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeHandler extends Handler.Abstract {
 
     public static final String BYPASS_HEADER = "X-Pitstop-Bypass";
+    /** The request attribute holding the template of the plugin route that answered, for the metrics. */
+    public static final String ROUTE_ATTRIBUTE = NodeHandler.class.getName() + ".route";
 
     private static final Logger log = LoggerFactory.getLogger(NodeHandler.class);
     /** The database check runs every second and a restarted database takes seconds: worth a client's wait. */
@@ -65,6 +67,11 @@ public final class NodeHandler extends Handler.Abstract {
      */
     public record Backing(DbSettings db, DataSource dataSource, Path storage, Path backupDir,
                           PasswordSource backupPassword) {
+    }
+
+    /** Whether {@code value} is a token of the admin API (any role): what {@code /metrics} asks for. */
+    public boolean acceptsToken(String value) {
+        return admin.authenticate(value) != null;
     }
 
     @Override
@@ -129,6 +136,7 @@ public final class NodeHandler extends Handler.Abstract {
             Json.write(response, callback, status, Map.of("error", "no route " + request.getMethod() + " " + path));
             return;
         }
+        request.setAttribute(ROUTE_ATTRIBUTE, match.template());
         // Refused before the plugin runs and before a byte of the body is read; the rest of the
         // body is discarded by Jetty, which closes the connection rather than read it all.
         if (request.getLength() > maxBodyBytes) {

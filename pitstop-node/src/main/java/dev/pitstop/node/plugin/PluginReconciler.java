@@ -29,7 +29,9 @@ public final class PluginReconciler {
         this.bundled = bundled;
     }
 
-    public synchronized void reconcile() {
+    /** @return how many plugins it unloaded, stopped, loaded or started */
+    public synchronized int reconcile() {
+        int changes = 0;
         Map<String, PluginStates.State> rows = states.all();
         for (PluginWrapper plugin : host.loaded()) {
             String id = plugin.getPluginId();
@@ -37,8 +39,10 @@ public final class PluginReconciler {
             boolean otherVersionWanted = row != null && !wantedVersion(row).equals(plugin.getDescriptor().getVersion());
             if (otherVersionWanted || (row == null && !bundled.containsKey(id))) {
                 host.unload(id);
+                changes++;
             } else if ((row == null || !row.active()) && host.isStarted(id)) {
                 host.stop(id);
+                changes++;
             }
         }
         for (PluginStates.State row : DependencyOrder.sort(rows.values(), PluginStates.State::id, this::dependencies)) {
@@ -48,14 +52,17 @@ public final class PluginReconciler {
             try {
                 if (host.loadedVersion(row.id()) == null) {
                     host.load(jar(row));
+                    changes++;
                 }
                 if (!host.isStarted(row.id())) {
                     host.start(row.id());
+                    changes++;
                 }
             } catch (RuntimeException e) {
                 log.error("Plugin {} {} cannot run on this node: {}", row.id(), row.version(), e.getMessage(), e);
             }
         }
+        return changes;
     }
 
     /**

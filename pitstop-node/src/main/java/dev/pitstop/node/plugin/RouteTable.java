@@ -14,10 +14,11 @@ public final class RouteTable {
 
     private volatile List<Route> routes = List.of();
 
-    public record Match(String pluginId, Handler handler, Map<String, String> pathParams) {
+    /** @param template the route as the plugin declared it ({@code /api/items/{id}}): a metrics label */
+    public record Match(String pluginId, Handler handler, Map<String, String> pathParams, String template) {
     }
 
-    private record Route(String pluginId, String method, String[] segments, Handler handler) {
+    private record Route(String pluginId, String method, String[] segments, Handler handler, String template) {
 
         Map<String, String> match(String method, String[] path) {
             if (!this.method.equals(method) || segments.length != path.length) {
@@ -48,7 +49,7 @@ public final class RouteTable {
             }
         }
         List<Route> next = new ArrayList<>(routes);
-        next.add(new Route(pluginId, method, segments, handler));
+        next.add(new Route(pluginId, method, segments, handler, path));
         routes = List.copyOf(next);
     }
 
@@ -67,7 +68,7 @@ public final class RouteTable {
         for (Route route : routes) {
             Map<String, String> params = route.match(method, parts);
             if (params != null) {
-                return new Match(route.pluginId, route.handler, params);
+                return new Match(route.pluginId, route.handler, params, route.template);
             }
         }
         return null;
