@@ -49,7 +49,9 @@ public final class Pitstop {
                     + "backup.password-file (a file whose first line encrypts every procedure's and scheduled "
                     + "backup); cluster-key-file (the key that seals app.environment's secrets; default "
                     + "HOME/cluster.key); gateway.trust-forwarded-for (false: the gateway replaces a "
-                    + "client's X-Forwarded-For; true only behind a proxy of yours); limits.request-body-bytes (1 MiB) "
+                    + "client's X-Forwarded-For; true only behind a proxy of yours); gateway.access-log (a file, relative to "
+                    + "HOME, for a line per request in the combined format with node= and ms=, renamed with the date "
+                    + "at midnight UTC; none by default) and gateway.access-log-retain-days (14); limits.request-body-bytes (1 MiB) "
                     + "and limits.plugin-jar-bytes (64 MiB), above which the nodes answer 413; and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})

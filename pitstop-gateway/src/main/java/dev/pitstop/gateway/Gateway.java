@@ -50,13 +50,16 @@ public final class Gateway implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("gateway");
         Server server = new Server(threads);
-        server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls()));
+        server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls(), Http2.OVER_TLS));
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config));
         server.setHandler(new GracefulHandler(Connectors.guard(
                 new MaintenanceHandler(cluster, new NodeProxy(rotation, config)), config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));
+        if (config.accessLog() != null) {
+            server.setRequestLog(AccessLog.create(config.accessLog()));
+        }
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {
             server.start();
