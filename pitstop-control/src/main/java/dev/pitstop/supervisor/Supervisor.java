@@ -77,16 +77,18 @@ public final class Supervisor implements AutoCloseable {
             lock = HomeLock.acquire(home);
             out.printf("Starting %d node%s of %s %s in %s%n", settings.nodes(), settings.nodes() == 1 ? "" : "s",
                     settings.release().name(), settings.release().version(), home);
-            Ports.requireFree(settings.port(), "the gateway");
+            Ports.requireFree(settings.host(), settings.port(), "the gateway");
             DbSettings db = startDatabase();
             HikariDataSource pool = Database.pool(db, "pitstop-supervisor", 2);
             register("close the database connections", pool);
             steps.run("migrate the control schema, install the tokens and the policy", 
                     () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
-            String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.HOST + ":" + settings.port();
+            String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.local(settings.host()) + ":"
+                    + settings.port();
             steps.run("start the gateway on " + gatewayUrl, () -> register("stop the gateway",
-                    Gateway.start(GatewayConfig.defaults().withPort(settings.port())
+                    Gateway.start(GatewayConfig.defaults().withHost(settings.host()).withPort(settings.port())
                             .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
+                            .withAccessLog(settings.config().gateway().accessLogSettings(home.dir()))
                             .withTls(settings.tls()), pool, db)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
