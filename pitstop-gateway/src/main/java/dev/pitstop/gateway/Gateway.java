@@ -55,7 +55,8 @@ public final class Gateway implements AutoCloseable {
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config));
         server.setHandler(new GracefulHandler(Connectors.guard(
-                new MaintenanceHandler(cluster, new NodeProxy(rotation, config)), config.tls())));
+                new MaintenanceHandler(cluster, new WebSocketProxy(server, rotation, config, new NodeProxy(rotation, config))),
+                config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));
         if (config.accessLog() != null) {
             server.setRequestLog(AccessLog.create(config.accessLog()));

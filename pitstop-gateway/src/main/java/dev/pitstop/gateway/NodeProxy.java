@@ -6,7 +6,6 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
@@ -93,7 +92,7 @@ final class NodeProxy extends ProxyHandler.Reverse {
     }
 
     /** Browsers get the status page's "temporarily unavailable" variant; API clients the reason in JSON. */
-    private static void noNodeReady(Request request, Response response, Callback callback) {
+    static void noNodeReady(Request request, Response response, Callback callback) {
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         if (accept != null && accept.contains("text/html")) {
             Unavailable.send(response, callback, NO_NODE_RETRY_AFTER_SECONDS, "text/html; charset=utf-8",
@@ -107,31 +106,12 @@ final class NodeProxy extends ProxyHandler.Reverse {
         return ((Attempt) request.getAttribute(ATTEMPT)).backend.target(request.getHttpURI());
     }
 
-    /**
-     * {@code Via}, {@code Forwarded} and, as most frameworks still read only those,
-     * {@code X-Forwarded-*}, in one pass over the headers (Jetty's own builds a stream per header).
-     */
+    /** {@code Via} and who the client is, in one pass over the headers (Jetty's own builds a stream per header). */
     @Override
     protected void addProxyHeaders(Request clientToProxy, org.eclipse.jetty.client.Request proxyToServer) {
-        HttpURI uri = clientToProxy.getHttpURI();
-        String client = Request.getRemoteAddr(clientToProxy);
-        String scheme = uri.getScheme();
-        String forwarded = "for=" + ForwardedFor.quote(client) + ";proto=" + scheme;
-        HttpFields clientHeaders = clientToProxy.getHeaders();
         HttpField via = clientToProxy.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2 ? VIA_2 : VIA_1_1;
         proxyToServer.headers(headers -> {
-            if (trustForwardedFor) {
-                headers.put(HttpHeader.X_FORWARDED_FOR, ForwardedFor.append(
-                        clientHeaders.getValuesList(HttpHeader.X_FORWARDED_FOR), client));
-                headers.put(HttpHeader.FORWARDED, ForwardedFor.append(
-                        clientHeaders.getValuesList(HttpHeader.FORWARDED), forwarded));
-            } else {
-                // An untrusted client must not name another.
-                headers.put(HttpHeader.X_FORWARDED_FOR, client);
-                headers.put(HttpHeader.FORWARDED, forwarded);
-            }
-            headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
-            headers.put(HttpHeader.X_FORWARDED_HOST, uri.getAuthority());
+            ForwardedFor.headers(clientToProxy, trustForwardedFor, headers::put);
             headers.add(via);
         });
     }

@@ -405,6 +405,74 @@ class GatewayTest {
         }
     }
 
+    @Test
+    void aWebSocketStaysOnItsNodeUntilThatNodeStopsAndGets503InMaintenance() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        startGateway(FREQUENT);
+        awaitRotation("a", "b");
+        URI uri = URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
+        Received received = new Received();
+        java.net.http.WebSocket socket = http.newWebSocketBuilder().buildAsync(uri, received).join();
+
+        socket.sendText("one", true).join();
+        String first = received.next();
+        TestNode mine = first.startsWith("a:") ? a : b;
+        TestNode other = mine == a ? b : a;
+        other.stop();
+        awaitRotation(mine.id);
+        socket.sendText("two", true).join();
+        String second = received.next();
+
+        cluster.setMaintenance(true, null, 30);
+        awaitStatus(503, "/");
+        java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> http.newWebSocketBuilder().buildAsync(uri, new Received()).join());
+        socket.sendText("three", true).join();
+        String third = received.next();
+        mine.stop();
+
+        assertThat(first).isEqualTo(mine.id + ":one");
+        assertThat(second).isEqualTo(mine.id + ":two");
+        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                .isEqualTo(503);
+        assertThat(third).as("a connection opened before maintenance goes on").isEqualTo(mine.id + ":three");
+        assertThat(received.closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+    }
+
+    /** What a WebSocket client received: its text messages, then the close code. */
+    private static final class Received implements java.net.http.WebSocket.Listener {
+        final java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
+                                                             boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket, int code, String reason) {
+            closed.complete(code);
+            return null;
+        }
+
+        /** The next message; a deadline for a busy machine, not a claim about speed. */
+        String next() throws InterruptedException {
+            String message = messages.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(message).as("a message within 30 s").isNotNull();
+            return message;
+        }
+    }
+
     /** curl's output; fails on its failure, with what it said. */
     private static String curl(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
