@@ -54,6 +54,9 @@ public final class Gateway implements AutoCloseable {
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config));
+        // Outside in: drain on stop, TLS guard, maintenance page, WebSocket upgrades, the HTTP proxy.
+        // The proxy declares itself non-blocking, so Jetty runs requests on the thread that read them;
+        // a blocking handler mounted beside it (in a Handler.Sequence) would make the whole tree blocking.
         server.setHandler(new GracefulHandler(Connectors.guard(
                 new MaintenanceHandler(cluster, new WebSocketProxy(server, rotation, config, new NodeProxy(rotation, config))),
                 config.tls())));
