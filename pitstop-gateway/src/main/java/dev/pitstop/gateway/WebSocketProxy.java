@@ -70,8 +70,8 @@ final class WebSocketProxy extends Handler.Wrapper {
         }
         request.setAttribute(AccessLog.NODE_ATTRIBUTE, backend.id());
         WebSocketRelay relay = new WebSocketRelay();
-        HttpURI target = HttpURI.build(backend.target(request.getHttpURI()))
-                .scheme(backend.target(request.getHttpURI()).getScheme().equals("https") ? "wss" : "ws");
+        HttpURI http = backend.target(request.getHttpURI());
+        HttpURI target = HttpURI.build(http).scheme(http.getScheme().equals("https") ? "wss" : "ws");
         ClientUpgradeRequest toNode = new ClientUpgradeRequest(target.toURI());
         for (HttpField field : request.getHeaders()) {
             if (field.getHeader() == null || !HANDSHAKE.contains(field.getHeader())) {
