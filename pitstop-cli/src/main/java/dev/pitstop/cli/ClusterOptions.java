@@ -35,8 +35,16 @@ final class ClusterOptions {
     Path release;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "8080",
-            description = "The gateway's port on 127.0.0.1, where clients connect. Default: ${DEFAULT-VALUE}")
+            description = "The gateway's port (on --host), where clients connect. Default: ${DEFAULT-VALUE}")
     int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = {"The address the gateway listens on: an address of this machine's, or 0.0.0.0 (every "
+                    + "IPv4 interface) to take clients from other machines. The nodes, the database and the control "
+                    + "API stay on 127.0.0.1 whatever this says. Beyond loopback, prefer --tls or a tls section in "
+                    + "pitstop.yml: tokens and the bypass header travel in every request.",
+                    "Default: ${DEFAULT-VALUE}, this machine only"})
+    String host;
 
     @Option(names = "--db-url", paramLabel = "URL",
             description = {"The PostgreSQL database to use, as jdbc:postgresql://HOST:PORT/DATABASE.",
@@ -91,7 +99,7 @@ final class ClusterOptions {
         // --set wins over pitstop.yml, as it does for every key it names.
         Map<String, String> forNodes = new LinkedHashMap<>(config.limits().nodeSettings());
         forNodes.putAll(nodeSettings);
-        return new SupervisorSettings(home, release(), nodes, port, externalDb(), absolute(dbPasswordFile),
+        return new SupervisorSettings(home, release(), nodes, host, port, externalDb(), absolute(dbPasswordFile),
                 forNodes, readyTimeout(config), config,
                 unsafeNoFsync ? EmbeddedDatabase.Durability.UNSAFE_NO_FSYNC : EmbeddedDatabase.Durability.DURABLE,
                 tls(home, config));
@@ -127,7 +135,8 @@ final class ClusterOptions {
     /** These options as arguments, with paths made absolute, for a process with another working directory. */
     List<String> toArgs(SupervisorSettings settings) {
         List<String> args = new ArrayList<>(List.of("--nodes", String.valueOf(settings.nodes()),
-                "--release", settings.release().dir().toString(), "--port", String.valueOf(settings.port()),
+                "--release", settings.release().dir().toString(), "--host", settings.host(),
+                "--port", String.valueOf(settings.port()),
                 "--ready-timeout", String.valueOf(settings.readyTimeout().toSeconds())));
         if (settings.externalDb() != null) {
             args.addAll(List.of("--db-url", settings.externalDb().url()));

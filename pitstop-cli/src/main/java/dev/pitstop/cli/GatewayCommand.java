@@ -45,7 +45,8 @@ final class GatewayCommand implements Callable<Integer> {
         RunningCluster cluster = RunningCluster.open(pitstop);
         GatewayConfig defaults = GatewayConfig.defaults();
         GatewayConfig config = new GatewayConfig(host, port, defaults.healthInterval(), defaults.nodeTimeout(),
-                defaults.stopTimeout(), pitstop.config().gateway().trustForwardedFor(), pitstop.config().tlsSettings());
+                defaults.stopTimeout(), pitstop.config().gateway().trustForwardedFor(), pitstop.config().tlsSettings(),
+                pitstop.config().gateway().accessLogSettings(pitstop.home().dir()));
         HikariDataSource pool = Database.pool(cluster.db(), "pitstop-gateway", 2);
         Gateway gateway;
         try {

@@ -7,6 +7,7 @@ import dev.pitstop.backup.format.ReadLimits;
 import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import dev.pitstop.db.DbSettings;
+import dev.pitstop.gateway.AccessLogSettings;
 import dev.pitstop.http.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,9 @@ import java.util.Set;
  * gateway:
  *   trust-forwarded-for: false # true only behind a proxy of your own that sets X-Forwarded-For: the
  *                              # gateway then appends to it; else it replaces what a client sent
+ *   access-log: logs/access.log  # a line per request (combined format, node=, ms=), relative to the
+ *                              # home, renamed with the date at midnight UTC; default: none
+ *   access-log-retain-days: 14 # dated access logs older than this are deleted; default: 14
  * limits:                    # what a client may send to the local nodes (on Kubernetes: node config
  *   request-body-bytes: 1048576 # PITSTOP_LIMITS_*); the largest body a plugin route reads (413 above)
  *   plugin-jar-bytes: 67108864  # the largest plugin jar the admin API accepts (413 above, nothing written)
@@ -82,7 +86,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
-        gateway = gateway == null ? new GatewaySettings(null) : gateway;
+        gateway = gateway == null ? new GatewaySettings(null, null, null) : gateway;
         limits = limits == null ? new LimitsSettings(null, null, null, null, null, null) : limits;
         tls = tls == null ? new TlsConfig(null, null, null) : tls;
         checks = checks == null ? List.of() : List.copyOf(checks);
@@ -230,11 +234,23 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
      * @param trustForwardedFor whether the gateway trusts the {@code X-Forwarded-For} and
      *                          {@code Forwarded} headers it receives (a proxy of the operator's in
      *                          front of it sets them); default false: replaced by the connection's address
+     * @param accessLog         the gateway's access log, relative to the home; null for none
+     * @param accessLogRetainDays how many days of dated access logs are kept
      */
-    public record GatewaySettings(Boolean trustForwardedFor) {
+    public record GatewaySettings(Boolean trustForwardedFor, String accessLog, Integer accessLogRetainDays) {
 
         public GatewaySettings {
             trustForwardedFor = trustForwardedFor != null && trustForwardedFor;
+            accessLogRetainDays = accessLogRetainDays == null ? AccessLogSettings.DEFAULT_RETAIN_DAYS : accessLogRetainDays;
+            if (accessLogRetainDays < 1) {
+                throw new IllegalArgumentException("config key 'gateway.access-log-retain-days' must be at least 1, got "
+                        + accessLogRetainDays);
+            }
+        }
+
+        /** The access log under {@code home} when one is configured, else null. */
+        public AccessLogSettings accessLogSettings(Path home) {
+            return accessLog == null ? null : new AccessLogSettings(home.resolve(accessLog), accessLogRetainDays);
         }
     }
 

@@ -24,13 +24,19 @@ final class Ports {
         }
     }
 
-    /** Refuses, naming the port and its use, when something else already listens on it. */
-    static void requireFree(int port, String usedFor) {
+    /** Refuses, naming the port and its use, when something else already listens on it at {@code host}. */
+    static void requireFree(String host, int port, String usedFor) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
-            throw OperationException.refused("port " + port + " (" + usedFor + ") is already in use on " + HOST
-                    + "; stop what uses it or choose another port; nothing was started");
+            throw OperationException.refused("port " + port + " (" + usedFor + ") cannot be opened on " + host
+                    + " (" + e.getMessage() + "); stop what uses it, or choose another port or address; nothing"
+                    + " was started");
         }
+    }
+
+    /** Where a client on this machine reaches a server listening on {@code host}. */
+    static String local(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") ? HOST : host;
     }
 }

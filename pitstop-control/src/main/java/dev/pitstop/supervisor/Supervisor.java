@@ -92,14 +92,14 @@ public final class Supervisor implements AutoCloseable {
             lock = HomeLock.acquire(home);
             out.printf("Starting %d node%s of %s %s in %s%n", settings.nodes(), settings.nodes() == 1 ? "" : "s",
                     settings.release().name(), settings.release().version(), home);
-            Ports.requireFree(settings.port(), "the gateway");
+            Ports.requireFree(settings.host(), settings.port(), "the gateway");
             DbSettings db = startDatabase();
             HikariDataSource pool = Database.pool(db, "pitstop-supervisor", 2);
             register("close the database connections", pool);
             steps.run("migrate the control schema, install the tokens and the policy", 
                     () -> adminTokenHash = ControlSetup.prepare(pool, home, settings.config(), settings.nodes()));
-            String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.HOST + ":" + settings.port();
-            // Only picks the nodes' ports: the console gets the driver now, the nodes start after the gateway.
+            String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.local(settings.host()) + ":"
+                    + settings.port();
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
                     clusterDb(db), nodeSettings(), new NodeRegistry(pool));
             Consumer<Release> releaseSwitched = release -> writeClusterFile(clusterFile.withRelease(release.dir().toString()));
@@ -108,8 +108,10 @@ public final class Supervisor implements AutoCloseable {
             PrometheusMeterRegistry metrics = Metrics.registry();
             metrics.getPrometheusRegistry().register(new ClusterMetrics(pool, new BackupCatalog(home.backupsDir())));
             steps.run("start the gateway on " + gatewayUrl + " (console at " + gatewayUrl + Gateway.CONSOLE_PATH + "/)",
-                    () -> register("stop the gateway", Gateway.start(GatewayConfig.defaults().withPort(settings.port())
+                    () -> register("stop the gateway", Gateway.start(GatewayConfig.defaults().withHost(settings.host())
+                            .withPort(settings.port())
                             .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
+                            .withAccessLog(settings.config().gateway().accessLogSettings(home.dir()))
                             .withTls(settings.tls()), pool, db, metrics, console)));
             register("stop the nodes (they drain first)", nodes);
             register("empty the Prometheus targets", ScrapeTargets.write(home, nodes.nodeUrls(), gatewayUrl));

@@ -12,6 +12,7 @@ import java.util.Map;
 /**
  * What {@code pitstop up} was asked for.
  *
+ * @param host           the address the gateway listens on
  * @param externalDb     the database to use, or null to run the embedded one under the home
  * @param dbPasswordFile the file with {@code externalDb}'s password, or null
  * @param nodeSettings   extra node configuration ({@code key=value}), given to every node
@@ -20,7 +21,7 @@ import java.util.Map;
  * @param durability     how the embedded database writes to disk (ignored with {@code externalDb})
  * @param tls            the gateway's HTTPS, or null for plain HTTP
  */
-public record SupervisorSettings(Home home, Release release, int nodes, int port, DbSettings externalDb,
+public record SupervisorSettings(Home home, Release release, int nodes, String host, int port, DbSettings externalDb,
                                  Path dbPasswordFile, Map<String, String> nodeSettings, Duration readyTimeout,
                                  ClusterConfig config, EmbeddedDatabase.Durability durability, TlsSettings tls) {
 

@@ -13,15 +13,22 @@ class PortsTest {
     @Test
     void refusesATakenPortNamingIt() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(Ports.HOST))) {
-            assertThatThrownBy(() -> Ports.requireFree(taken.getLocalPort(), "the gateway"))
+            assertThatThrownBy(() -> Ports.requireFree(Ports.HOST, taken.getLocalPort(), "the gateway"))
                     .isInstanceOf(OperationException.class)
-                    .hasMessage("port " + taken.getLocalPort() + " (the gateway) is already in use on 127.0.0.1;"
-                            + " stop what uses it or choose another port; nothing was started");
+                    .hasMessage("port " + taken.getLocalPort() + " (the gateway) cannot be opened on 127.0.0.1"
+                            + " (Address already in use); stop what uses it, or choose another port or address;"
+                            + " nothing was started");
         }
     }
 
     @Test
+    void aClientOnThisMachineReachesAWildcardAddressOnLoopback() {
+        org.assertj.core.api.Assertions.assertThat(Ports.local("0.0.0.0")).isEqualTo("127.0.0.1");
+        org.assertj.core.api.Assertions.assertThat(Ports.local("192.0.2.2")).isEqualTo("192.0.2.2");
+    }
+
+    @Test
     void acceptsAFreePort() {
-        assertThatCode(() -> Ports.requireFree(Ports.free(), "the gateway")).doesNotThrowAnyException();
+        assertThatCode(() -> Ports.requireFree(Ports.HOST, Ports.free(), "the gateway")).doesNotThrowAnyException();
     }
 }

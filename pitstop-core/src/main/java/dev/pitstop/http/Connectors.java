@@ -1,9 +1,11 @@
 package dev.pitstop.http;
 
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.DetectorConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -33,6 +35,16 @@ public final class Connectors {
      * @throws TlsException when the certificate or key cannot be used
      */
     public static ServerConnector create(Server server, String host, int port, TlsSettings tls) {
+        return create(server, host, port, tls, OverTls.HTTP_1_1);
+    }
+
+    /**
+     * A connector on {@code host:port}; HTTPS when {@code tls} is given, speaking over it what
+     * {@code overTls} offers (HTTP/2 by ALPN for the gateway).
+     *
+     * @throws TlsException when the certificate or key cannot be used
+     */
+    public static ServerConnector create(Server server, String host, int port, TlsSettings tls, OverTls overTls) {
         HttpConfiguration http = new HttpConfiguration();
         // The version helps only an attacker looking for a known hole.
         http.setSendServerVersion(false);
@@ -48,12 +60,28 @@ public final class Connectors {
             ssl.setKeyStorePassword(new String(Pem.STORE_PASSWORD));
             ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
             HttpConnectionFactory httpFactory = new HttpConnectionFactory(http);
-            SslConnectionFactory sslFactory = new SslConnectionFactory(ssl, httpFactory.getProtocol());
-            connector = new ServerConnector(server, new DetectorConnectionFactory(sslFactory), httpFactory);
+            List<ConnectionFactory> afterTls = overTls.factories(http, httpFactory);
+            SslConnectionFactory sslFactory = new SslConnectionFactory(ssl, afterTls.get(0).getProtocol());
+            // A connection that does not start with TLS goes to the factory after the detector: HTTP/1.1.
+            List<ConnectionFactory> factories = new ArrayList<>(List.of(new DetectorConnectionFactory(sslFactory),
+                    httpFactory));
+            afterTls.stream().filter(f -> f != httpFactory).forEach(factories::add);
+            connector = new ServerConnector(server, factories.toArray(ConnectionFactory[]::new));
         }
         connector.setHost(host);
         connector.setPort(port);
         return connector;
+    }
+
+    /** What a connector speaks over TLS, built on its HTTP configuration and its HTTP/1.1 factory. */
+    @FunctionalInterface
+    public interface OverTls {
+
+        /** HTTP/1.1 only. */
+        OverTls HTTP_1_1 = (http, http1) -> List.of(http1);
+
+        /** The factories TLS hands a connection to, the first one first; may include {@code http1}. */
+        List<ConnectionFactory> factories(HttpConfiguration http, HttpConnectionFactory http1);
     }
 
     /** {@code handler}, behind what {@code tls} says of plain HTTP requests; {@code handler} itself without TLS. */

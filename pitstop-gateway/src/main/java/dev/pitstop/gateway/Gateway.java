@@ -7,6 +7,7 @@ import dev.pitstop.http.JsonErrorHandler;
 import dev.pitstop.metrics.Metrics;
 import dev.pitstop.metrics.MetricsEndpoint;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.eclipse.jetty.server.Handler;
@@ -74,17 +75,27 @@ public final class Gateway implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("gateway");
         Server server = new Server(threads);
-        server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls()));
+        server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls(), Http2.OVER_TLS));
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config, gatewayMetrics));
-        Handler traffic = new MaintenanceHandler(cluster, gatewayMetrics, new NodeProxy(rotation, config, gatewayMetrics));
+        // Outside in: drain on stop, TLS guard, request metrics; then the gateway's own pages (each on the
+        // server's pool, see Offloaded) or the traffic: maintenance page, WebSocket upgrades, the HTTP proxy.
+        // The proxy declares itself non-blocking, so Jetty runs requests on the thread that read them.
+        List<Handler> handlers = new ArrayList<>();
+        handlers.add(new Offloaded(MetricsEndpoint.PATH::equals,
+                new MetricsEndpoint(metrics, token -> tokens.authenticate(token).isPresent(), null)));
         if (console != null) {
-            traffic = new Handler.Sequence(new ContextHandler(console, CONSOLE_PATH), traffic);
+            handlers.add(new Offloaded(Offloaded.under(CONSOLE_PATH), new ContextHandler(console, CONSOLE_PATH)));
         }
-        server.setHandler(new GracefulHandler(Connectors.guard(gatewayMetrics.timed(
-                new MetricsEndpoint(metrics, token -> tokens.authenticate(token).isPresent(), traffic)), config.tls())));
+        handlers.add(new MaintenanceHandler(cluster, gatewayMetrics, new WebSocketProxy(server, rotation, config,
+                new NodeProxy(rotation, config, gatewayMetrics))));
+        server.setHandler(new GracefulHandler(Connectors.guard(
+                gatewayMetrics.timed(new Handler.Sequence(handlers)), config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));
+        if (config.accessLog() != null) {
+            server.setRequestLog(AccessLog.create(config.accessLog()));
+        }
         server.setStopTimeout(config.stopTimeout().toMillis());
         try {
             server.start();

@@ -18,9 +18,11 @@ import java.util.Objects;
  *                       else it replaces them with the connection's address, so a client cannot
  *                       name another in the nodes' logs and audit log
  * @param tls            HTTPS from PEM files, or null for plain HTTP
+ * @param accessLog      where to write a line per request, or null for none
  */
 public record GatewayConfig(String host, int port, Duration healthInterval, Duration nodeTimeout,
-                            Duration stopTimeout, boolean trustForwardedFor, TlsSettings tls) {
+                            Duration stopTimeout, boolean trustForwardedFor, TlsSettings tls,
+                            AccessLogSettings accessLog) {
 
     public static final int DEFAULT_PORT = 8080;
 
@@ -40,19 +42,31 @@ public record GatewayConfig(String host, int port, Duration healthInterval, Dura
      */
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", DEFAULT_PORT, Duration.ofMillis(500), Duration.ofSeconds(1),
-                Duration.ofSeconds(10), false, null);
+                Duration.ofSeconds(10), false, null, null);
     }
 
     public GatewayConfig withPort(int port) {
-        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls);
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls,
+                accessLog);
+    }
+
+    public GatewayConfig withHost(String host) {
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls,
+                accessLog);
     }
 
     public GatewayConfig withTls(TlsSettings tls) {
-        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls);
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls,
+                accessLog);
     }
 
     public GatewayConfig withTrustForwardedFor(boolean trust) {
-        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trust, tls);
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trust, tls, accessLog);
+    }
+
+    public GatewayConfig withAccessLog(AccessLogSettings accessLog) {
+        return new GatewayConfig(host, port, healthInterval, nodeTimeout, stopTimeout, trustForwardedFor, tls,
+                accessLog);
     }
 
     private static void requirePositive(String name, Duration value) {

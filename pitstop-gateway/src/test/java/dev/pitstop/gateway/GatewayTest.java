@@ -354,6 +354,135 @@ class GatewayTest {
         assertThat(secure.body()).isEqualTo("a");
     }
 
+    @Test
+    void overHttpsClientsOfferingHttp2GetIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tls) throws Exception {
+        TestNode a = node("a");
+        DevCertificate.Bundle certificate = DevCertificate.ensure(tls);
+        gateway = Gateway.start(config(FREQUENT).withTls(certificate.settings(TlsSettings.PlainHttp.REFUSE)),
+                controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+
+        String url = "https://127.0.0.1:" + gateway.port() + "/";
+        String h2 = curl("--http2", "--cacert", certificate.ca().toString(), "-w", " %{http_version}", url);
+        String viaH2 = a.lastHeaders.get("Via");
+        String h1 = curl("--http1.1", "--cacert", certificate.ca().toString(), "-w", " %{http_version}", url);
+        String viaH1 = a.lastHeaders.get("Via");
+
+        assertThat(h2).isEqualTo("a 2");
+        assertThat(viaH2).isEqualTo("2.0 pitstop-gateway");
+        assertThat(h1).isEqualTo("a 1.1");
+        assertThat(viaH1).isEqualTo("1.1 pitstop-gateway");
+    }
+
+    @Test
+    void accessLogHasALinePerRequestWithTheNodeAndTheTimeSpent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path logs)
+            throws Exception {
+        java.nio.file.Path file = logs.resolve("gateway/access.log");
+        gateway = Gateway.start(config(FREQUENT).withAccessLog(new AccessLogSettings(file, 3)), controlDb, db);
+        started.add(gateway);
+        send("GET", "/before?any=node", null, "User-Agent", "first");
+        node("a");
+        awaitRotation("a");
+        send("POST", "/echo", "hello", "User-Agent", "second", "Referer", "http://example.test/form");
+        send("GET", "/items", null, "User-Agent", "third");
+
+        await(ROTATION_BOUND, () -> lines(file).size() >= 3, () -> "3 lines in " + file + ", got " + lines(file));
+        List<String> lines = lines(file);
+        String combined = "127\\.0\\.0\\.1 - - \\[\\d\\d/\\w{3}/\\d{4}:\\d\\d:\\d\\d:\\d\\d \\+0000] ";
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).matches(combined + "\"GET /before\\?any=node HTTP/1\\.1\" 503 \\d+ \"\" \"first\" node=- ms=\\d+");
+        assertThat(lines.get(1)).matches(combined
+                + "\"POST /echo HTTP/1\\.1\" 200 7 \"http://example\\.test/form\" \"second\" node=a ms=\\d+");
+        assertThat(lines.get(2)).matches(combined + "\"GET /items HTTP/1\\.1\" 200 1 \"\" \"third\" node=a ms=\\d+");
+    }
+
+    private static List<String> lines(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.exists(file) ? java.nio.file.Files.readAllLines(file) : List.of();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aWebSocketStaysOnItsNodeUntilThatNodeStopsAndGets503InMaintenance() throws Exception {
+        TestNode a = node("a");
+        TestNode b = node("b");
+        startGateway(FREQUENT);
+        awaitRotation("a", "b");
+        URI uri = URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
+        Received received = new Received();
+        java.net.http.WebSocket socket = http.newWebSocketBuilder().buildAsync(uri, received).join();
+
+        socket.sendText("one", true).join();
+        String first = received.next();
+        TestNode mine = first.startsWith("a:") ? a : b;
+        TestNode other = mine == a ? b : a;
+        other.stop();
+        awaitRotation(mine.id);
+        socket.sendText("two", true).join();
+        String second = received.next();
+
+        cluster.setMaintenance(true, null, 30);
+        awaitStatus(503, "/");
+        java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.CompletionException.class,
+                () -> http.newWebSocketBuilder().buildAsync(uri, new Received()).join());
+        socket.sendText("three", true).join();
+        String third = received.next();
+        mine.stop();
+
+        assertThat(first).isEqualTo(mine.id + ":one");
+        assertThat(second).isEqualTo(mine.id + ":two");
+        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                .isEqualTo(503);
+        assertThat(third).as("a connection opened before maintenance goes on").isEqualTo(mine.id + ":three");
+        assertThat(received.closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+    }
+
+    /** What a WebSocket client received: its text messages, then the close code. */
+    private static final class Received implements java.net.http.WebSocket.Listener {
+        final java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
+                                                             boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket, int code, String reason) {
+            closed.complete(code);
+            return null;
+        }
+
+        /** The next message; a deadline for a busy machine, not a claim about speed. */
+        String next() throws InterruptedException {
+            String message = messages.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(message).as("a message within 30 s").isNotNull();
+            return message;
+        }
+    }
+
+    /** curl's output; fails on its failure, with what it said. */
+    private static String curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30"));
+        command.addAll(List.of(args));
+        Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(curl.waitFor()).as("%s: %s", command, output).isZero();
+        return output;
+    }
+
     /** Sends bytes no well-behaved client would, and reads the whole answer. */
     private String raw(String request) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
@@ -375,7 +504,7 @@ class GatewayTest {
     }
 
     private static GatewayConfig config(Duration healthInterval) {
-        return new GatewayConfig("127.0.0.1", 0, healthInterval, NODE_TIMEOUT, Duration.ofSeconds(5), false, null);
+        return new GatewayConfig("127.0.0.1", 0, healthInterval, NODE_TIMEOUT, Duration.ofSeconds(5), false, null, null);
     }
 
     private void awaitRotation(String... ids) throws InterruptedException {

@@ -10,12 +10,15 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 
 /**
  * A real HTTP server standing in for a node: {@code /health/ready} answers {@link #readyStatus},
- * {@code /echo} answers its id and the request body, any other path answers its id.
+ * {@code /echo} answers its id and the request body, a WebSocket on {@code /ws} answers each text
+ * message with its id and the message, any other path answers its id.
  */
-final class TestNode implements AutoCloseable {
+public final class TestNode implements AutoCloseable {
 
     final String id;
     /** Requests served other than health checks. */
@@ -33,12 +36,15 @@ final class TestNode implements AutoCloseable {
         ServerConnector connector = new ServerConnector(node.server);
         connector.setHost("127.0.0.1");
         node.server.addConnector(connector);
-        node.server.setHandler(new Handler.Abstract() {
+        WebSocketUpgradeHandler webSockets = WebSocketUpgradeHandler.from(node.server,
+                container -> container.addMapping("/ws", (request, response, callback) -> new Echo(id)));
+        webSockets.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 return node.handle(request, response, callback);
             }
         });
+        node.server.setHandler(webSockets);
         node.server.start();
         return node;
     }
@@ -55,6 +61,26 @@ final class TestNode implements AutoCloseable {
         String body = path.equals("/echo") ? id + ":" + Content.Source.asString(request, StandardCharsets.UTF_8) : id;
         Content.Sink.write(response, true, body, callback);
         return true;
+    }
+
+    /** Answers each text message with {@code ID:message}. */
+    public static final class Echo implements Session.Listener.AutoDemanding {
+        private final String id;
+        private volatile Session session;
+
+        Echo(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            session.sendText(id + ":" + message, org.eclipse.jetty.websocket.api.Callback.NOOP);
+        }
     }
 
     String url() {
