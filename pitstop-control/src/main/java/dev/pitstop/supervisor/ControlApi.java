@@ -163,14 +163,8 @@ final class ControlApi implements AutoCloseable {
             if (!nodes.ids().contains(id)) {
                 throw new NotFound("no node '" + id + "'; nodes are " + String.join(", ", nodes.ids()));
             }
-            Release release;
-            try {
-                release = Release.open(Path.of(body(exchange).path("dir").asText()));
-            } catch (InvalidPathException e) {
-                respond(exchange, 422, error("\"dir\" is not a path: " + e.getInput()));
-                return;
-            } catch (IllegalArgumentException e) {
-                respond(exchange, 422, error(e.getMessage()));
+            Release release = release(exchange);
+            if (release == null) {
                 return;
             }
             if (nodes.useReleaseFor(id, release)) {
@@ -178,14 +172,8 @@ final class ControlApi implements AutoCloseable {
             }
             respond(exchange, 200, Map.of());
         } else if (method.equals("PUT") && path.length == 1 && path[0].equals("release")) {
-            Release release;
-            try {
-                release = Release.open(Path.of(body(exchange).path("dir").asText()));
-            } catch (InvalidPathException e) {
-                respond(exchange, 422, error("\"dir\" is not a path: " + e.getInput()));
-                return;
-            } catch (IllegalArgumentException e) {
-                respond(exchange, 422, error(e.getMessage()));
+            Release release = release(exchange);
+            if (release == null) {
                 return;
             }
             nodes.useRelease(release);
@@ -194,6 +182,18 @@ final class ControlApi implements AutoCloseable {
         } else {
             throw new NotFound("no control endpoint " + method + " " + exchange.getRequestURI());
         }
+    }
+
+    /** The release the body's {@code "dir"} names; null once a 422 saying why not has been answered. */
+    private static Release release(HttpExchange exchange) throws IOException {
+        try {
+            return Release.open(Path.of(body(exchange).path("dir").asText()));
+        } catch (InvalidPathException e) {
+            respond(exchange, 422, error("\"dir\" is not a path: " + e.getInput()));
+        } catch (IllegalArgumentException e) {
+            respond(exchange, 422, error(e.getMessage()));
+        }
+        return null;
     }
 
     private static long timeoutSeconds(HttpExchange exchange) {
