@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,9 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
 
     private record Setup(String step, List<String> command) {
     }
+
+    /** Process nodes restarted after a crash, which nobody waits for: the heartbeat marks them ready. */
+    private final Set<String> restarted = ConcurrentHashMap.newKeySet();
 
     private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Home home, ClusterFile.Db db,
                             Map<String, String> settings, Duration stopTimeout) {
@@ -348,7 +353,12 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         }
         for (NodeProcess node : nodes.values()) {
             try {
-                if (node.running() && node.hasBeenReady() && !node.stopRequested() && described.healthy(node.url())) {
+                if (!node.running() || !node.hasBeenReady() || node.stopRequested() || !described.healthy(node.url())) {
+                    continue;
+                }
+                if (restarted.remove(node.id())) {
+                    registry.setState(node.id(), NodeState.READY, null);
+                } else {
                     registry.heartbeat(node.id());
                 }
             } catch (InterruptedException e) {
@@ -406,6 +416,9 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         }
         try {
             start(node.id());
+            if (processNodes != null) {
+                restarted.add(node.id());
+            }
             log.info("{} restarted", node.id());
         } catch (RuntimeException e) {
             log.error("Restarting {} failed: {}", node.id(), e.getMessage());
