@@ -164,7 +164,7 @@ class CommandErrorsTest {
                 + "kubernetes.container, kubernetes.database.password-file, kubernetes.database.url, "
                 + "kubernetes.database.user, kubernetes.deployment, kubernetes.image, kubernetes.namespace, "
                 + "kubernetes.releases, kubernetes.service, kubernetes.status-page, kubernetes.url, "
-                + "limits.plugin-jar-bytes, limits.request-body-bytes, nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
+                + "limits.plugin-jar-bytes, limits.request-body-bytes, logs.files, logs.max-file-bytes, nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
                 + "policy.upgrade, ready-timeout-seconds, tls.certificate, tls.http, tls.key, traffic");
     }
 

@@ -96,7 +96,7 @@ public final class Supervisor implements AutoCloseable {
                             .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
                             .withTls(settings.tls()), pool, db, metrics)));
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
-                    clusterDb(db), nodeSettings(), new NodeRegistry(pool));
+                    clusterDb(db), nodeSettings(), new NodeRegistry(pool), settings.config().logs());
             register("stop the nodes (they drain first)", nodes);
             register("empty the Prometheus targets", ScrapeTargets.write(home, nodes.nodeUrls(), gatewayUrl));
             ControlApi control = ControlApi.start(nodes, adminTokenHash,
