@@ -40,6 +40,10 @@ final class LogFollower {
         }
         String text;
         try (RandomAccessFile log = new RandomAccessFile(file.toFile(), "r")) {
+            if (log.length() < offset) {
+                // Rotated (logs.max-file-bytes): the lines since are at the start of the new file.
+                offset = 0;
+            }
             byte[] bytes = new byte[(int) Math.max(0, log.length() - offset)];
             log.seek(offset);
             log.readFully(bytes);

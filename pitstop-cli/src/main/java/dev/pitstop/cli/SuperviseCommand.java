@@ -2,8 +2,10 @@ package dev.pitstop.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.pitstop.supervisor.RotatingLog;
 import dev.pitstop.supervisor.Supervisor;
 import dev.pitstop.supervisor.SupervisorSettings;
+import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +24,14 @@ final class SuperviseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return runInForeground(options.settings(pitstop.home(), pitstop.config()), false);
+        SupervisorSettings settings = options.settings(pitstop.home(), pitstop.config());
+        // up --detach follows this log; it rotates like the nodes' (logs in pitstop.yml). The
+        // process's own stdout goes to the same file for what the JVM itself may print.
+        RotatingLog log = new RotatingLog(pitstop.home().supervisorLog(), pitstop.config().logs());
+        PrintStream output = log.printStream();
+        System.setOut(output);
+        System.setErr(output);
+        return runInForeground(settings, false);
     }
 
     /**

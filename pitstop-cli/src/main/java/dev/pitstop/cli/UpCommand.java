@@ -25,7 +25,13 @@ import picocli.CommandLine.Spec;
                 "",
                 "Without --detach the cluster runs until Ctrl-C (or SIGTERM), which stops it gracefully. "
                         + "A node that crashes is restarted, with a growing delay between restarts. "
-                        + "Each node logs to HOME/logs/<node-id>.log.",
+                        + "Each node logs to HOME/logs/<node-id>.log, rotated by size (logs.max-file-bytes and "
+                        + "logs.files in pitstop.yml; default 10 MiB, 5 files).",
+                "",
+                "Prometheus finds the cluster through HOME/prometheus/nodes.json and gateway.json, which up "
+                        + "writes (the nodes' ports change at every start) and down empties; see "
+                        + "deploy/prometheus/prometheus.yml. Nodes and gateway answer GET /metrics with a token of "
+                        + "the cluster.",
                 "",
                 "The embedded database runs with fsync, synchronous_commit and full_page_writes on (see "
                         + "--unsafe-no-fsync); if it dies, the supervisor restarts it on the same port and "
@@ -62,7 +68,8 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--detach",
             description = "Run the cluster in the background and return once all nodes are ready. "
-                    + "Its supervisor logs to HOME/logs/supervisor.log; stop it with: pitstop down")
+                    + "Its supervisor (and the gateway) logs to HOME/logs/supervisor.log, rotated like the nodes' "
+                    + "logs; stop it with: pitstop down")
     private boolean detach;
 
     /** Refuses an empty token file, or one others can read, before anything starts. */

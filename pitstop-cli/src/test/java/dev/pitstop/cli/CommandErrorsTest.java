@@ -165,7 +165,8 @@ class CommandErrorsTest {
                 + "kubernetes.database.user, kubernetes.deployment, kubernetes.image, kubernetes.namespace, "
                 + "kubernetes.releases, kubernetes.service, kubernetes.status-page, kubernetes.url, "
                 + "limits.backup-block-bytes, limits.backup-kdf-iterations, limits.backup-kdf-memory-kib, "
-                + "limits.backup-kdf-parallelism, limits.plugin-jar-bytes, limits.request-body-bytes, nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
+                + "limits.backup-kdf-parallelism, limits.plugin-jar-bytes, limits.request-body-bytes, logs.files, "
+                + "logs.max-file-bytes, nginx.include-file, nginx.listen, nginx.reload-command, nginx.test-command, nodes, policy.plugins, "
                 + "policy.upgrade, ready-timeout-seconds, tls.certificate, tls.http, tls.key, traffic");
     }
 

@@ -67,12 +67,17 @@ import java.util.Set;
  *   certificate: cert.pem    # a development certificate instead); PEM chain and unencrypted PEM key,
  *   key: key.pem             # relative to the home
  *   http: refuse             # a plain HTTP request on that port: refuse (403) | redirect (308 to https)
+ * logs:                      # the local nodes' logs (HOME/logs/NODE.log) and the supervisor's of up --detach
+ *                            # (HOME/logs/supervisor.log, the gateway's with it): when one passes max-file-bytes it
+ *   max-file-bytes: 10485760 # becomes NODE.log.1 (and .1 becomes .2...); files counts the current one too,
+ *   files: 5                 # the oldest beyond it is deleted; defaults 10 MiB and 5 files
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
                             KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas,
-                            String clusterKeyFile, GatewaySettings gateway, LimitsSettings limits, TlsConfig tls) {
+                            String clusterKeyFile, GatewaySettings gateway, LimitsSettings limits, TlsConfig tls,
+                            LogsSettings logs) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -89,6 +94,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
         gateway = gateway == null ? new GatewaySettings(null, null, null) : gateway;
         limits = limits == null ? new LimitsSettings(null, null, null, null, null, null) : limits;
         tls = tls == null ? new TlsConfig(null, null, null) : tls;
+        logs = logs == null ? new LogsSettings(null, null) : logs;
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -273,6 +279,29 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
                         + " (PEM files) for HTTPS, or neither");
             }
             TlsSettings.PlainHttp.of(http);
+        }
+    }
+
+    /**
+     * How the local nodes' logs and the background supervisor's rotate.
+     *
+     * @param maxFileBytes the size at which a log file is rotated; at least 1 KiB, default 10 MiB
+     * @param files        how many files a log keeps, the current one included: 2 to 21, default 5
+     *                     (Logback's rolling window holds at most 20 rotated files)
+     */
+    public record LogsSettings(Long maxFileBytes, Integer files) {
+
+        public LogsSettings {
+            maxFileBytes = maxFileBytes == null ? 10L << 20 : maxFileBytes;
+            files = files == null ? 5 : files;
+            if (maxFileBytes < 1024) {
+                throw new IllegalArgumentException("config key 'logs.max-file-bytes' must be at least 1024, got "
+                        + maxFileBytes);
+            }
+            if (files < 2 || files > 21) {
+                throw new IllegalArgumentException("config key 'logs.files' must be 2 to 21 (the current file and"
+                        + " up to 20 rotated ones), got " + files);
+            }
         }
     }
 

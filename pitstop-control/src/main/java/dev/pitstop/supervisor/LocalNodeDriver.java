@@ -6,6 +6,7 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeFailedException;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
@@ -125,13 +126,16 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
      * a configuration file each. Nothing is started yet.
      *
      * @param settings extra node configuration ({@code key=value}) given to every node as flags
+     * @param logs     how the nodes' logs ({@code HOME/logs/NODE.log}) rotate
      */
     public static LocalNodeDriver create(Home home, Release release, int count, ClusterFile.Db db,
-                                         Map<String, String> settings, NodeRegistry registry) {
+                                         Map<String, String> settings, NodeRegistry registry,
+                                         ClusterConfig.LogsSettings logs) {
         Map<String, NodeProcess> nodes = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
             String id = "node-" + i;
-            nodes.put(id, new NodeProcess(id, "http://" + Ports.HOST + ":" + Ports.free(), home.nodeLog(id)));
+            nodes.put(id, new NodeProcess(id, "http://" + Ports.HOST + ":" + Ports.free(),
+                    new RotatingLog(home.nodeLog(id), logs)));
         }
         LocalNodeDriver driver = new LocalNodeDriver(nodes, registry, home, db, settings,
                 shutdownTimeout(settings).plus(EXIT_GRACE));
@@ -458,5 +462,6 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
                 return;
             }
         }
+        nodes.values().forEach(NodeProcess::closeLog);
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * One node as a local process: launched from its command, its output appended to its log file,
+ * One node as a local process: launched from its command, its output copied to its rotating log,
  * stopped with SIGTERM (the node drains and exits) and killed only when it overruns its timeout.
  */
 final class NodeProcess {
@@ -27,7 +27,7 @@ final class NodeProcess {
 
     private final String id;
     private final String url;
-    private final Path log;
+    private final RotatingLog log;
     private final Backoff backoff = new Backoff();
 
     private List<String> command;
@@ -39,7 +39,7 @@ final class NodeProcess {
     private boolean stopRequested;
     private volatile boolean hasBeenReady;
 
-    NodeProcess(String id, String url, Path log) {
+    NodeProcess(String id, String url, RotatingLog log) {
         this.id = id;
         this.url = url;
         this.log = log;
@@ -70,7 +70,12 @@ final class NodeProcess {
     }
 
     Path log() {
-        return log;
+        return log.file();
+    }
+
+    /** Once the node has exited for good. */
+    void closeLog() {
+        log.close();
     }
 
     Backoff backoff() {
@@ -88,11 +93,9 @@ final class NodeProcess {
             return;
         }
         try {
-            Files.createDirectories(log.getParent());
-            logOffset = Files.exists(log) ? Files.size(log) : 0;
+            logOffset = Files.exists(log.file()) ? Files.size(log.file()) : 0;
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             // The node's configuration is its file and flags; settings meant for the CLI (or a
             // stray PITSTOP_DB_URL) in the supervisor's environment must not override them.
@@ -108,7 +111,16 @@ final class NodeProcess {
         }
         startedAt = Instant.now();
         stopRequested = false;
-        process.onExit().thenAccept(onExit);
+        Thread copier = log.copy(process.getInputStream(), "log of " + id);
+        // The last lines, which say why a node failed, are in the log before anyone is told it exited.
+        process.onExit().thenAccept(exited -> {
+            try {
+                copier.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            onExit.accept(exited);
+        });
     }
 
     private void awaitExit() {
@@ -173,8 +185,10 @@ final class NodeProcess {
 
     /** The last {@code count} lines this run wrote to the log. */
     synchronized List<String> logTail(int count) {
-        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-            long from = Math.max(logOffset, file.length() - TAIL_BYTES);
+        try (RandomAccessFile file = new RandomAccessFile(log.file().toFile(), "r")) {
+            // A file shorter than where this run began was rotated since: all of it is this run's.
+            long start = file.length() < logOffset ? 0 : logOffset;
+            long from = Math.max(start, file.length() - TAIL_BYTES);
             byte[] bytes = new byte[(int) (file.length() - from)];
             file.seek(from);
             file.readFully(bytes);
@@ -182,7 +196,7 @@ final class NodeProcess {
                     .filter(line -> !line.isBlank()).toList();
             return lines.subList(Math.max(0, lines.size() - count), lines.size());
         } catch (IOException e) {
-            return List.of("(cannot read " + log + ": " + e.getMessage() + ")");
+            return List.of("(cannot read " + log.file() + ": " + e.getMessage() + ")");
         }
     }
 }

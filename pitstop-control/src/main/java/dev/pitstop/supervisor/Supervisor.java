@@ -101,7 +101,7 @@ public final class Supervisor implements AutoCloseable {
             String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.local(settings.host()) + ":"
                     + settings.port();
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
-                    clusterDb(db), nodeSettings(), new NodeRegistry(pool));
+                    clusterDb(db), nodeSettings(), new NodeRegistry(pool), settings.config().logs());
             Consumer<Release> releaseSwitched = release -> writeClusterFile(clusterFile.withRelease(release.dir().toString()));
             Console console = console(db, pool, nodes, releaseSwitched, gatewayUrl);
             // The gateway outlives every node: its /metrics carries the cluster's too.

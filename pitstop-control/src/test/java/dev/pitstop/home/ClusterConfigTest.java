@@ -240,4 +240,23 @@ class ClusterConfigTest {
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
                 .hasMessageContaining("config key 'ready-timeout-seconds' must be at least 1, got 0");
     }
+
+    @Test
+    void logsRotateAt10MiBKeepingFiveFilesUnlessToldAndRefuseImpossibleLimits() throws Exception {
+        ClusterConfig.LogsSettings defaults = ClusterConfig.load(new Home(dir), null, Map.of()).logs();
+        assertThat(defaults.maxFileBytes()).isEqualTo(10L << 20);
+        assertThat(defaults.files()).isEqualTo(5);
+
+        Files.writeString(dir.resolve("pitstop.yml"), "logs:\n  max-file-bytes: 1048576\n  files: 3\n");
+        assertThat(ClusterConfig.load(new Home(dir), null, Map.of()).logs())
+                .isEqualTo(new ClusterConfig.LogsSettings(1048576L, 3));
+
+        Files.writeString(dir.resolve("pitstop.yml"), "logs:\n  files: 1\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessageContaining("config key 'logs.files' must be 2 to 21 (the current file and up to 20 rotated"
+                        + " ones), got 1");
+        Files.writeString(dir.resolve("pitstop.yml"), "logs:\n  max-file-bytes: 10\n");
+        assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
+                .hasMessageContaining("config key 'logs.max-file-bytes' must be at least 1024, got 10");
+    }
 }

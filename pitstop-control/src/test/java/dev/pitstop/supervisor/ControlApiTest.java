@@ -9,6 +9,7 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.driver.NodeFailedException;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
@@ -60,7 +61,7 @@ class ControlApiTest {
     void start() throws IOException {
         ClusterFile.Db db = new ClusterFile.Db(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null, false);
         local = LocalNodeDriver.create(new Home(dir.resolve("home")), release("1.0.0"), 2, db, Map.of(),
-                new NodeRegistry(postgres.getPostgresDatabase()));
+                new NodeRegistry(postgres.getPostgresDatabase()), new ClusterConfig.LogsSettings(null, null));
         api = ControlApi.start(local, Tokens.hash(TOKEN), switched::add);
     }
 

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The gateway's {@code /metrics}: what it proxied, to which node, and what it answered itself. */
@@ -32,7 +33,22 @@ class GatewayMetricsTest {
     private static final HttpClient http = HttpClient.newHttpClient();
 
     private final List<AutoCloseable> started = new ArrayList<>();
+    private DataSource controlDb;
+    private DbSettings db;
+    /** A read-only token, as Prometheus would be given. */
+    private String token;
     private Gateway gateway;
+
+    /** A database of the test's own, so that its counters start from nothing. */
+    @BeforeEach
+    void startDatabase() throws Exception {
+        EmbeddedPostgres postgres = EmbeddedPostgres.start();
+        started.add(postgres);
+        controlDb = postgres.getPostgresDatabase();
+        db = new DbSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null);
+        ControlSchema.migrate(controlDb);
+        token = new ApiTokens(controlDb).create("prometheus", Role.VIEWER);
+    }
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -44,24 +60,16 @@ class GatewayMetricsTest {
 
     @Test
     void countsRequestsByNodeRetriesStatusPageBypassAndHealthCheckFailures() throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.start();
-        started.add(postgres);
-        DataSource controlDb = postgres.getPostgresDatabase();
-        ControlSchema.migrate(controlDb);
-        String token = new ApiTokens(controlDb).create("prometheus", Role.VIEWER);
         Cluster cluster = new Cluster(controlDb);
         cluster.setTokenHashes(null, Tokens.hash("operator-secret"));
-        TestNode a = node(controlDb, "a");
-        TestNode b = node(controlDb, "b");
+        TestNode a = node("a");
+        TestNode b = node("b");
         // One health check round, so that b, once stopped, stays in rotation until a request finds it dead.
-        gateway = Gateway.start(new GatewayConfig("127.0.0.1", 0, Duration.ofHours(1), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), false, null, null), controlDb,
-                new DbSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null));
-        started.add(gateway);
+        startGateway(Duration.ofHours(1));
         await(() -> gateway.nodesInRotation().size() == 2, "both nodes in rotation");
 
         assertThat(send("/metrics", "Authorization", "Bearer guess").statusCode()).isEqualTo(401);
-        assertThat(scrape(token)).contains("pitstop_gateway_backends_in_rotation 2")
+        assertThat(scrape()).contains("pitstop_gateway_backends_in_rotation 2")
                 .contains("pitstop_gateway_backends 2");
 
         for (int i = 0; i < 4; i++) {
@@ -75,9 +83,9 @@ class GatewayMetricsTest {
         await(() -> send("/").statusCode() == 503, "the status page");
         assertThat(send("/", "X-Pitstop-Bypass", "operator-secret").statusCode()).isEqualTo(200);
 
-        String metrics = scrape(token);
+        String metrics = scrape();
         assertThat(metrics)
-                // At least 4: every request sent while waiting for the status page reached a too.
+                // 4 and more: requests sent while waiting for the status page went to a too.
                 .containsPattern("pitstop_gateway_requests_seconds_count\\{backend=\"a\",status=\"200\"} ([4-9]|[1-9][0-9]+)\n")
                 .contains("pitstop_gateway_requests_seconds_count{backend=\"b\",status=\"200\"} 2")
                 .containsPattern("pitstop_gateway_requests_seconds_count\\{backend=\"gateway\",status=\"503\"} [1-9]")
@@ -92,31 +100,29 @@ class GatewayMetricsTest {
 
     @Test
     void aFailingHealthCheckIsCounted() throws Exception {
-        EmbeddedPostgres postgres = EmbeddedPostgres.start();
-        started.add(postgres);
-        DataSource controlDb = postgres.getPostgresDatabase();
-        ControlSchema.migrate(controlDb);
-        String token = new ApiTokens(controlDb).create("prometheus", Role.VIEWER);
-        TestNode a = node(controlDb, "a");
+        TestNode a = node("a");
         a.readyStatus = 503;
-        gateway = Gateway.start(new GatewayConfig("127.0.0.1", 0, Duration.ofMillis(100), Duration.ofSeconds(10),
-                Duration.ofSeconds(5), false, null, null), controlDb,
-                new DbSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null));
-        started.add(gateway);
+        startGateway(Duration.ofMillis(100));
 
-        await(() -> scrape(token).contains("pitstop_gateway_health_check_failures_total{backend=\"a\"}"),
+        await(() -> scrape().contains("pitstop_gateway_health_check_failures_total{backend=\"a\"}"),
                 "a counted health check failure");
-        assertThat(scrape(token)).contains("pitstop_gateway_backends_in_rotation 0");
+        assertThat(scrape()).contains("pitstop_gateway_backends_in_rotation 0");
     }
 
-    private TestNode node(DataSource controlDb, String id) throws Exception {
+    private void startGateway(Duration healthInterval) {
+        gateway = Gateway.start(new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofSeconds(10),
+                Duration.ofSeconds(5), false, null, null), controlDb, db);
+        started.add(gateway);
+    }
+
+    private TestNode node(String id) throws Exception {
         TestNode node = TestNode.start(id);
         started.add(node);
         new NodeRegistry(controlDb).register(id, node.url(), "1.0.0", NodeState.READY);
         return node;
     }
 
-    private String scrape(String token) {
+    private String scrape() {
         HttpResponse<String> response = send("/metrics", "Authorization", "Bearer " + token);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return response.body();

@@ -11,17 +11,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Debian's real Prometheus scraping a local cluster with the shipped scrape configuration
  * (deploy/prometheus/prometheus.yml, its paths pointed at this test's home and its interval made
- * 1 s) and the targets {@code up} writes, queried through its HTTP API.
+ * 1 s) and the targets {@code up} writes, queried through its HTTP API; the Grafana dashboard's
+ * queries run there too. The same cluster's logs (the nodes', the supervisor's) rotate at the
+ * smallest size allowed, keeping two files; the first node passes it more than once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusTest {
+
+    private static final int LOG_FILES = 2;
 
     /** A deadline for a condition on a busy machine, not a claim about speed. */
     private static final Duration BOUND = Duration.ofSeconds(60);
@@ -37,6 +46,7 @@ class PrometheusTest {
 
     @BeforeAll
     static void start() throws Exception {
+        Files.writeString(home.resolve("pitstop.yml"), "logs:\n  max-file-bytes: 1024\n  files: " + LOG_FILES + "\n");
         cluster = CliCluster.up(home, 2, "1.0.0");
         for (String file : List.of("prometheus.yml", "alerts.yml")) {
             String text = Files.readString(PrometheusRulesTest.DEPLOY.resolve(file))
@@ -68,6 +78,7 @@ class PrometheusTest {
     }
 
     @Test
+    @Order(1)
     void prometheusSeesNodesRequestsBackupsAndAnUpgradesSteps() throws Exception {
         JsonNode nodes = await("up{job=\"pitstop-nodes\"} == 1", result -> result.size() == 2);
         assertThat(nodes.findValuesAsText("node")).containsExactlyInAnyOrder("node-1", "node-2");
@@ -95,6 +106,36 @@ class PrometheusTest {
                 result -> result.size() == 1);
         await("pitstop_cluster_upgrade_last_downtime_seconds > 0", result -> result.size() == 1);
         await("pitstop_node_info{release=\"1.1.0\"}", result -> result.size() == 2);
+    }
+
+    @Test
+    @Order(2)
+    void logsRotateAndKeepTheConfiguredNumberOfFiles() throws Exception {
+        // node-1 installed and upgraded the release: it logged past the limit more than once, so
+        // its oldest file was deleted.
+        assertThat(logFiles("node-1.log")).containsExactlyInAnyOrder("node-1.log", "node-1.log.1");
+        assertThat(logFiles("node-2.log")).contains("node-2.log").hasSizeLessThanOrEqualTo(LOG_FILES);
+        assertThat(logFiles("supervisor.log")).contains("supervisor.log").hasSizeLessThanOrEqualTo(LOG_FILES);
+    }
+
+    @Test
+    @Order(3)
+    void theDashboardsQueriesAreValidPromQl() throws Exception {
+        JsonNode dashboard = Http.JSON.readTree(PrometheusRulesTest.DEPLOY.resolveSibling("grafana")
+                .resolve("pitstop.json").toFile());
+        List<String> expressions = dashboard.findValuesAsText("expr");
+        assertThat(expressions).hasSizeGreaterThan(10);
+        for (String expression : expressions) {
+            JsonNode answer = Http.json(Http.get(api + URLEncoder.encode(
+                    expression.replace("$__rate_interval", "1m"), StandardCharsets.UTF_8)));
+            assertThat(answer.path("status").asText()).as("%s: %s", expression, answer).isEqualTo("success");
+        }
+    }
+
+    private static List<String> logFiles(String log) throws Exception {
+        try (Stream<Path> files = Files.list(home.resolve("logs"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.startsWith(log)).toList();
+        }
     }
 
     /** The query's result vector once {@code done} holds for it. */
