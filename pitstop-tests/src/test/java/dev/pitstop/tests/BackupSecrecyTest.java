@@ -9,6 +9,10 @@ import dev.pitstop.secret.ClusterKey;
 import dev.pitstop.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a procedure's backup gives away: its file and directory are its owner's only, it holds the
  * environment's secrets sealed with the cluster key (which stays out of it), and a cluster that sets
- * a backup password in pitstop.yml gets every procedure's backup encrypted with it. The tests share
- * a one-node cluster.
+ * a backup password in pitstop.yml gets every procedure's backup, and every backup a node makes,
+ * encrypted with it. The tests share a one-node cluster.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackupSecrecyTest {
@@ -76,6 +80,28 @@ class BackupSecrecyTest {
 
         assertThat(Backups.label(safety).encrypted()).isTrue();
         assertThat(Backups.verify(safety, PasswordSource.file(password)).entries()).isNotEmpty();
+    }
+
+    /** up hands the password file to the local nodes: a backup asked of a node without a password uses it. */
+    @Test
+    void theNodesUseTheClustersBackupPasswordForABackupAskedForWithoutOne() throws Exception {
+        Path password = home.resolve("backup-password");
+        Files.writeString(password, "correct horse battery staple\n");
+        Files.writeString(home.resolve("pitstop.yml"), "backup:\n  password-file: " + password + "\n");
+        cluster.run("down");
+        cluster = CliCluster.up(home, 1, "1.0.0");
+
+        // No request timeout: the node derives the key (64 MiB of Argon2id) and writes the backup, however busy.
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                        cluster.gateway() + "/admin/backups"))
+                .header("Authorization", "Bearer " + Files.readString(home.resolve("admin.token")).strip())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Path file = home.resolve("backups").resolve(Http.json(created).get("name").asText());
+        assertThat(Backups.label(file).encrypted()).isTrue();
+        assertThat(Backups.verify(file, PasswordSource.file(password)).entries()).isNotEmpty();
     }
 
     @Test
