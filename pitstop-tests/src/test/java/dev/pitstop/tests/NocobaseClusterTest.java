@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real NocoBase as the cluster's nodes: a release made from the npm registry by {@code pitstop release
  * nocobase} (cached by version under ~/.cache/pitstop, so only the first run on a machine installs), two
- * nodes started in the operations guide's order behind Pitstop's gateway, sign-in, and a backup and restore
- * of the database with NocoBase's storage directory. One cluster for every case:
+ * nodes started in the operations guide's order behind Pitstop's gateway, sign-in, a backup and restore
+ * of the database with NocoBase's storage directory, and a bundled plugin enabled in a maintenance window. One cluster for every case:
  * a NocoBase node needs ~490 MB and a minute to start. Without the npm registry the release cannot be
  * made and the test fails, saying so.
  */
@@ -103,6 +103,64 @@ class NocobaseClusterTest {
         Cli.Result restore = cluster.cli().runWithin(START_MINUTES, "backup", "restore", backup.toString(), "--yes");
         assertThat(restore.exitCode()).as("%s", restore).isZero();
         assertThat(usernames(signIn())).contains("restore-check");
+    }
+
+    /**
+     * The guide's window for a plugin change on NocoBase, which has no cluster-wide plugin state without
+     * its Redis adapters: one node serves, NocoBase's plugin manager enables the plugin there ({@code pm
+     * enable}, through its API), and the other nodes load it as they start at the end of the window.
+     */
+    @Test
+    void aBundledPluginEnabledInAMaintenanceWindowIsLoadedByEveryNode() throws Exception {
+        String token = signIn();
+        String plugin = disabledBundledPlugin(token);
+        cluster.run("maintenance", "begin");
+        HttpResponse<String> enable = send(request("/api/pm:enable?awaitResponse=true&filterByTk="
+                + plugin.substring(plugin.lastIndexOf("plugin-") + "plugin-".length()), token).POST(json(Map.of())));
+        assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+        cluster.run("maintenance", "end");
+        for (JsonNode node : cluster.status().get("nodes")) {
+            assertThat(enabledOn(node.get("url").asText(), token)).as("%s", node.get("id")).contains(plugin);
+        }
+    }
+
+    /** A plugin the release ships but NocoBase does not enable at install: the map, else another. */
+    private static String disabledBundledPlugin(String token) throws Exception {
+        HttpResponse<String> list = send(request("/api/pm:list", token).GET());
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        List<String> disabled = new ArrayList<>();
+        Http.json(list).get("data").forEach(p -> {
+            if (!p.path("enabled").asBoolean()) {
+                disabled.add(p.path("packageName").asText());
+            }
+        });
+        for (String preferred : List.of("@nocobase/plugin-map", "@nocobase/plugin-graph-collection-manager")) {
+            if (disabled.contains(preferred)) {
+                return preferred;
+            }
+        }
+        assertThat(disabled).as("bundled plugins that are not enabled").isNotEmpty();
+        return disabled.get(0);
+    }
+
+    /**
+     * The packages a node has loaded, as its web client learns them; a node that restarts its
+     * application after a plugin change answers 503 for a moment, so it is asked until it answers.
+     */
+    private static List<String> enabledOn(String nodeUrl, String token) throws Exception {
+        HttpResponse<String> enabled;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        do {
+            enabled = send(HttpRequest.newBuilder(URI.create(nodeUrl + "/api/pm:listEnabled"))
+                    .header("Authorization", "Bearer " + token).header("X-Authenticator", "basic").GET());
+            if (enabled.statusCode() == 200) {
+                List<String> packages = new ArrayList<>();
+                Http.json(enabled).get("data").forEach(p -> packages.add(p.path("packageName").asText()));
+                return packages;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(nodeUrl + " did not list its plugins: " + enabled.statusCode() + " " + enabled.body());
     }
 
     private static String signIn() throws Exception {
