@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.slf4j.MDC;
 
 /**
  * Runs procedures: under the procedure lock, with every step journaled before and after it runs,
@@ -40,6 +41,10 @@ public final class ProcedureRunner {
 
     /** How long the check after a failed step waits for the database: a live one answers in milliseconds. */
     private static final Duration DATABASE_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    /** The logging context (SLF4J's MDC) of every line logged while a step runs. */
+    public static final String LOG_PROCEDURE = "procedure";
+    public static final String LOG_KIND = "procedure_kind";
+    public static final String LOG_STEP = "step";
 
     private final DbSettings db;
     private final DataSource controlDb;
@@ -229,7 +234,10 @@ public final class ProcedureRunner {
                          StepList list) {
         long stepId = journal.stepStarted(id, position, rollback, step.name());
         CrashPoint.reached(kind, rollback, position, "start");
-        try {
+        // Every line the step's thread logs names the procedure and the step (JSON lines carry them as fields).
+        try (MDC.MDCCloseable procedure = MDC.putCloseable(LOG_PROCEDURE, Long.toString(id));
+             MDC.MDCCloseable procedureKind = MDC.putCloseable(LOG_KIND, kind.label());
+             MDC.MDCCloseable stepName = MDC.putCloseable(LOG_STEP, (rollback ? "rollback: " : "") + step.name())) {
             list.run(position, step.name(), step.work());
         } catch (RuntimeException e) {
             try {

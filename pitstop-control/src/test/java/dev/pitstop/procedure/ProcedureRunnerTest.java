@@ -3,6 +3,9 @@ package dev.pitstop.procedure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.pitstop.control.AuditLog;
 import dev.pitstop.control.ControlSchema;
 import dev.pitstop.control.ProcedureJournal;
@@ -29,6 +32,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /** The procedure runner against a real PostgreSQL: journal, lock, resume, rollback, pause, audit. */
 class ProcedureRunnerTest {
@@ -61,6 +66,26 @@ class ProcedureRunnerTest {
             st.execute("TRUNCATE pitstop.procedure_steps, pitstop.procedures, pitstop.audit");
         }
         journal = new ProcedureJournal(controlDb);
+    }
+
+    @Test
+    void everyLineAStepLogsNamesTheProcedureAndTheStep() {
+        Logger logger = (Logger) LoggerFactory.getLogger("dev.pitstop.procedure.step");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            runner("alice@host").start(withWork(procedure(false, "a", "b"), "b", () -> logger.warn("working")));
+        } finally {
+            logger.detachAppender(lines);
+        }
+
+        long id = journal.latest(1).get(0).id();
+        assertThat(lines.list).singleElement().satisfies(line -> assertThat(line.getMDCPropertyMap())
+                .containsEntry(ProcedureRunner.LOG_PROCEDURE, Long.toString(id))
+                .containsEntry(ProcedureRunner.LOG_KIND, "maintenance-begin")
+                .containsEntry(ProcedureRunner.LOG_STEP, "b"));
+        assertThat(MDC.getCopyOfContextMap()).as("nothing is left once the step ended").isNullOrEmpty();
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.pitstop.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
+
+/** The CLI's own logging configuration (src/main/resources/logback.xml), as a command starts it. */
+class LogFormatTest {
+
+    @Test
+    void jsonLinesCarryTheProcedureAndTheStepTheyWereWrittenIn() throws Exception {
+        String written = logWithFormat("json");
+
+        JsonNode line = new ObjectMapper().readTree(written.lines().filter(l -> l.contains("node-1 stopped"))
+                .findFirst().orElseThrow());
+        assertThat(line.path("level").asText()).isEqualTo("INFO");
+        assertThat(line.path("loggerName").asText()).isEqualTo("dev.pitstop.procedure.Upgrade");
+        assertThat(line.path("mdc").path("procedure").asText()).isEqualTo("7");
+        assertThat(line.path("mdc").path("step").asText()).isEqualTo("stop the nodes");
+    }
+
+    @Test
+    void textIsTheDefault() throws Exception {
+        assertThat(logWithFormat(null)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[Upgrade] node-1 stopped\\R");
+    }
+
+    /** Configures a logging context from the CLI's file, as Logback does at start, and logs one line in a step. */
+    private static String logWithFormat(String format) throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        if (format != null) {
+            context.putProperty("PITSTOP_LOG_FORMAT", format);
+        }
+        System.setErr(new PrintStream(err, true, UTF_8));
+        try {
+            JoranConfigurator configurator = new JoranConfigurator();
+            configurator.setContext(context);
+            configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+            try (MDC.MDCCloseable procedure = MDC.putCloseable("procedure", "7");
+                 MDC.MDCCloseable step = MDC.putCloseable("step", "stop the nodes")) {
+                context.getLogger("dev.pitstop.procedure.Upgrade").info("node-1 stopped");
+            }
+            context.stop();
+        } finally {
+            System.setErr(original);
+        }
+        return err.toString(UTF_8);
+    }
+}
