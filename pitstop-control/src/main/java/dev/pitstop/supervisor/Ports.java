@@ -3,6 +3,7 @@ package dev.pitstop.supervisor;
 import dev.pitstop.procedure.OperationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -29,9 +30,12 @@ final class Ports {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
-            throw OperationException.refused("port " + port + " (" + usedFor + ") cannot be opened on " + host
-                    + " (" + e.getMessage() + "); stop what uses it, or choose another port or address; nothing"
-                    + " was started");
+            // The usual case says so plainly; another (an address this machine does not have) keeps the JDK's words.
+            boolean inUse = e instanceof BindException && String.valueOf(e.getMessage()).startsWith("Address already in use");
+            throw OperationException.refused("port " + port + " (" + usedFor + ") " + (inUse
+                    ? "is already in use on " + host + "; stop what uses it or choose another port"
+                    : "cannot be opened on " + host + " (" + e.getMessage() + "); choose another address or port")
+                    + "; nothing was started");
         }
     }
 

@@ -15,10 +15,19 @@ class PortsTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName(Ports.HOST))) {
             assertThatThrownBy(() -> Ports.requireFree(Ports.HOST, taken.getLocalPort(), "the gateway"))
                     .isInstanceOf(OperationException.class)
-                    .hasMessage("port " + taken.getLocalPort() + " (the gateway) cannot be opened on 127.0.0.1"
-                            + " (Address already in use); stop what uses it, or choose another port or address;"
-                            + " nothing was started");
+                    .hasMessage("port " + taken.getLocalPort() + " (the gateway) is already in use on 127.0.0.1;"
+                            + " stop what uses it or choose another port; nothing was started");
         }
+    }
+
+    @Test
+    void refusesAnAddressThisMachineDoesNotHaveWithTheSystemsWords() {
+        // 192.0.2.0/24 is TEST-NET-1: documentation only, on no interface of this machine.
+        assertThatThrownBy(() -> Ports.requireFree("192.0.2.1", Ports.free(), "the gateway"))
+                .isInstanceOf(OperationException.class)
+                .hasMessageStartingWith("port ")
+                .hasMessageContaining("(the gateway) cannot be opened on 192.0.2.1 (")
+                .hasMessageEndingWith("); choose another address or port; nothing was started");
     }
 
     @Test
