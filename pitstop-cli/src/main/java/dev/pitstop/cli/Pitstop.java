@@ -56,7 +56,9 @@ public final class Pitstop {
                     + "and limits.plugin-jar-bytes (64 MiB), above which the nodes answer 413; limits.backup-block-bytes "
                     + "(256 MiB, at least 4 MiB), limits.backup-kdf-memory-kib (262144), limits.backup-kdf-iterations "
                     + "(10) and limits.backup-kdf-parallelism (16), beyond which a backup or migration file is refused "
-                    + "before it is allocated or its key derived; and the drivers: nodes (local | kubernetes) and traffic "
+                    + "before it is allocated or its key derived; logs.max-file-bytes (10 MiB) and logs.files (5, the "
+                    + "current one included), how the local nodes' logs and the detached supervisor's rotate; "
+                    + "and the drivers: nodes (local | kubernetes) and traffic "
                     + "(gateway | nginx | haproxy | kubernetes), each with a section of its settings (README, Drivers).",
                     "Default: HOME/pitstop.yml if it exists, else the defaults"})
     private Path config;
