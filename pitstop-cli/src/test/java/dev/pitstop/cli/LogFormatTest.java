@@ -28,6 +28,17 @@ class LogFormatTest {
     }
 
     @Test
+    void configuringWarnsOfNothing() throws Exception {
+        // Logback prints its whole status at a command's start when configuring warned of anything.
+        for (String format : new String[] {null, "json"}) {
+            LoggerContext context = configured(format);
+            assertThat(context.getStatusManager().getCopyOfStatusList())
+                    .allSatisfy(status -> assertThat(status.getLevel()).as(status.getMessage()).isZero());
+            context.stop();
+        }
+    }
+
+    @Test
     void textIsTheDefault() throws Exception {
         assertThat(logWithFormat(null)).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[Upgrade] node-1 stopped\\R");
     }
@@ -36,16 +47,9 @@ class LogFormatTest {
     private static String logWithFormat(String format) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream original = System.err;
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(MDC.getMDCAdapter());
-        if (format != null) {
-            context.putProperty("PITSTOP_LOG_FORMAT", format);
-        }
         System.setErr(new PrintStream(err, true, UTF_8));
         try {
-            JoranConfigurator configurator = new JoranConfigurator();
-            configurator.setContext(context);
-            configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+            LoggerContext context = configured(format);
             try (MDC.MDCCloseable procedure = MDC.putCloseable("procedure", "7");
                  MDC.MDCCloseable step = MDC.putCloseable("step", "stop the nodes")) {
                 context.getLogger("dev.pitstop.procedure.Upgrade").info("node-1 stopped");
@@ -55,5 +59,17 @@ class LogFormatTest {
             System.setErr(original);
         }
         return err.toString(UTF_8);
+    }
+
+    private static LoggerContext configured(String format) throws Exception {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(MDC.getMDCAdapter());
+        if (format != null) {
+            context.putProperty("PITSTOP_LOG_FORMAT", format);
+        }
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(LogFormatTest.class.getResource("/logback.xml"));
+        return context;
     }
 }
