@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (deploy/prometheus/prometheus.yml, its paths pointed at this test's home and its interval made
  * 1 s) and the targets {@code up} writes, queried through its HTTP API; the Grafana dashboard's
  * queries run there too. The same cluster's logs (the nodes', the supervisor's) rotate at the
- * smallest size allowed, keeping two files; the first node passes it more than once.
+ * smallest size allowed, keeping two files.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusTest {
@@ -111,11 +111,32 @@ class PrometheusTest {
     @Test
     @Order(2)
     void logsRotateAndKeepTheConfiguredNumberOfFiles() throws Exception {
-        // node-1 installed and upgraded the release: it logged past the limit more than once, so
-        // its oldest file was deleted.
-        assertThat(logFiles("node-1.log")).containsExactlyInAnyOrder("node-1.log", "node-1.log.1");
-        assertThat(logFiles("node-2.log")).contains("node-2.log").hasSizeLessThanOrEqualTo(LOG_FILES);
-        assertThat(logFiles("supervisor.log")).contains("supervisor.log").hasSizeLessThanOrEqualTo(LOG_FILES);
+        // How much a node logs depends on the machine (a loaded one adds warnings), so the volume
+        // that must rotate is made here if the cluster's start and upgrade did not make it: the
+        // gateway, in the supervisor's log, writes one line each time the status page goes on or off.
+        int line = "00:00:00.000 INFO  [ClusterWatcher] Maintenance mode off: proxying to the nodes again\n".length();
+        for (int toggles = 0; toggles <= 1024 / line && logFiles("supervisor.log").size() < LOG_FILES; toggles++) {
+            cluster.run("maintenance", "page", "on");
+            awaitGateway(503);
+            cluster.run("maintenance", "page", "off");
+            awaitGateway(200);
+        }
+        assertThat(logFiles("supervisor.log")).containsExactlyInAnyOrder("supervisor.log", "supervisor.log.1");
+        assertThat(Files.size(home.resolve("logs/supervisor.log.1"))).isBetween(1024L, 1024L + 4096);
+        for (String node : List.of("node-1.log", "node-2.log")) {
+            assertThat(logFiles(node)).contains(node).hasSizeLessThanOrEqualTo(LOG_FILES);
+        }
+    }
+
+    /** Waits until the gateway answers {@code status}: the watcher has seen the change, and logged it. */
+    private static void awaitGateway(int status) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (Http.get(cluster.gateway() + "/api/items").statusCode() != status) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the gateway did not answer " + status + " within " + BOUND);
+            }
+            NodeProcess.sleep(100);
+        }
     }
 
     @Test
