@@ -343,9 +343,9 @@ final class BackupCommand {
                     ProgressDisplay.forConsole(line));
             ProcedureRunner runner = procedures.runner();
             if (resume) {
-                runner.resume(ProcedureKind.RESTORE, restore::resumed);
+                runner.resume(ProcedureKind.RESTORE, restore.resumable());
             } else if (rollback) {
-                runner.rollback(ProcedureKind.RESTORE, restore::resumed);
+                runner.rollback(ProcedureKind.RESTORE, restore.resumable());
             } else {
                 if (noOwner || noPrivileges) {
                     out.println("Leaving out of the restore: " + (noOwner ? "owners (objects belong to the cluster's"

@@ -97,9 +97,9 @@ final class MaintenanceCommand {
             MaintenanceWindow window = procedures.window();
             ProcedureRunner runner = procedures.runner();
             if (resume) {
-                runner.resume(ProcedureKind.MAINTENANCE_BEGIN, window::begin);
+                runner.resume(ProcedureKind.MAINTENANCE_BEGIN, window.resumableBegin());
             } else if (rollback) {
-                runner.rollback(ProcedureKind.MAINTENANCE_BEGIN, window::begin);
+                runner.rollback(ProcedureKind.MAINTENANCE_BEGIN, window.resumableBegin());
             } else {
                 runner.start(window.begin(page));
             }
@@ -143,7 +143,7 @@ final class MaintenanceCommand {
             }
             MaintenanceWindow window = procedures.window();
             if (resume) {
-                procedures.runner().resume(ProcedureKind.MAINTENANCE_END, window::end);
+                procedures.runner().resume(ProcedureKind.MAINTENANCE_END, window.resumableEnd());
             } else {
                 procedures.runner().start(window.end());
             }

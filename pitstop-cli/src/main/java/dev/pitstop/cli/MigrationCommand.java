@@ -310,7 +310,7 @@ final class MigrationCommand {
             ProcedureRunner runner = procedures.runner();
             Migrations.Options options = values.options(migration);
             if (resume) {
-                runner.resume(ProcedureKind.MIGRATION_APPLY, params -> apply.resumed(params, options));
+                runner.resume(ProcedureKind.MIGRATION_APPLY, apply.resumable(options));
             } else {
                 runner.start(apply.of(file, procedures.backupsDir(), options, page,
                         consequence -> yes || Confirmation.ask(spec, consequence)));

@@ -100,16 +100,16 @@ final class UpgradeCommand implements Callable<Integer> {
             if (openOnline) {
                 OnlineUpgrade onlineUpgrade = procedures.onlineUpgrade();
                 if (resume) {
-                    runner.resume(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade::resumed);
+                    runner.resume(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade.resumable());
                 } else {
-                    runner.rollback(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade::resumed);
+                    runner.rollback(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade.resumable());
                 }
                 return 0;
             }
             if (resume) {
-                runner.resume(ProcedureKind.UPGRADE, upgrade::resumed);
+                runner.resume(ProcedureKind.UPGRADE, upgrade.resumable());
             } else {
-                runner.rollback(ProcedureKind.UPGRADE, upgrade::resumed);
+                runner.rollback(ProcedureKind.UPGRADE, upgrade.resumable());
             }
             return 0;
         }

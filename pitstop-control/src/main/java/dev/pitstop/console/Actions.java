@@ -22,9 +22,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import dev.pitstop.procedure.ProcedureKind;
+import dev.pitstop.procedure.Resumable;
 import dev.pitstop.driver.TrafficDriver;
 
 /**
@@ -68,15 +68,14 @@ final class Actions {
 
     /** How an open procedure is finished: {@link ProcedureRunner#resume} or {@link ProcedureRunner#rollback}. */
     private interface Finish {
-        ProcedureRunner.Outcome apply(ProcedureRunner runner, ProcedureKind kind,
-                                      Function<Map<String, String>, Procedure> procedures);
+        ProcedureRunner.Outcome apply(ProcedureRunner runner, ProcedureKind kind, Resumable<?> procedures);
     }
 
     private void finish(Exchange exchange, Sessions.Session session, String option, String what, Finish finish) {
         ProcedureKind kind = kind(exchange);
         Operator operator = operator(exchange, session, kind.command() + " " + option);
         ProcedureRunner runner = runner(operator);
-        Function<Map<String, String>, Procedure> procedures = cluster.procedures(kind);
+        Resumable<?> procedures = cluster.procedures(kind);
         run(exchange, session, kind.label() + " " + what, operator,
                 () -> outcome(finish.apply(runner, kind, procedures), kind));
     }

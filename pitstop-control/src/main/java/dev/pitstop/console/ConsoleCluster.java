@@ -27,10 +27,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import dev.pitstop.procedure.Procedure;
 import dev.pitstop.procedure.ProcedureKind;
+import dev.pitstop.procedure.Resumable;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.sql.DataSource;
@@ -90,12 +88,12 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
      *
      * @throws OperationException (refused) for a kind the console does not finish: the CLI does
      */
-    Function<Map<String, String>, Procedure> procedures(ProcedureKind kind) {
+    Resumable<?> procedures(ProcedureKind kind) {
         return switch (kind) {
-            case UPGRADE -> upgrade()::resumed;
-            case MAINTENANCE_BEGIN -> window()::begin;
-            case MAINTENANCE_END -> window()::end;
-            case RESTORE -> restore()::resumed;
+            case UPGRADE -> upgrade().resumable();
+            case MAINTENANCE_BEGIN -> window().resumableBegin();
+            case MAINTENANCE_END -> window().resumableEnd();
+            case RESTORE -> restore().resumable();
             case MIGRATION_APPLY, ONLINE_UPGRADE -> throw OperationException.refused("the console does not finish "
                     + (kind == ProcedureKind.ONLINE_UPGRADE ? "an online upgrade" : "a migration") + "; "
                     + kind.howToFinish());

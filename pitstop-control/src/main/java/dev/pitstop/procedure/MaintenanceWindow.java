@@ -9,9 +9,7 @@ import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.driver.TrafficDriver;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The in-app maintenance window of the operations guide: scale the cluster down to one node and
@@ -23,12 +21,6 @@ public final class MaintenanceWindow {
 
     /** What the status page tells clients to wait before retrying, while this window puts it up. */
     static final int RETRY_AFTER_SECONDS = 30;
-
-    private static final String PAGE = "page";
-    private static final String KEEP = "keep";
-    private static final String STOP = "stop";
-    private static final String VERIFY = "verify";
-    private static final String START = "start";
 
     private final NodeDriver nodes;
     private final TrafficDriver traffic;
@@ -53,15 +45,50 @@ public final class MaintenanceWindow {
      * @param page whether to put the status page up first, so clients wait instead of reaching the one node
      */
     public Procedure begin(boolean page) {
+        return begin(beginning(page));
+    }
+
+    /** What a window begun now would be started with: for a procedure that opens one for its own work. */
+    public BeginParams beginning(boolean page) {
         List<NodeStatus> all = nodes.nodes();
         String keep = all.stream().filter(n -> n.state() == NodeState.READY).map(NodeStatus::id).findFirst().orElse("");
         List<String> stop = all.stream().map(NodeStatus::id).filter(id -> !id.equals(keep)).toList();
-        return begin(Map.of(PAGE, String.valueOf(page), KEEP, keep, STOP, String.join(",", stop)));
+        return new BeginParams(page, keep, stop);
     }
 
-    /** The window begun with {@code params}, as journaled. */
-    public Procedure begin(Map<String, String> params) {
+    /** The window begun with {@code params}. */
+    public Procedure begin(BeginParams params) {
         return new Begin(params);
+    }
+
+    /** The open beginning of a window, rebuilt from the journal. */
+    public Resumable<BeginParams> resumableBegin() {
+        return new Resumable<>(BeginParams.class, Begin::new);
+    }
+
+    /** The open end of a window, rebuilt from the journal. */
+    public Resumable<EndParams> resumableEnd() {
+        return new Resumable<>(EndParams.class, End::new);
+    }
+
+    /**
+     * What a window's beginning is started with.
+     *
+     * @param page whether it puts the status page up first (and its end takes it down)
+     * @param keep the node that serves alone during the window; empty when none is ready
+     * @param stop the nodes it stops
+     */
+    public record BeginParams(boolean page, String keep, List<String> stop) {
+    }
+
+    /**
+     * What a window's end is started with.
+     *
+     * @param page   whether it takes the status page down (the beginning put it up)
+     * @param verify the nodes that ran during the window, verified before the others start
+     * @param start  the nodes it starts again
+     */
+    public record EndParams(boolean page, List<String> verify, List<String> start) {
     }
 
     /**
@@ -70,39 +97,37 @@ public final class MaintenanceWindow {
      */
     public Procedure end() {
         boolean pageWasPutUp = journal.last(ProcedureKind.MAINTENANCE_BEGIN.label(), ProcedureState.SUCCEEDED)
-                .map(begin -> Boolean.parseBoolean(begin.params().get(PAGE))).orElse(false);
+                .map(begin -> begin.params(BeginParams.class).page()).orElse(false);
         List<NodeStatus> all = nodes.nodes();
         List<String> running = all.stream().filter(n -> n.state() != NodeState.STOPPED).map(NodeStatus::id).toList();
         List<String> stopped = all.stream().filter(n -> n.state() == NodeState.STOPPED).map(NodeStatus::id).toList();
-        return end(Map.of(PAGE, String.valueOf(pageWasPutUp), VERIFY, String.join(",", running),
-                START, String.join(",", stopped)));
+        return end(new EndParams(pageWasPutUp, running, stopped));
     }
 
     /**
      * The end of the window begun with {@code beginParams}: for a procedure that opens a window
      * for its own work and closes it again, verifying the node that served and restarting the others.
      */
-    public Procedure endOf(Map<String, String> beginParams) {
-        return end(Map.of(PAGE, beginParams.get(PAGE), VERIFY, beginParams.get(KEEP), START, beginParams.get(STOP)));
+    public Procedure endOf(BeginParams begun) {
+        return end(new EndParams(begun.page(), begun.keep().isEmpty() ? List.of() : List.of(begun.keep()), begun.stop()));
     }
 
-    /** The end begun with {@code params}, as journaled. */
-    public Procedure end(Map<String, String> params) {
+    private Procedure end(EndParams params) {
         return new End(params);
     }
 
     private final class Begin implements Procedure {
 
-        private final Map<String, String> params;
+        private final BeginParams params;
         private final boolean page;
         private final String keep;
         private final List<String> stop;
 
-        Begin(Map<String, String> params) {
-            this.params = Map.copyOf(params);
-            this.page = Boolean.parseBoolean(params.get(PAGE));
-            this.keep = params.get(KEEP);
-            this.stop = ids(params.get(STOP));
+        Begin(BeginParams params) {
+            this.params = params;
+            this.page = params.page();
+            this.keep = params.keep();
+            this.stop = List.copyOf(params.stop());
         }
 
         @Override
@@ -116,7 +141,7 @@ public final class MaintenanceWindow {
         }
 
         @Override
-        public Map<String, String> params() {
+        public BeginParams params() {
             return params;
         }
 
@@ -173,16 +198,16 @@ public final class MaintenanceWindow {
 
     private final class End implements Procedure {
 
-        private final Map<String, String> params;
+        private final EndParams params;
         private final boolean page;
         private final List<String> verify;
         private final List<String> start;
 
-        End(Map<String, String> params) {
-            this.params = Map.copyOf(params);
-            this.page = Boolean.parseBoolean(params.get(PAGE));
-            this.verify = ids(params.get(VERIFY));
-            this.start = ids(params.get(START));
+        End(EndParams params) {
+            this.params = params;
+            this.page = params.page();
+            this.verify = List.copyOf(params.verify());
+            this.start = List.copyOf(params.start());
         }
 
         @Override
@@ -196,7 +221,7 @@ public final class MaintenanceWindow {
         }
 
         @Override
-        public Map<String, String> params() {
+        public EndParams params() {
             return params;
         }
 
@@ -262,9 +287,5 @@ public final class MaintenanceWindow {
 
     private ProcedureStep closeWindow() {
         return ProcedureStep.of("close the maintenance window", () -> cluster.setWindowOpen(false));
-    }
-
-    private static List<String> ids(String joined) {
-        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 }

@@ -13,10 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -33,12 +30,6 @@ import java.util.function.Predicate;
  */
 public final class MigrationApply {
 
-    private static final String FILE = "file";
-    private static final String BACKUP = "backup";
-    private static final String OPENS_WINDOW = "opens-window";
-    private static final String ALLOW_MISSING_PLUGINS = "allow-missing-plugins";
-    /** The journaled parameters of the window this procedure opens carry this prefix. */
-    private static final String WINDOW = "window.";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final MaintenanceWindow window;
@@ -73,27 +64,30 @@ public final class MigrationApply {
      * @param confirm asked, once the checks passed, whether to go ahead; it is told what will happen
      */
     public Procedure of(Path file, Path backupsDir, Migrations.Options options, boolean page, Predicate<String> confirm) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put(FILE, file.toAbsolutePath().normalize().toString());
-        params.put(BACKUP, backupsDir.toAbsolutePath().normalize()
-                .resolve("before-migration-" + STAMP.format(Instant.now()) + ".backup").toString());
-        params.put(ALLOW_MISSING_PLUGINS, String.valueOf(options.allowMissingPlugins()));
-        boolean opensWindow = !cluster.policy().windowOpen();
-        params.put(OPENS_WINDOW, String.valueOf(opensWindow));
-        if (opensWindow) {
-            window.begin(page).params().forEach((key, value) -> params.put(WINDOW + key, value));
-        }
-        return new Run(params, options, confirm);
+        Path backup = backupsDir.toAbsolutePath().normalize()
+                .resolve("before-migration-" + STAMP.format(Instant.now()) + ".backup");
+        MaintenanceWindow.BeginParams opens = cluster.policy().windowOpen() ? null : window.beginning(page);
+        return new Run(new Params(file.toAbsolutePath().normalize(), backup, options.allowMissingPlugins(), opens),
+                options, confirm);
     }
 
-    /** The application started with {@code params}, as journaled; {@code values} as given again. */
-    public Procedure resumed(Map<String, String> params, Migrations.Options values) {
-        return new Run(params, values, consequence -> true);
+    /** The open application, rebuilt from the journal; {@code values} as given again (they are not journaled). */
+    public Resumable<Params> resumable(Migrations.Options values) {
+        return new Resumable<>(Params.class, params -> new Run(params, values, consequence -> true));
+    }
+
+    /**
+     * What an application is started with.
+     *
+     * @param backup the backup taken before the file is applied, which a failure restores
+     * @param window the window this application opens for itself and closes after; null when one was open
+     */
+    public record Params(Path file, Path backup, boolean allowMissingPlugins, MaintenanceWindow.BeginParams window) {
     }
 
     private final class Run implements Procedure {
 
-        private final Map<String, String> params;
+        private final Params params;
         private final Migrations.Options options;
         private final Predicate<String> confirm;
         private final Path file;
@@ -101,23 +95,13 @@ public final class MigrationApply {
         private final Procedure begin;
         private Migrations.Report report;
 
-        Run(Map<String, String> params, Migrations.Options values, Predicate<String> confirm) {
-            this.params = Map.copyOf(params);
-            this.options = Boolean.parseBoolean(params.get(ALLOW_MISSING_PLUGINS)) ? values.allowingMissingPlugins() : values;
+        Run(Params params, Migrations.Options values, Predicate<String> confirm) {
+            this.params = params;
+            this.options = params.allowMissingPlugins() ? values.allowingMissingPlugins() : values;
             this.confirm = confirm;
-            this.file = Path.of(params.get(FILE));
-            this.backup = Path.of(params.get(BACKUP));
-            this.begin = Boolean.parseBoolean(params.get(OPENS_WINDOW)) ? window.begin(windowParams()) : null;
-        }
-
-        private Map<String, String> windowParams() {
-            Map<String, String> windowParams = new HashMap<>();
-            params.forEach((key, value) -> {
-                if (key.startsWith(WINDOW)) {
-                    windowParams.put(key.substring(WINDOW.length()), value);
-                }
-            });
-            return windowParams;
+            this.file = params.file();
+            this.backup = params.backup();
+            this.begin = params.window() == null ? null : window.begin(params.window());
         }
 
         @Override
@@ -131,7 +115,7 @@ public final class MigrationApply {
         }
 
         @Override
-        public Map<String, String> params() {
+        public Params params() {
             return params;
         }
 
@@ -171,7 +155,7 @@ public final class MigrationApply {
                     + ", replayed to prove it restores", this::saveCurrentData));
             steps.add(ProcedureStep.of("apply " + target() + " in one transaction, verified and logged", this::apply));
             if (begin != null) {
-                steps.addAll(window.endOf(windowParams()).steps());
+                steps.addAll(window.endOf(params.window()).steps());
             }
             return steps;
         }

@@ -19,9 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -36,12 +34,6 @@ import java.util.function.Consumer;
  */
 public final class OnlineUpgrade {
 
-    private static final String FROM_DIR = "from";
-    private static final String FROM_VERSION = "from-version";
-    private static final String TO_DIR = "to";
-    private static final String TO_VERSION = "to-version";
-    private static final String BACKUP = "backup";
-    private static final String NODES = "nodes";
 
     private final NodeDriver nodes;
     private final Installations installations;
@@ -83,19 +75,24 @@ public final class OnlineUpgrade {
     public Procedure to(Path target, Path current, Path backupDir) {
         Release to = readable(target);
         String from = installations.installedVersion().orElse("");
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put(FROM_DIR, current.toString());
-        params.put(FROM_VERSION, from);
-        params.put(TO_DIR, to.dir().toString());
-        params.put(TO_VERSION, to.version());
-        params.put(BACKUP, backupDir.resolve("before-upgrade-" + from + "-to-" + to.version() + "-"
-                + System.currentTimeMillis() + ".backup").toString());
-        params.put(NODES, String.join(",", nodes.nodeIds()));
-        return new Run(params);
+        return new Run(new Params(current, from, to.dir(), to.version(),
+                Upgrade.backupFile(backupDir, from, to.version()), nodes.nodeIds()));
     }
 
-    public Procedure resumed(Map<String, String> params) {
-        return new Run(params);
+    /** The open online upgrade, rebuilt from the journal. */
+    public Resumable<Params> resumable() {
+        return new Resumable<>(Params.class, Run::new);
+    }
+
+    /**
+     * What an online upgrade is started with.
+     *
+     * @param fromDir the release the cluster ran, which a rollback puts back on every node
+     * @param backup  the verified backup taken while serving, before the expand migrations
+     * @param nodes   the nodes, replaced one at a time in this order
+     */
+    public record Params(Path fromDir, String fromVersion, Path toDir, String toVersion, Path backup,
+                         List<String> nodes) {
     }
 
     private static Release readable(Path dir) {
@@ -112,18 +109,18 @@ public final class OnlineUpgrade {
 
     private final class Run implements Procedure {
 
-        private final Map<String, String> params;
+        private final Params params;
         private final String from;
         private final String to;
         private final Path backup;
         private final List<String> ids;
 
-        Run(Map<String, String> params) {
-            this.params = Map.copyOf(params);
-            this.from = params.get(FROM_VERSION);
-            this.to = params.get(TO_VERSION);
-            this.backup = Path.of(params.get(BACKUP));
-            this.ids = List.of(params.get(NODES).split(","));
+        Run(Params params) {
+            this.params = params;
+            this.from = params.fromVersion();
+            this.to = params.toVersion();
+            this.backup = params.backup();
+            this.ids = List.copyOf(params.nodes());
         }
 
         @Override
@@ -137,19 +134,19 @@ public final class OnlineUpgrade {
         }
 
         @Override
-        public Map<String, String> params() {
+        public Params params() {
             return params;
         }
 
         @Override
         public void preflight() {
-            List<String> refused = new ArrayList<>(preflight.run(readable(Path.of(params.get(TO_DIR))), from,
+            List<String> refused = new ArrayList<>(preflight.run(readable(params.toDir()), from,
                     backup.getParent()).stream().filter(check -> !check.passed()).map(UpgradePreflight.Check::detail)
                     .toList());
             if (!nodes.runsMixedReleases()) {
                 refused.add(nodes.mixedReleasesUnsupported());
             }
-            OnlinePlan plan = plan(Path.of(params.get(TO_DIR)));
+            OnlinePlan plan = plan(params.toDir());
             refused.addAll(plan.reasons());
             if (!refused.isEmpty()) {
                 throw OperationException.refused("online upgrade to " + to + " refused: " + String.join("; ", refused)
@@ -168,7 +165,7 @@ public final class OnlineUpgrade {
                     + OnlineMigrations.LOCK_TIMEOUT + ", with retries", () -> migrate(MigrationPhase.EXPAND)));
             for (String id : ids) {
                 steps.add(ProcedureStep.of("replace " + id + ": drain and stop it, start it on " + to + ", verify it ("
-                        + verification.describe() + "), back in rotation", () -> replace(id, params.get(TO_DIR), to)));
+                        + verification.describe() + "), back in rotation", () -> replace(id, params.toDir(), to)));
             }
             steps.add(ProcedureStep.of("contract: nodes of " + from + " may no longer serve; run the contract "
                     + "migrations of " + to, () -> {
@@ -224,18 +221,18 @@ public final class OnlineUpgrade {
 
         private void migrate(MigrationPhase phase) {
             try (HikariDataSource appDb = appDb()) {
-                new OnlineMigrations(appDb).run(OnlinePlan.of(readable(Path.of(params.get(TO_DIR))), appDb, parser),
+                new OnlineMigrations(appDb).run(OnlinePlan.of(readable(params.toDir()), appDb, parser),
                         phase);
             }
         }
 
         /** Idempotent: a node that already runs {@code version} and is verified is left serving. */
-        private void replace(String id, String releaseDir, String version) {
+        private void replace(String id, Path releaseDir, String version) {
             if (runsVerified(id, version)) {
                 return;
             }
             nodes.stop(id);
-            nodes.useRelease(id, Release.open(Path.of(releaseDir)));
+            nodes.useRelease(id, Release.open(releaseDir));
             nodes.start(id);
             nodes.awaitReady(id, readyTimeout);
             verify(id, version);
@@ -245,7 +242,7 @@ public final class OnlineUpgrade {
             if (runsVerified(id, from)) {
                 return;
             }
-            replace(id, params.get(FROM_DIR), from);
+            replace(id, params.fromDir(), from);
         }
 
         private boolean runsVerified(String id, String version) {
@@ -280,7 +277,7 @@ public final class OnlineUpgrade {
             try (HikariDataSource appDb = appDb(); Connection c = appDb.getConnection();
                  PreparedStatement update = c.prepareStatement(
                          "UPDATE plugins SET version = ?, updated_at = now() WHERE id = ? AND file IS NULL")) {
-                for (MigrationSet set : dev.pitstop.release.ReleaseMigrations.of(readable(Path.of(params.get(TO_DIR))))) {
+                for (MigrationSet set : dev.pitstop.release.ReleaseMigrations.of(readable(params.toDir()))) {
                     if (set.pluginId() != null) {
                         update.setString(1, set.pluginVersion());
                         update.setString(2, set.pluginId());

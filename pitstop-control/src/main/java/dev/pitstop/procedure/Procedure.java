@@ -1,7 +1,6 @@
 package dev.pitstop.procedure;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * A maintenance procedure: a fixed list of named steps that {@link ProcedureRunner} runs under the
@@ -16,8 +15,11 @@ public interface Procedure {
     /** What the procedure acts on, for the audit log: {@code cluster}, a release, a backup, ... */
     String target();
 
-    /** What it was started with, journaled so that a resume rebuilds the same procedure. */
-    Map<String, String> params();
+    /**
+     * What it was started with: a record of the procedure's own, journaled as a JSON object so that
+     * a resume rebuilds the same procedure from it.
+     */
+    Record params();
 
     /**
      * Checks, under the procedure lock and before anything is journaled or changed, that the

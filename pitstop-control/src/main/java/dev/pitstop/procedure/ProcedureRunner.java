@@ -15,9 +15,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.MDC;
 
@@ -95,10 +93,10 @@ public final class ProcedureRunner {
      * Continues the open procedure of {@code kind} from its first step not done, or continues its
      * rollback if one began; {@code procedures} rebuilds it from its journaled parameters.
      */
-    public Outcome resume(ProcedureKind kind, Function<Map<String, String>, Procedure> procedures) {
+    public Outcome resume(ProcedureKind kind, Resumable<?> procedures) {
         try (ProcedureLock ignored = acquire(kind, "cluster")) {
             ProcedureRecord open = openOf(kind, "resume");
-            Procedure procedure = procedures.apply(open.params());
+            Procedure procedure = procedures.of(open);
             journal.setState(open.id(), ProcedureState.RUNNING, null);
             if (open.rollingBack()) {
                 out.printf("Continuing the rollback of %s%n", describe(open, condition(open)));
@@ -111,10 +109,10 @@ public final class ProcedureRunner {
     }
 
     /** Rolls back the open procedure of {@code kind}, continuing a rollback that began. */
-    public Outcome rollback(ProcedureKind kind, Function<Map<String, String>, Procedure> procedures) {
+    public Outcome rollback(ProcedureKind kind, Resumable<?> procedures) {
         try (ProcedureLock ignored = acquire(kind, "cluster")) {
             ProcedureRecord open = openOf(kind, "roll back");
-            Procedure procedure = procedures.apply(open.params());
+            Procedure procedure = procedures.of(open);
             List<ProcedureStep> undo = procedure.rollbackSteps(open.completedSteps(false));
             if (undo.isEmpty()) {
                 throw refused(kind, procedure.target(), kind.label() + " cannot be rolled back; "

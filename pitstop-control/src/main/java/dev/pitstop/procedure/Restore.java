@@ -23,10 +23,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -42,17 +39,6 @@ import java.util.function.Predicate;
  */
 public final class Restore {
 
-    private static final String FILE = "file";
-    private static final String ENCRYPTED = "encrypted";
-    private static final String STORAGE = "storage";
-    private static final String BACKUP_RELEASE = "backup-release";
-    private static final String RUNNING_RELEASE = "running-release";
-    private static final String SAFETY_BACKUP = "safety-backup";
-    private static final String PAGE = "page";
-    private static final String STOP = "stop";
-    private static final String START = "start";
-    private static final String OWNERS = "owners";
-    private static final String PRIVILEGES = "privileges";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final NodeDriver nodes;
@@ -120,31 +106,40 @@ public final class Restore {
             throw OperationException.refused(e.getMessage() + "; nothing was changed");
         }
         List<NodeStatus> all = nodes.nodes();
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put(FILE, file.toAbsolutePath().normalize().toString());
-        params.put(ENCRYPTED, String.valueOf(label.encrypted()));
-        params.put(STORAGE, String.valueOf(label.storage()));
-        params.put(BACKUP_RELEASE, label.release() == null ? "" : label.release());
-        params.put(RUNNING_RELEASE, runningRelease);
-        params.put(SAFETY_BACKUP, backupsDir.toAbsolutePath().normalize()
-                .resolve("before-restore-" + STAMP.format(Instant.now()) + ".backup").toString());
-        params.put(PAGE, String.valueOf(!traffic.statusPageShown()));
-        params.put(STOP, String.join(",", all.stream().map(NodeStatus::id).toList()));
-        params.put(START, String.join(",", all.stream().filter(n -> n.state() != NodeState.STOPPED)
-                .map(NodeStatus::id).toList()));
-        params.put(OWNERS, String.valueOf(owners));
-        params.put(PRIVILEGES, String.valueOf(privileges));
-        return new Run(params, label, confirm);
+        return new Run(new Params(file.toAbsolutePath().normalize(), label.encrypted(), label.storage(),
+                label.release() == null ? "" : label.release(), runningRelease,
+                backupsDir.toAbsolutePath().normalize().resolve("before-restore-" + STAMP.format(Instant.now()) + ".backup"),
+                !traffic.statusPageShown(), all.stream().map(NodeStatus::id).toList(),
+                all.stream().filter(n -> n.state() != NodeState.STOPPED).map(NodeStatus::id).toList(),
+                owners, privileges), label, confirm);
     }
 
-    /** The restore started with {@code params}, as journaled. */
-    public Procedure resumed(Map<String, String> params) {
-        return new Run(params, null, consequence -> true);
+    /** The open restore, rebuilt from the journal: the operator confirmed it when it started. */
+    public Resumable<Params> resumable() {
+        return new Resumable<>(Params.class, params -> new Run(params, null, consequence -> true));
+    }
+
+    /**
+     * What a restore is started with.
+     *
+     * @param encrypted     whether the backup is encrypted (then so is the safety backup, with the same password)
+     * @param storage       whether the backup holds the storage directory (then the safety backup does too)
+     * @param backupRelease the release that made the backup; empty when its label does not say
+     * @param safetyBackup  where the current data is saved first, which a rollback restores
+     * @param page          whether the restore puts the status page up (it was not up already)
+     * @param stop          the nodes stopped for the restore
+     * @param start         the nodes started again after it: those that were running
+     * @param owners        whether the backup's owners are restored (pg_restore's --no-owner when not)
+     * @param privileges    whether its grants are restored (--no-privileges when not)
+     */
+    public record Params(Path file, boolean encrypted, boolean storage, String backupRelease, String runningRelease,
+                         Path safetyBackup, boolean page, List<String> stop, List<String> start, boolean owners,
+                         boolean privileges) {
     }
 
     private final class Run implements Procedure {
 
-        private final Map<String, String> params;
+        private final Params params;
         private final BackupLabel label;
         private final Predicate<String> confirm;
         private final Path file;
@@ -155,17 +150,17 @@ public final class Restore {
         private final List<String> stop;
         private final List<String> start;
 
-        Run(Map<String, String> params, BackupLabel label, Predicate<String> confirm) {
-            this.params = Map.copyOf(params);
+        Run(Params params, BackupLabel label, Predicate<String> confirm) {
+            this.params = params;
             this.label = label;
             this.confirm = confirm;
-            this.file = Path.of(params.get(FILE));
-            this.safety = Path.of(params.get(SAFETY_BACKUP));
-            this.backupRelease = params.get(BACKUP_RELEASE);
-            this.runningRelease = params.get(RUNNING_RELEASE);
-            this.page = Boolean.parseBoolean(params.get(PAGE));
-            this.stop = ids(params.get(STOP));
-            this.start = ids(params.get(START));
+            this.file = params.file();
+            this.safety = params.safetyBackup();
+            this.backupRelease = params.backupRelease();
+            this.runningRelease = params.runningRelease();
+            this.page = params.page();
+            this.stop = List.copyOf(params.stop());
+            this.start = List.copyOf(params.start());
         }
 
         @Override
@@ -179,7 +174,7 @@ public final class Restore {
         }
 
         @Override
-        public Map<String, String> params() {
+        public Params params() {
             return params;
         }
 
@@ -298,7 +293,7 @@ public final class Restore {
         /** The step may have run before, and been interrupted after the file was complete. */
         private void saveCurrentData() {
             backups.take(safety, BackupOptions.defaults()
-                    .withStorage(Boolean.parseBoolean(params.get(STORAGE)) ? storage : null)
+                    .withStorage(params.storage() ? storage : null)
                     .withPassword(safetyPassword())
                     .withProgress(progress), "the restore of " + target());
         }
@@ -319,7 +314,7 @@ public final class Restore {
             if (backupPassword != PasswordSource.NONE) {
                 return backupPassword;
             }
-            return Boolean.parseBoolean(params.get(ENCRYPTED)) ? password : PasswordSource.NONE;
+            return params.encrypted() ? password : PasswordSource.NONE;
         }
 
         private void restore(Path backup, PasswordSource opensIt) {
@@ -331,13 +326,13 @@ public final class Restore {
                     .withProgress(progress).withAppSchemas(backups.appSchemas());
         }
 
-        /** The restored file's options: owners and grants as the operator chose (journaled before: both kept). */
+        /** The restored file's options: owners and grants as the operator chose. */
         private RestoreOptions fileOptions() {
             RestoreOptions options = restoreOptions(password);
-            if ("false".equals(params.get(OWNERS))) {
+            if (!params.owners()) {
                 options = options.withoutOwners();
             }
-            if ("false".equals(params.get(PRIVILEGES))) {
+            if (!params.privileges()) {
                 options = options.withoutPrivileges();
             }
             return options;
@@ -356,9 +351,5 @@ public final class Restore {
         private boolean upgrades() {
             return !backupRelease.isEmpty() && Versions.compare(backupRelease, runningRelease) < 0;
         }
-    }
-
-    private static List<String> ids(String joined) {
-        return joined == null || joined.isEmpty() ? List.of() : Arrays.asList(joined.split(","));
     }
 }

@@ -19,10 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -36,13 +34,6 @@ import java.util.Set;
 public final class Upgrade {
 
     private static final int RETRY_AFTER_SECONDS = 60;
-    private static final String FROM_DIR = "from";
-    private static final String FROM_VERSION = "from-version";
-    private static final String TO_DIR = "to";
-    private static final String TO_VERSION = "to-version";
-    private static final String BACKUP = "backup";
-    private static final String PAUSE = "pause";
-    private static final String NODES = "nodes";
     /** The backup's place: after the status page and the nodes' stop, before anything changes. */
     public static final int BACKUP_STEP = 3;
 
@@ -86,22 +77,30 @@ public final class Upgrade {
     public Procedure to(Path target, Path current, Path backupDir, boolean pause) {
         Release to = readable(target);
         String from = installations.installedVersion().orElse("");
-        String file = backupDir.resolve("before-upgrade-" + from + "-to-" + to.version() + "-"
-                + System.currentTimeMillis() + ".backup").toString();
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put(FROM_DIR, current.toString());
-        params.put(FROM_VERSION, from);
-        params.put(TO_DIR, to.dir().toString());
-        params.put(TO_VERSION, to.version());
-        params.put(BACKUP, file);
-        params.put(PAUSE, String.valueOf(pause));
-        params.put(NODES, String.join(",", nodes.nodeIds()));
-        return new Run(params);
+        return new Run(new Params(current, from, to.dir(), to.version(), backupFile(backupDir, from, to.version()),
+                pause, nodes.nodeIds()));
     }
 
-    /** The upgrade started with {@code params}, as journaled. */
-    public Procedure resumed(Map<String, String> params) {
-        return new Run(params);
+    /** Where the backup taken before an upgrade (offline or online) from {@code from} to {@code to} goes. */
+    static Path backupFile(Path backupDir, String from, String to) {
+        return backupDir.resolve("before-upgrade-" + from + "-to-" + to + "-" + System.currentTimeMillis() + ".backup");
+    }
+
+    /** The open upgrade, rebuilt from the journal. */
+    public Resumable<Params> resumable() {
+        return new Resumable<>(Params.class, Run::new);
+    }
+
+    /**
+     * What an upgrade is started with.
+     *
+     * @param fromDir the release the cluster ran, which a rollback switches back to
+     * @param backup  the backup taken before anything changes, which a rollback restores
+     * @param pause   whether to stop for the operator after the first node is verified
+     * @param nodes   the nodes, the first of which upgrades the database
+     */
+    public record Params(Path fromDir, String fromVersion, Path toDir, String toVersion, Path backup, boolean pause,
+                         List<String> nodes) {
     }
 
     private static Release readable(Path dir) {
@@ -114,7 +113,7 @@ public final class Upgrade {
 
     private final class Run implements Procedure {
 
-        private final Map<String, String> params;
+        private final Params params;
         private final String from;
         private final String to;
         private final Path backup;
@@ -126,13 +125,13 @@ public final class Upgrade {
         /** Whether the rollback restores the backup: only once the database may have changed. */
         private boolean restores;
 
-        Run(Map<String, String> params) {
-            this.params = Map.copyOf(params);
-            this.from = params.get(FROM_VERSION);
-            this.to = params.get(TO_VERSION);
-            this.backup = Path.of(params.get(BACKUP));
-            this.pause = Boolean.parseBoolean(params.get(PAUSE));
-            this.ids = List.of(params.get(NODES).split(","));
+        Run(Params params) {
+            this.params = params;
+            this.from = params.fromVersion();
+            this.to = params.toVersion();
+            this.backup = params.backup();
+            this.pause = params.pause();
+            this.ids = List.copyOf(params.nodes());
             this.first = ids.get(0);
             this.others = ids.subList(1, ids.size());
         }
@@ -148,13 +147,13 @@ public final class Upgrade {
         }
 
         @Override
-        public Map<String, String> params() {
+        public Params params() {
             return params;
         }
 
         @Override
         public void preflight() {
-            List<UpgradePreflight.Check> failed = preflight.run(readable(Path.of(params.get(TO_DIR))), from, backup.getParent())
+            List<UpgradePreflight.Check> failed = preflight.run(readable(params.toDir()), from, backup.getParent())
                     .stream().filter(check -> !check.passed()).toList();
             if (!failed.isEmpty()) {
                 throw OperationException.refused("upgrade to " + to + " refused: " + String.join("; ",
@@ -169,7 +168,7 @@ public final class Upgrade {
             steps.add(ProcedureStep.of("drain and stop " + Nodes.names(ids), () -> Nodes.stopAll(nodes, ids)));
             steps.add(ProcedureStep.of("back up the database and storage to " + backup.getFileName()
                     + ", verified and replayed to prove it restores", this::backUp));
-            steps.add(ProcedureStep.of("switch the release to " + to, () -> switchRelease(params.get(TO_DIR), to)));
+            steps.add(ProcedureStep.of("switch the release to " + to, () -> switchRelease(params.toDir(), to)));
             steps.add(ProcedureStep.of("start " + first + " and wait until it has upgraded the database to " + to
                     + " and is ready", () -> startAndAwait(first)));
             steps.add(ProcedureStep.of("verify " + first + ": version " + to + ", plugins loaded, "
@@ -203,7 +202,7 @@ public final class Upgrade {
             if (restores) {
                 undo.add(ProcedureStep.of("restore " + backup.getFileName(), this::restore));
             }
-            undo.add(ProcedureStep.of("switch the release back to " + from, () -> switchRelease(params.get(FROM_DIR), null)));
+            undo.add(ProcedureStep.of("switch the release back to " + from, () -> switchRelease(params.fromDir(), null)));
             undo.add(ProcedureStep.of("start " + first + " and wait until ready", () -> startAndAwait(first)));
             undo.add(ProcedureStep.of("verify " + first + ": version " + from + ", plugins loaded, "
                     + verification.describe(), () -> verify(first, from)));
@@ -245,8 +244,8 @@ public final class Upgrade {
         }
 
         /** Nodes started from now on run {@code releaseDir}; only {@code upgradeTo} may change the database. */
-        private void switchRelease(String releaseDir, String upgradeTo) {
-            nodes.useRelease(Release.open(Path.of(releaseDir)));
+        private void switchRelease(Path releaseDir, String upgradeTo) {
+            nodes.useRelease(Release.open(releaseDir));
             cluster.setUpgradeTarget(upgradeTo);
         }
 

@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -97,7 +96,7 @@ class ProcedureRunnerTest {
         ProcedureRecord done = journal.latest(1).get(0);
         assertThat(done.state()).isEqualTo(ProcedureState.SUCCEEDED);
         assertThat(done.endedAt()).isNotNull();
-        assertThat(done.params()).containsEntry("steps", "a,b,c");
+        assertThat(done.params(Steps.class)).isEqualTo(new Steps(List.of("a", "b", "c")));
         assertThat(done.steps()).extracting(ProcedureRecord.StepRecord::name).containsExactly("a", "b", "c");
         assertThat(done.steps()).allSatisfy(step -> {
             assertThat(step.state()).isEqualTo(StepState.DONE);
@@ -133,7 +132,7 @@ class ProcedureRunnerTest {
         failing.clear();
         ran.clear();
         ProcedureRunner.Outcome outcome = runner("bob@host").resume(ProcedureKind.MAINTENANCE_BEGIN,
-                params -> procedure(false, params.get("steps").split(",")));
+                new Resumable<>(Steps.class, params -> procedure(false, params.names().toArray(String[]::new))));
 
         assertThat(outcome).isEqualTo(ProcedureRunner.Outcome.SUCCEEDED);
         assertThat(ran).containsExactly("b", "c");
@@ -145,11 +144,11 @@ class ProcedureRunnerTest {
     @Test
     void anInterruptedProcedureResumesAfterItsLastCompletedStep() {
         // What an operator process killed during step b leaves behind: b started, never ended, no lock.
-        long id = journal.begin("maintenance-begin", Map.of("steps", "a,b,c"), "alice@host", "pitstop test");
+        long id = journal.begin("maintenance-begin", new Steps(List.of("a", "b", "c")), "alice@host", "pitstop test");
         journal.stepEnded(journal.stepStarted(id, 1, false, "a"), StepState.DONE, null);
         journal.stepStarted(id, 2, false, "b");
 
-        runner("bob@host").resume(ProcedureKind.MAINTENANCE_BEGIN, params -> procedure(false, "a", "b", "c"));
+        runner("bob@host").resume(ProcedureKind.MAINTENANCE_BEGIN, new Resumable<>(Steps.class, params -> procedure(false, "a", "b", "c")));
 
         assertThat(ran).containsExactly("b", "c");
         assertThat(journal.open()).isEmpty();
@@ -185,21 +184,21 @@ class ProcedureRunnerTest {
 
     @Test
     void rollsBackAnInterruptedProcedureAndContinuesAnInterruptedRollback() {
-        long id = journal.begin("maintenance-begin", Map.of(), "alice@host", "pitstop test");
+        long id = journal.begin("maintenance-begin", new Steps(List.of()), "alice@host", "pitstop test");
         journal.stepEnded(journal.stepStarted(id, 1, false, "a"), StepState.DONE, null);
         journal.stepEnded(journal.stepStarted(id, 2, false, "b"), StepState.DONE, null);
         journal.stepStarted(id, 3, false, "c");
         failing.add("undo 1");
 
         assertThatThrownBy(() -> runner("bob@host").rollback(ProcedureKind.MAINTENANCE_BEGIN,
-                params -> procedure(false, "a", "b", "c")))
+                new Resumable<>(Steps.class, params -> procedure(false, "a", "b", "c"))))
                 .hasMessageStartingWith("the rollback of maintenance-begin stopped at step 2 (undo 1): undo 1 broke");
         assertThat(ran).containsExactly("undo 2", "undo 1");
         failing.clear();
         ran.clear();
 
         ProcedureRunner.Outcome outcome = runner("bob@host").rollback(ProcedureKind.MAINTENANCE_BEGIN,
-                params -> procedure(false, "a", "b", "c"));
+                new Resumable<>(Steps.class, params -> procedure(false, "a", "b", "c")));
 
         assertThat(outcome).isEqualTo(ProcedureRunner.Outcome.ROLLED_BACK);
         assertThat(ran).containsExactly("undo 1");
@@ -229,7 +228,7 @@ class ProcedureRunnerTest {
         assertThat(ran).containsExactly("a");
         assertThat(journal.open()).map(ProcedureRecord::state).contains(ProcedureState.PAUSED);
 
-        assertThat(runner("alice@host").resume(ProcedureKind.MAINTENANCE_BEGIN, params -> paused))
+        assertThat(runner("alice@host").resume(ProcedureKind.MAINTENANCE_BEGIN, new Resumable<>(Steps.class, params -> paused)))
                 .isEqualTo(ProcedureRunner.Outcome.SUCCEEDED);
         assertThat(ran).containsExactly("a", "c");
     }
@@ -258,7 +257,7 @@ class ProcedureRunnerTest {
     @Test
     void refusesToResumeWhenNothingIsOpen() {
         assertThatThrownBy(() -> runner("bob@host").resume(ProcedureKind.MAINTENANCE_END,
-                params -> procedure(false, "a")))
+                new Resumable<>(Steps.class, params -> procedure(false, "a"))))
                 .isInstanceOf(OperationException.class)
                 .hasMessage("no maintenance-end is open to resume; 'pitstop history' shows the past procedures");
     }
@@ -282,7 +281,7 @@ class ProcedureRunnerTest {
         for (String name : names) {
             steps.add(ProcedureStep.of(name, () -> work(name)));
         }
-        return new TestProcedure(steps, String.join(",", names), rollsBackAtOnce);
+        return new TestProcedure(steps, List.of(names), rollsBackAtOnce);
     }
 
     private Procedure withWork(Procedure procedure, String name, StepList.Step work) {
@@ -291,13 +290,13 @@ class ProcedureRunnerTest {
             work.run();
             ran.add(name);
         }) : step);
-        return new TestProcedure(steps, procedure.params().get("steps"), false);
+        return new TestProcedure(steps, ((Steps) procedure.params()).names(), false);
     }
 
     private Procedure withStep(Procedure procedure, int position, ProcedureStep step) {
         List<ProcedureStep> steps = new ArrayList<>(procedure.steps());
         steps.set(position - 1, step);
-        return new TestProcedure(steps, procedure.params().get("steps"), false);
+        return new TestProcedure(steps, ((Steps) procedure.params()).names(), false);
     }
 
     private void work(String name) {
@@ -318,10 +317,10 @@ class ProcedureRunnerTest {
     private final class TestProcedure implements Procedure {
 
         private final List<ProcedureStep> steps;
-        private final String names;
+        private final List<String> names;
         private final boolean rollsBackAtOnce;
 
-        TestProcedure(List<ProcedureStep> steps, String names, boolean rollsBackAtOnce) {
+        TestProcedure(List<ProcedureStep> steps, List<String> names, boolean rollsBackAtOnce) {
             this.steps = steps;
             this.names = names;
             this.rollsBackAtOnce = rollsBackAtOnce;
@@ -338,8 +337,8 @@ class ProcedureRunnerTest {
         }
 
         @Override
-        public Map<String, String> params() {
-            return Map.of("steps", names);
+        public Steps params() {
+            return new Steps(names);
         }
 
         @Override
@@ -371,5 +370,9 @@ class ProcedureRunnerTest {
         public String rolledBack() {
             return "rolled back to where it started";
         }
+    }
+
+    /** A test procedure's parameters: the names of its steps. */
+    record Steps(List<String> names) {
     }
 }

@@ -16,7 +16,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +43,7 @@ class ClusterMetricsTest {
                     .doesNotContain("pitstop_cluster_upgrade_last_timestamp_seconds ");
 
             ProcedureJournal journal = new ProcedureJournal(controlDb);
-            long upgrade = journal.begin("upgrade", Map.of(), "test@here", "pitstop upgrade");
+            long upgrade = journal.begin("upgrade", new NoParams(), "test@here", "pitstop upgrade");
             journal.stepEnded(journal.stepStarted(upgrade, 1, false, "put the status page up"), StepState.DONE, null);
             long failed = journal.stepStarted(upgrade, 2, false, "switch the release");
             journal.stepEnded(failed, StepState.FAILED, "disk full");
@@ -73,5 +72,9 @@ class ClusterMetricsTest {
                     .containsPattern("pitstop_cluster_backup_last_size_bytes [1-9]")
                     .contains("pitstop_cluster_backup_last_timestamp_seconds ");
         }
+    }
+
+    /** The journal's metrics do not read a procedure's parameters. */
+    private record NoParams() {
     }
 }

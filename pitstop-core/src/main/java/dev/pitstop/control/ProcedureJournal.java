@@ -1,16 +1,14 @@
 package dev.pitstop.control;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -27,8 +25,6 @@ public final class ProcedureJournal {
     public static final String CHANNEL = "pitstop_procedures";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<LinkedHashMap<String, String>> PARAMS = new TypeReference<>() {
-    };
     private static final String PROCEDURE_COLUMNS =
             "id, kind, state, rolling_back, params, actor, origin, started_at, ended_at, message";
 
@@ -38,8 +34,8 @@ public final class ProcedureJournal {
         this.dataSource = dataSource;
     }
 
-    /** Records a new running procedure and returns its id. */
-    public long begin(String kind, Map<String, String> params, String actor, String origin) {
+    /** Records a new running procedure, {@code params} as a JSON object, and returns its id. */
+    public long begin(String kind, Record params, String actor, String origin) {
         return announced(Sql.query(dataSource, "INSERT INTO pitstop.procedures (kind, params, actor, origin)"
                 + " VALUES (?, ?, ?, ?) RETURNING id", rs -> rs.getLong(1), kind, toJson(params), actor, origin));
     }
@@ -145,7 +141,7 @@ public final class ProcedureJournal {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    private static String toJson(Map<String, String> params) {
+    private static String toJson(Record params) {
         try {
             return JSON.writeValueAsString(params);
         } catch (JsonProcessingException e) {
@@ -153,11 +149,11 @@ public final class ProcedureJournal {
         }
     }
 
-    private static Map<String, String> fromJson(String json) throws SQLException {
+    private static JsonNode fromJson(String json) throws SQLException {
         try {
-            return JSON.readValue(json, PARAMS);
+            return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new SQLException("procedure parameters are not a JSON object of strings: " + json, e);
+            throw new SQLException("procedure parameters are not JSON: " + json, e);
         }
     }
 }

@@ -1,15 +1,18 @@
 package dev.pitstop.control;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One procedure as the journal records it.
  *
  * @param rollingBack whether a rollback began: resuming continues the rollback
- * @param params      what the procedure was started with, so a resume continues with the same
+ * @param params      what the procedure was started with, as journaled (a JSON object), so that a
+ *                    resume continues with the same: read it with {@link #params(Class)}
  * @param actor       who started it ({@code user@host})
  * @param origin      the command that started it
  * @param endedAt     when it succeeded or was rolled back; null while open
@@ -17,7 +20,7 @@ import java.util.Map;
  * @param steps       every run of every step, in the order they started
  */
 public record ProcedureRecord(long id, String kind, ProcedureState state, boolean rollingBack,
-                              Map<String, String> params, String actor, String origin, Instant startedAt,
+                              JsonNode params, String actor, String origin, Instant startedAt,
                               Instant endedAt, String message, List<StepRecord> steps) {
 
     /**
@@ -32,6 +35,24 @@ public record ProcedureRecord(long id, String kind, ProcedureState state, boolea
         /** How long the run took; null when it has not ended. */
         public Duration duration() {
             return endedAt == null ? null : Duration.between(startedAt, endedAt);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The parameters as the record the procedure was started with.
+     *
+     * @throws IllegalStateException when the journaled object does not fit {@code type}: a journal
+     *                               written by a Pitstop that named them differently
+     */
+    public <P extends Record> P params(Class<P> type) {
+        try {
+            return JSON.treeToValue(params, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalStateException("procedure #" + id + " (" + kind + ") was journaled with parameters "
+                    + params + " that this version of Pitstop cannot read as " + type.getSimpleName()
+                    + "; finish it with the Pitstop that started it, or give it up with --abandon", e);
         }
     }
 
