@@ -32,11 +32,26 @@ final class AdminNode implements AutoCloseable {
         this.pool = pool;
     }
 
-    /** @param settings node configuration, {@code key=value} */
+    /**
+     * A node that does not get ready is stopped before the failure is thrown: the test gets no
+     * AdminNode to close, and the process would outlive the test.
+     *
+     * @param settings node configuration, {@code key=value}
+     */
     static AdminNode start(String... settings) {
         DbSettings db = TestDatabase.create();
         NodeProcess node = NodeProcess.start(Demo.release("1.0.0"), db, "node-1", settings);
-        node.awaitReady();
+        try {
+            node.awaitReady();
+        } catch (AssertionError e) {
+            try {
+                node.close();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                e.addSuppressed(interrupted);
+            }
+            throw e;
+        }
         HikariDataSource pool = Database.pool(db, "test", 2);
         new Cluster(pool).setTokenHashes(Tokens.hash(TOKEN), null);
         return new AdminNode(db, node, pool);
