@@ -264,11 +264,6 @@ public final class Restore {
             return steps().stream().map(ProcedureStep::name).toList().indexOf(PAGE_DOWN_STEP) + 1;
         }
 
-        /** Whether the first {@code completedSteps} steps gave clients the restored data. */
-        private boolean served(int completedSteps) {
-            return page && completedSteps >= pageDownPosition();
-        }
-
         /**
          * The undo is idempotent: the safety backup back once it was taken — unless the restore
          * failed, which rolled its one transaction back and changed nothing (the restore may also
@@ -277,8 +272,10 @@ public final class Restore {
         @Override
         public List<ProcedureStep> rollbackSteps(int completedSteps) {
             List<ProcedureStep> undo = new ArrayList<>();
-            if (served(completedSteps)) {
-                undo.add(ProcedureStep.of("put the status page up again (operators pass with the bypass token)",
+            // Behind the status page, whatever step failed: this procedure may have taken it down already
+            // (or done so and not yet journaled it when the operator's process died).
+            if (page) {
+                undo.add(ProcedureStep.of("put the status page up (operators pass with the bypass token)",
                         () -> traffic.showStatusPage(null, MaintenanceWindow.RETRY_AFTER_SECONDS)));
             }
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(stop), () -> Nodes.stopAll(nodes, stop)));

@@ -220,11 +220,10 @@ public final class Upgrade {
         @Override
         public List<ProcedureStep> rollbackSteps(int completedSteps) {
             List<ProcedureStep> undo = new ArrayList<>();
+            // Behind the status page, whatever step failed: traffic may be back already (or its step done
+            // and not yet journaled when the operator's process died).
+            undo.add(ProcedureStep.of(PAGE_UP_STEP, () -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS)));
             servedNewRelease = completedSteps >= position(TRAFFIC_BACK_STEP);
-            if (servedNewRelease) {
-                undo.add(ProcedureStep.of(PAGE_UP_STEP + " again", () -> traffic.showStatusPage(null,
-                        RETRY_AFTER_SECONDS)));
-            }
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(ids), () -> Nodes.stopAll(nodes, ids)));
             restores = completedSteps >= position(BACKUP_STEP);
             if (restores) {
