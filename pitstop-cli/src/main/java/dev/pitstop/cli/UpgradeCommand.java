@@ -162,11 +162,25 @@ final class UpgradeCommand implements Callable<Integer> {
                     installed, target.version());
         } else {
             out.printf("%nA failure of step %d (the backup cannot be taken, or does not restore) rolls back before "
-                    + "anything changed: the nodes start again on %s. Any failure after it rolls back: the nodes stop, "
-                    + "the backup is restored, %s serves again.%n", Upgrade.BACKUP_STEP, installed, installed);
+                    + "anything changed: the nodes start again on %s. Any failure after it until traffic is back (step "
+                    + "%d) rolls back: the nodes stop, the backup is restored, %s serves again. Once traffic is back, "
+                    + "a node that does not start stops the upgrade there, the verified node serving %s; "
+                    + "--rollback would restore the backup, without what clients wrote since.%n",
+                    stepNamed(steps, Upgrade.BACKUP_STEP), installed, stepNamed(steps, Upgrade.TRAFFIC_BACK_STEP),
+                    installed, target.version());
         }
         boolean passed = checks.stream().allMatch(UpgradePreflight.Check::passed) && (!online || onlineAllowed);
         return passed ? 0 : 3;
+    }
+
+    /** The place (from 1) of the step whose name starts with {@code name}. */
+    private static int stepNamed(List<String> steps, String name) {
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i).startsWith(name)) {
+                return i + 1;
+            }
+        }
+        throw new IllegalStateException("the upgrade has no step " + name);
     }
 
     /** Says whether the release can be upgraded to online, and why; returns whether it can. */

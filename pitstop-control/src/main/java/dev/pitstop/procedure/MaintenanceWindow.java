@@ -242,10 +242,12 @@ public final class MaintenanceWindow {
             List<ProcedureStep> steps = new ArrayList<>();
             steps.add(ProcedureStep.of("verify " + Nodes.names(verify) + ": " + verification.describe(),
                     this::verifyServing));
-            steps.addAll(restart(start));
+            // Traffic back as soon as the verified node serves: the others join as they become ready,
+            // since the gateway and the drivers route to ready nodes only.
             if (page) {
                 steps.add(pageDown());
             }
+            steps.addAll(restart(start));
             steps.add(closeWindow());
             return steps;
         }

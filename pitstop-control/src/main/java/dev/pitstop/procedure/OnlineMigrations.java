@@ -1,6 +1,7 @@
 package dev.pitstop.procedure;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.BatchedMigrations;
 import dev.pitstop.release.ConcurrentIndexes;
 import dev.pitstop.release.MigrationPhase;
 import dev.pitstop.release.MigrationScript;
@@ -52,7 +53,7 @@ final class OnlineMigrations {
                 if (script.phase() == phase) {
                     withRetries(script, () -> {
                         dropInvalidIndexes(script);
-                        if (plan.batched(script)) {
+                        if (script.batched()) {
                             backfill(script);
                         }
                         migrateTo(set, script);
@@ -110,17 +111,14 @@ final class OnlineMigrations {
         }
     }
 
+    /** Each batch in its own transaction, so that no run locks more than a batch of rows while nodes serve. */
     private void backfill(MigrationScript script) {
-        try (Connection c = appDb.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = appDb.getConnection()) {
             c.setAutoCommit(true);
-            st.execute("SET lock_timeout = '" + LOCK_TIMEOUT + "'");
-            long total = 0;
-            int changed;
-            do {
-                changed = st.executeUpdate(script.sql());
-                total += changed;
-            } while (changed > 0);
-            log.info("Backfill {} changed {} rows in batches", script.describe(), total);
+            try (Statement st = c.createStatement()) {
+                st.execute("SET lock_timeout = '" + LOCK_TIMEOUT + "'");
+            }
+            BatchedMigrations.repeatUntilNoRow(c, script);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.MigrationVersion;
 
@@ -39,12 +40,6 @@ public record OnlinePlan(List<MigrationSet> pending, List<String> offline, LintR
         List<String> reasons = new ArrayList<>(offline);
         lint.refused().forEach(v -> reasons.add(v.toString()));
         return reasons;
-    }
-
-    /** Whether the linter asks for {@code script} to be repeated until it changes no row. */
-    public boolean batched(MigrationScript script) {
-        List<Verdict> verdicts = lint.verdicts().stream().filter(v -> v.migration().equals(script.describe())).toList();
-        return !verdicts.isEmpty() && verdicts.stream().allMatch(Verdict::batched);
     }
 
     public static OnlinePlan of(Release target, DataSource appDb, SqlParser parser) {
@@ -83,7 +78,28 @@ public record OnlinePlan(List<MigrationSet> pending, List<String> offline, LintR
                 .filter(m -> m.stage() == MigrationLinter.Stage.EXPAND).toList());
         ordered.addAll(toLint.stream().filter(m -> m.stage() == MigrationLinter.Stage.CONTRACT).toList());
         LintReport lint = ordered.isEmpty() ? new LintReport(List.of()) : new MigrationLinter(parser).lint(ordered);
+        pending.stream().flatMap(set -> set.scripts().stream()).filter(s -> s.phase() != MigrationPhase.OFFLINE)
+                .forEach(script -> batchDeclarationMismatch(script, lint).ifPresent(offline::add));
         return new OnlinePlan(pending, offline, lint);
+    }
+
+    /**
+     * The nodes repeat what the release declares batched, the linter recognises a batch: both must
+     * agree, or an upgrade would run a batch once, or repeat what never stops changing rows.
+     */
+    private static Optional<String> batchDeclarationMismatch(MigrationScript script, LintReport lint) {
+        List<Verdict> verdicts = lint.verdicts().stream().filter(v -> v.migration().equals(script.describe())).toList();
+        boolean batch = !verdicts.isEmpty() && verdicts.stream().allMatch(Verdict::batched);
+        if (batch && !script.batched()) {
+            return Optional.of("refused: " + script.describe() + " changes a batch of rows but is not declared in "
+                    + ReleaseMigrations.BATCHED_KEY + ", so an upgrade would run it once: declare its version there");
+        }
+        if (!batch && script.batched()) {
+            return Optional.of("refused: " + script.describe() + " is declared in " + ReleaseMigrations.BATCHED_KEY
+                    + " but is not one batch (UPDATE or DELETE ... WHERE id IN (SELECT ... LIMIT n)) the linter "
+                    + "recognises, so repeating it might never end");
+        }
+        return Optional.empty();
     }
 
     /** The newest version the history table records as run, or EMPTY when the owner has none. */

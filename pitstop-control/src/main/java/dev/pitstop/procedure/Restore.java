@@ -39,6 +39,7 @@ import java.util.function.Predicate;
  */
 public final class Restore {
 
+    private static final String PAGE_DOWN_STEP = "take the status page down";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final NodeDriver nodes;
@@ -219,12 +220,14 @@ public final class Restore {
             steps.add(ProcedureStep.of("start " + first + " and wait until it is ready",
                     () -> Nodes.startAndAwaitReady(nodes, List.of(first), readyTimeout)));
             steps.add(ProcedureStep.of("verify " + first + ": " + verification.describe(), () -> verify(first)));
-            if (!others.isEmpty()) {
-                steps.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready",
-                        () -> Nodes.startAndAwaitReady(nodes, others, readyTimeout)));
-            }
+            // Traffic back as soon as one node serves the restored data: the others join as they become
+            // ready, since the gateway and the drivers route to ready nodes only.
             if (page) {
-                steps.add(ProcedureStep.of("take the status page down", traffic::backToCluster));
+                steps.add(ProcedureStep.of(PAGE_DOWN_STEP, traffic::backToCluster));
+            }
+            if (!others.isEmpty()) {
+                steps.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready (each joins "
+                        + "the traffic once ready)", () -> Nodes.startAndAwaitReady(nodes, others, readyTimeout)));
             }
             return steps;
         }
@@ -242,11 +245,18 @@ public final class Restore {
 
         /**
          * From the safety backup on, a failure rolls back at once: before the restore there is nothing
-         * to undo but the stopped nodes; after it, the safety backup is restored.
+         * to undo but the stopped nodes; after it, the safety backup is restored. Once this procedure
+         * took its status page down clients write to the restored data, which a rollback would lose:
+         * a failure of the other nodes then stops there, and rolling back is the operator's call.
          */
         @Override
         public boolean rollsBackOnFailureOf(int position) {
-            return position > takeDown().size();
+            return position > takeDown().size() && (!page || position <= pageDownPosition());
+        }
+
+        /** The place (from 1) of the step that takes the status page down; only when {@code page}. */
+        private int pageDownPosition() {
+            return steps().stream().map(ProcedureStep::name).toList().indexOf(PAGE_DOWN_STEP) + 1;
         }
 
         /**
@@ -257,6 +267,12 @@ public final class Restore {
         @Override
         public List<ProcedureStep> rollbackSteps(int completedSteps) {
             List<ProcedureStep> undo = new ArrayList<>();
+            // Behind the status page, whatever step failed: this procedure may have taken it down already
+            // (or done so and not yet journaled it when the operator's process died).
+            if (page) {
+                undo.add(ProcedureStep.of("put the status page up (operators pass with the bypass token)",
+                        () -> traffic.showStatusPage(null, MaintenanceWindow.RETRY_AFTER_SECONDS)));
+            }
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(stop), () -> Nodes.stopAll(nodes, stop)));
             if (completedSteps > takeDown().size()) {
                 undo.add(ProcedureStep.of("restore the safety backup " + safety.getFileName() + " (not needed if the "
@@ -272,7 +288,7 @@ public final class Restore {
             undo.add(ProcedureStep.of("start " + Nodes.names(start) + " and wait until ready",
                     () -> Nodes.startAndAwaitReady(nodes, start, readyTimeout)));
             if (page) {
-                undo.add(ProcedureStep.of("take the status page down", traffic::backToCluster));
+                undo.add(ProcedureStep.of(PAGE_DOWN_STEP, traffic::backToCluster));
             }
             return undo;
         }

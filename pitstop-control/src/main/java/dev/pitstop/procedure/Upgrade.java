@@ -9,6 +9,7 @@ import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureRecord;
+import dev.pitstop.control.StepState;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeStatus;
@@ -27,15 +28,21 @@ import java.util.Set;
  * The version upgrade of the operations guide, one journaled procedure: status page up before
  * anything stops, drain and stop every node, a verified backup, switch the release, one node
  * upgrades the database (the nodes allow that only for the release authorised here) and is
- * verified, the others start, traffic returns. Any failure after the backup rolls back by itself:
- * the nodes stop, the backup is restored, the previous release starts and is verified, traffic
- * returns.
+ * verified, traffic returns to it, the others start and join as they become ready (the gateway and
+ * the drivers route only to ready nodes). Any failure from the backup until traffic is back rolls
+ * back by itself: the nodes stop, the backup is restored, the previous release starts and is
+ * verified, traffic returns. Once traffic is back clients write to the new release, so a failure of
+ * the other nodes stops there, the verified node serving: a rollback would lose those writes, and
+ * is the operator's choice.
  */
 public final class Upgrade {
 
     private static final int RETRY_AFTER_SECONDS = 60;
-    /** The backup's place: after the status page and the nodes' stop, before anything changes. */
-    public static final int BACKUP_STEP = 3;
+    /** The name of the backup step, which comes after the status page and the nodes' stop, before anything changes. */
+    public static final String BACKUP_STEP = "back up the database and storage";
+    private static final String PAGE_UP_STEP = "put the status page up";
+    /** The step that ends the downtime, right after the first node of the new release is verified. */
+    public static final String TRAFFIC_BACK_STEP = "take the status page down: traffic back to the cluster";
 
     private final NodeDriver nodes;
     private final TrafficDriver traffic;
@@ -124,6 +131,8 @@ public final class Upgrade {
         private String downtime;
         /** Whether the rollback restores the backup: only once the database may have changed. */
         private boolean restores;
+        /** Whether the rollback undoes an upgrade whose new release already took traffic. */
+        private boolean servedNewRelease;
 
         Run(Params params) {
             this.params = params;
@@ -164,9 +173,9 @@ public final class Upgrade {
         @Override
         public List<ProcedureStep> steps() {
             List<ProcedureStep> steps = new ArrayList<>();
-            steps.add(ProcedureStep.of("put the status page up", () -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS)));
+            steps.add(ProcedureStep.of(PAGE_UP_STEP, () -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS)));
             steps.add(ProcedureStep.of("drain and stop " + Nodes.names(ids), () -> Nodes.stopAll(nodes, ids)));
-            steps.add(ProcedureStep.of("back up the database and storage to " + backup.getFileName()
+            steps.add(ProcedureStep.of(BACKUP_STEP + " to " + backup.getFileName()
                     + ", verified and replayed to prove it restores", this::backUp));
             steps.add(ProcedureStep.of("switch the release to " + to, () -> switchRelease(params.toDir(), to)));
             steps.add(ProcedureStep.of("start " + first + " and wait until it has upgraded the database to " + to
@@ -177,28 +186,45 @@ public final class Upgrade {
                 steps.add(ProcedureStep.pause("verify through the gateway with the bypass header "
                         + Verification.BYPASS_HEADER + ", then resume or roll back"));
             }
+            steps.add(ProcedureStep.of(TRAFFIC_BACK_STEP, this::trafficBack));
             if (!others.isEmpty()) {
-                steps.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready",
-                        () -> startAllAndAwait(others)));
+                steps.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready (each joins "
+                        + "the traffic once ready)", this::othersJoin));
             }
-            steps.add(ProcedureStep.of("take the status page down: traffic back to the cluster", this::trafficBack));
             return steps;
+        }
+
+        /** The place (from 1) of the step whose name starts with {@code name}. */
+        private int position(String name) {
+            List<ProcedureStep> steps = steps();
+            for (int i = 0; i < steps.size(); i++) {
+                if (steps.get(i).name().startsWith(name)) {
+                    return i + 1;
+                }
+            }
+            throw new IllegalStateException("the upgrade has no step " + name);
         }
 
         /**
          * A backup that cannot be taken or does not restore leaves the database untouched: the previous
-         * release starts again. Everything after it is undone by restoring it. Either way at once.
+         * release starts again. Everything after it, until traffic is back, is undone by restoring it,
+         * at once. Once clients write to the new release, a restore would lose their writes: the
+         * procedure stops instead, and rolling back is the operator's call.
          */
         @Override
         public boolean rollsBackOnFailureOf(int position) {
-            return position >= BACKUP_STEP;
+            return position >= position(BACKUP_STEP) && position <= position(TRAFFIC_BACK_STEP);
         }
 
         @Override
         public List<ProcedureStep> rollbackSteps(int completedSteps) {
             List<ProcedureStep> undo = new ArrayList<>();
+            // Behind the status page, whatever step failed: traffic may be back already (or its step done
+            // and not yet journaled when the operator's process died).
+            undo.add(ProcedureStep.of(PAGE_UP_STEP, () -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS)));
+            servedNewRelease = completedSteps >= position(TRAFFIC_BACK_STEP);
             undo.add(ProcedureStep.of("drain and stop " + Nodes.names(ids), () -> Nodes.stopAll(nodes, ids)));
-            restores = completedSteps >= BACKUP_STEP;
+            restores = completedSteps >= position(BACKUP_STEP);
             if (restores) {
                 undo.add(ProcedureStep.of("restore " + backup.getFileName(), this::restore));
             }
@@ -210,7 +236,7 @@ public final class Upgrade {
                 undo.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready",
                         () -> startAllAndAwait(others)));
             }
-            undo.add(ProcedureStep.of("take the status page down: traffic back to the cluster", this::trafficBack));
+            undo.add(ProcedureStep.of(TRAFFIC_BACK_STEP, this::trafficBack));
             return undo;
         }
 
@@ -224,6 +250,7 @@ public final class Upgrade {
         public String rolledBack() {
             return restores
                     ? "rolled back to " + from + ": every node runs " + from + " and serves, with the data of " + backup
+                    + (servedNewRelease ? " (what clients wrote while " + to + " served is not in it)" : "")
                     + downtime()
                     : "rolled back to " + from + " before anything changed: every node runs " + from + " and serves "
                     + "its data as before" + downtime();
@@ -259,6 +286,17 @@ public final class Upgrade {
             Nodes.awaitAllReady(nodes, ids, readyTimeout);
         }
 
+        /** After traffic is back: a failure says what serves meanwhile and what a rollback would cost. */
+        private void othersJoin() {
+            try {
+                startAllAndAwait(others);
+            } catch (RuntimeException e) {
+                throw OperationException.failed(e.getMessage() + "; meanwhile " + first + " serves " + to + " alone;"
+                        + " a rollback would restore the backup taken before the upgrade, without what clients wrote"
+                        + " since");
+            }
+        }
+
         private void trafficBack() {
             traffic.backToCluster();
             cluster.setUpgradeTarget(null);
@@ -289,15 +327,29 @@ public final class Upgrade {
         /**
          * From the status page going up to traffic back, read from the journal so a resumed run counts
          * it all; measured once, while the procedure is still open, and kept for the final report.
+         * Traffic is back at the end of the last run of that step (the others start after it); a
+         * rollback ends with it, now.
          */
         private String downtime() {
             if (downtime == null) {
-                downtime = journal.open().map(ProcedureRecord::startedAt)
-                        .map(start -> String.format(Locale.ROOT, "; downtime (status page up to traffic back): %.1f s",
-                                Duration.between(start, Instant.now()).toMillis() / 1000.0))
+                downtime = journal.open()
+                        .map(open -> String.format(Locale.ROOT, "; downtime (status page up to traffic back): %.1f s",
+                                Duration.between(open.startedAt(), trafficBackAt(open)).toMillis() / 1000.0))
                         .orElse("");
             }
             return downtime;
+        }
+
+        private Instant trafficBackAt(ProcedureRecord open) {
+            if (open.rollingBack()) {
+                return Instant.now();
+            }
+            return open.steps().stream()
+                    .filter(step -> !step.rollback() && step.state() == StepState.DONE && step.endedAt() != null
+                            && step.name().equals(TRAFFIC_BACK_STEP))
+                    .map(ProcedureRecord.StepRecord::endedAt)
+                    .max(Instant::compareTo)
+                    .orElseGet(Instant::now);
         }
     }
 }

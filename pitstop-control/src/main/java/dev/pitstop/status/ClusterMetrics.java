@@ -8,6 +8,7 @@ import dev.pitstop.control.ProcedureRecord;
 import dev.pitstop.control.ProcedureState;
 import dev.pitstop.control.StepState;
 import dev.pitstop.procedure.ProcedureKind;
+import dev.pitstop.procedure.Upgrade;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -142,7 +143,8 @@ public final class ClusterMetrics implements MultiCollector {
 
     /**
      * The newest upgrade, once it succeeded: when it ended, and its downtime as the upgrade reports it,
-     * from its start (the status page goes up) to the end of its last forward step (traffic back).
+     * from its start (the status page goes up) to the end of its traffic-back step (the nodes after
+     * the first start once traffic is back).
      */
     private static List<MetricSnapshot> lastUpgrade(List<ProcedureRecord> latest) {
         GaugeSnapshot.Builder time = GaugeSnapshot.builder().name("pitstop_cluster_upgrade_last_timestamp_seconds")
@@ -155,7 +157,8 @@ public final class ClusterMetrics implements MultiCollector {
                 .ifPresent(upgrade -> {
                     time.dataPoint(point(upgrade.endedAt().getEpochSecond()));
                     upgrade.steps().stream()
-                            .filter(step -> !step.rollback() && step.state() == StepState.DONE && step.endedAt() != null)
+                            .filter(step -> !step.rollback() && step.state() == StepState.DONE && step.endedAt() != null
+                                    && step.name().equals(Upgrade.TRAFFIC_BACK_STEP))
                             .map(ProcedureRecord.StepRecord::endedAt)
                             .max(Comparator.naturalOrder())
                             .ifPresent(trafficBack -> downtime.dataPoint(point(seconds(upgrade.startedAt(), trafficBack))));

@@ -9,9 +9,11 @@ import org.flywaydb.core.api.MigrationVersion;
  * @param version the Flyway version of its file name ({@code V3__add_color.sql} → {@code 3})
  * @param file    its file name
  * @param phase   when it may run, as declared
+ * @param batched whether it is a batched backfill, repeated until it changes no row, as declared
  * @param sql     its text
  */
-public record MigrationScript(String owner, String version, String file, MigrationPhase phase, String sql) {
+public record MigrationScript(String owner, String version, String file, MigrationPhase phase, boolean batched,
+                              String sql) {
 
     public MigrationVersion flywayVersion() {
         return MigrationVersion.fromVersion(version);

@@ -25,7 +25,13 @@ import java.util.zip.ZipFile;
  * <pre>
  * plugin.migrations.expand=3,4
  * plugin.migrations.contract=5
+ * plugin.migrations.batched=4
  * </pre>
+ *
+ * A <em>batched</em> migration changes at most a batch of rows each time it runs ({@code UPDATE ...
+ * WHERE id IN (SELECT id ... LIMIT n)}): every path that runs it repeats it until it changes no row
+ * ({@link BatchedMigrations}). It is declared rather than recognised because the nodes run migrations
+ * without the linter's parser; the online upgrade's plan checks the declaration against the linter.
  *
  * Every migration not listed is {@link MigrationPhase#OFFLINE}, which is what every migration was
  * before phases existed; the core's migrations (in the node runtime under {@code lib/}) declare
@@ -36,6 +42,7 @@ public final class ReleaseMigrations {
 
     public static final String EXPAND_KEY = "plugin.migrations.expand";
     public static final String CONTRACT_KEY = "plugin.migrations.contract";
+    public static final String BATCHED_KEY = "plugin.migrations.batched";
     private static final Pattern FILE = Pattern.compile("V([0-9][0-9_.]*)__[^/]*\\.sql");
 
     private ReleaseMigrations() {
@@ -52,23 +59,30 @@ public final class ReleaseMigrations {
             }
         }
         for (Path jar : release.plugins()) {
-            Properties descriptor = descriptor(jar);
-            String id = descriptor.getProperty("plugin.id");
-            if (id == null) {
-                throw new IllegalArgumentException(jar + " has no plugin.id in its plugin.properties");
-            }
-            sets.add(read(jar, "plugin " + id, id, descriptor.getProperty("plugin.version"), "migrations/" + id,
-                    MigrationSet.pluginHistoryTable(id), descriptor));
+            sets.add(ofPlugin(jar));
         }
         return sets;
+    }
+
+    /** The migrations of the plugin in {@code jar}, in version order. */
+    public static MigrationSet ofPlugin(Path jar) {
+        Properties descriptor = descriptor(jar);
+        String id = descriptor.getProperty("plugin.id");
+        if (id == null) {
+            throw new IllegalArgumentException(jar + " has no plugin.id in its plugin.properties");
+        }
+        return read(jar, "plugin " + id, id, descriptor.getProperty("plugin.version"), "migrations/" + id,
+                MigrationSet.pluginHistoryTable(id), descriptor);
     }
 
     private static MigrationSet read(Path jar, String owner, String pluginId, String pluginVersion, String location,
                                      String history, Properties descriptor) {
         Set<String> expand = versions(descriptor, EXPAND_KEY);
         Set<String> contract = versions(descriptor, CONTRACT_KEY);
+        Set<String> batched = versions(descriptor, BATCHED_KEY);
         Set<String> unmatched = new HashSet<>(expand);
         unmatched.addAll(contract);
+        unmatched.addAll(batched);
         List<MigrationScript> scripts = new ArrayList<>();
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             for (ZipEntry entry : zip.stream().toList()) {
@@ -86,7 +100,7 @@ public final class ReleaseMigrations {
                         : contract.contains(version) ? MigrationPhase.CONTRACT : MigrationPhase.OFFLINE;
                 unmatched.remove(version);
                 try (InputStream in = zip.getInputStream(entry)) {
-                    scripts.add(new MigrationScript(owner, version, file, phase,
+                    scripts.add(new MigrationScript(owner, version, file, phase, batched.contains(version),
                             new String(in.readAllBytes(), StandardCharsets.UTF_8)));
                 }
             }
@@ -97,7 +111,7 @@ public final class ReleaseMigrations {
         if (!unmatched.isEmpty()) {
             throw new IllegalArgumentException(jar.getFileName() + " declares the phase of migration versions "
                     + String.join(", ", unmatched.stream().sorted().toList()) + " (" + EXPAND_KEY + ", " + CONTRACT_KEY
-                    + ") but has no file V<version>__*.sql of them under " + location + "/");
+                    + ", " + BATCHED_KEY + ") but has no file V<version>__*.sql of them under " + location + "/");
         }
         scripts.sort(Comparator.comparing(MigrationScript::flywayVersion));
         return new MigrationSet(owner, pluginId, pluginVersion, jar, location, history, scripts);

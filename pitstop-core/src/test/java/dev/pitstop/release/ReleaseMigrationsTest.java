@@ -45,6 +45,16 @@ class ReleaseMigrationsTest {
     }
 
     @Test
+    void aMigrationIsBatchedOnlyWhenDeclared() throws IOException {
+        Release release = release("plugin.id=items\nplugin.migrations.expand=3\nplugin.migrations.batched=3\n",
+                Map.of("V1__create.sql", "SELECT 1", "V3__backfill.sql", "SELECT 2"));
+
+        assertThat(ReleaseMigrations.of(release).get(0).scripts()).extracting(MigrationScript::version,
+                MigrationScript::batched).containsExactly(org.assertj.core.groups.Tuple.tuple("1", false),
+                org.assertj.core.groups.Tuple.tuple("3", true));
+    }
+
+    @Test
     void aDeclaredVersionWithoutItsFileIsAnError() throws IOException {
         Release release = release("plugin.id=items\nplugin.migrations.expand=7\n", Map.of("V1__create.sql", "SELECT 1"));
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The operator's process dies during each step of an upgrade of a two-node cluster from 1.0.0 to
- * 1.1.0 (steps: page up, stop, backup, switch, start one, verify, start the other, page down).
+ * 1.1.0 (steps: page up, stop, backup, switch, start one, verify, page down, start the other).
  * The crash is injected with {@code PITSTOP_CRASH_AT}, which halts the process as SIGKILL would.
  */
 class UpgradeCrashTest {

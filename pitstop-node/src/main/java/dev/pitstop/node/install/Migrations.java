@@ -1,8 +1,10 @@
 package dev.pitstop.node.install;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.BatchedMigrations;
 import dev.pitstop.release.ConcurrentIndexes;
 import dev.pitstop.release.MigrationSet;
+import dev.pitstop.release.ReleaseMigrations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -16,6 +18,7 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.callback.Callback;
 
 /**
  * Versioned schema changes of the core and of each plugin, each with its own history table in the
@@ -32,15 +35,21 @@ public final class Migrations {
     private Migrations() {
     }
 
+    /** The core's migrations: none is declared batched (the core has no plugin.properties). */
     public static void migrateCore(DataSource dataSource) {
         migrate(dataSource, Migrations.class.getClassLoader(), MigrationSet.CORE_HISTORY,
-                "classpath:" + MigrationSet.CORE_LOCATION, "core");
+                "classpath:" + MigrationSet.CORE_LOCATION, "core", new Callback[0]);
     }
 
-    /** Applies the SQL files under {@code migrations/<pluginId>/} in the plugin's jar. */
+    /**
+     * Applies the SQL files under {@code migrations/<pluginId>/} in the plugin's jar, repeating each
+     * one its {@code plugin.properties} declares batched until it changes no row.
+     */
     public static void migratePlugin(DataSource dataSource, String pluginId, Path jar) {
+        Callback batched = BatchedMigrations.repeatAfterFlyway(ReleaseMigrations.ofPlugin(jar));
         try (URLClassLoader resources = jarResources(jar)) {
-            migrate(dataSource, resources, historyTable(pluginId), "classpath:migrations/" + pluginId, "plugin " + pluginId);
+            migrate(dataSource, resources, historyTable(pluginId), "classpath:migrations/" + pluginId, "plugin " + pluginId,
+                    batched);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,7 +95,7 @@ public final class Migrations {
     }
 
     private static void migrate(DataSource dataSource, ClassLoader classLoader, String table, String location,
-                                String owner) {
+                                String owner, Callback... callbacks) {
         boolean hadHistory = tableExists(dataSource, table);
         try {
             ConcurrentIndexes.allowed(Flyway.configure(classLoader))
@@ -101,6 +110,7 @@ public final class Migrations {
                     // transaction: Flyway then runs that group without one.
                     .mixed(true)
                     .failOnMissingLocations(false)
+                    .callbacks(callbacks)
                     .load()
                     .migrate();
         } catch (FlywayException e) {
