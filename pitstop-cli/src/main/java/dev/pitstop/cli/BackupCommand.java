@@ -316,7 +316,7 @@ final class BackupCommand {
         public Integer call() {
             abandon.requireAlone(resume || rollback || file != null || yes || passwordFile != null);
             if (abandon.requested()) {
-                abandon.abandon(ClusterProcedures.open(backup.pitstop, spec), ProcedureKind.RESTORE);
+                abandon.abandon(ProcedureSession.open(backup.pitstop, spec), ProcedureKind.RESTORE);
                 return 0;
             }
             boolean continuing = resume || rollback;
@@ -338,8 +338,8 @@ final class BackupCommand {
             Path path = continuing ? null : backup.backupFile(file);
             CurrentLine line = new CurrentLine(System.out);
             PrintStream out = new PrintStream(line, true);
-            ClusterProcedures procedures = ClusterProcedures.open(backup.pitstop, spec, out);
-            Restore restore = procedures.restore(backup.toOpen(passwordFile, "Backup password: "),
+            ProcedureSession procedures = ProcedureSession.open(backup.pitstop, spec, out);
+            Restore restore = procedures.procedures().restore(backup.toOpen(passwordFile, "Backup password: "),
                     ProgressDisplay.forConsole(line));
             ProcedureRunner runner = procedures.runner();
             if (resume) {

@@ -1,7 +1,6 @@
 package dev.pitstop.cli;
 
 import dev.pitstop.backup.BackupException;
-import dev.pitstop.control.Cluster;
 import dev.pitstop.migration.InvalidMigrationException;
 import dev.pitstop.migration.MigrationException;
 import dev.pitstop.migration.MigrationKeys;
@@ -292,7 +291,7 @@ final class MigrationCommand {
         public Integer call() {
             abandon.requireAlone(resume || file != null || yes || page);
             if (abandon.requested()) {
-                abandon.abandon(ClusterProcedures.open(migration.pitstop, spec), ProcedureKind.MIGRATION_APPLY);
+                abandon.abandon(ProcedureSession.open(migration.pitstop, spec), ProcedureKind.MIGRATION_APPLY);
                 return 0;
             }
             if (resume == (file != null)) {
@@ -302,11 +301,8 @@ final class MigrationCommand {
             if (!resume && !yes && System.console() == null) {
                 throw OperationException.invalid("there is no terminal to confirm the migration on: add --yes");
             }
-            ClusterProcedures procedures = ClusterProcedures.open(migration.pitstop, spec);
-            RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
-                    cluster.db(), procedures.provenBackup(), migration.pitstop.home().storageDir(),
-                    procedures.backupPassword(), ProgressDisplay.forConsole(null));
+            ProcedureSession procedures = ProcedureSession.open(migration.pitstop, spec);
+            MigrationApply apply = procedures.procedures().migrationApply(ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
             Migrations.Options options = values.options(migration);
             if (resume) {

@@ -51,7 +51,7 @@ final class Actions {
     void upgrade(Exchange exchange, Sessions.Session session) {
         Release target = Pages.release(cluster, exchange.field("to"));
         Operator operator = operator(exchange, session, "upgrade --to " + target.dir());
-        Procedure upgrade = cluster.upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(),
+        Procedure upgrade = cluster.procedures().upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(),
                 "on".equals(exchange.field("pause")));
         startProcedure(exchange, session, "upgrade to " + target.version(), operator, upgrade);
     }
@@ -97,12 +97,12 @@ final class Actions {
 
     void beginWindow(Exchange exchange, Sessions.Session session) {
         startProcedure(exchange, session, "maintenance window begin",
-                operator(exchange, session, "maintenance begin"), cluster.window().begin(false));
+                operator(exchange, session, "maintenance begin"), cluster.procedures().window().begin(false));
     }
 
     void endWindow(Exchange exchange, Sessions.Session session) {
         startProcedure(exchange, session, "maintenance window end",
-                operator(exchange, session, "maintenance end"), cluster.window().end());
+                operator(exchange, session, "maintenance end"), cluster.procedures().window().end());
     }
 
     private void startProcedure(Exchange exchange, Sessions.Session session, String description, Operator operator,

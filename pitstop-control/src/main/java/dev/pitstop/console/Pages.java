@@ -59,7 +59,7 @@ final class Pages {
 
     /** As 'pitstop upgrade --plan': the preflight's checks and the steps, then the button that starts it. */
     private String plan(Sessions.Session session, Release target, String installed) {
-        List<UpgradePreflight.Check> checks = cluster.upgradePreflight().run(target, installed,
+        List<UpgradePreflight.Check> checks = cluster.procedures().upgradePreflight().run(target, installed,
                 cluster.home().backupsDir());
         StringBuilder html = new StringBuilder("<h2>Upgrade ").append(Html.text(installed)).append(" → ")
                 .append(Html.text(target.version())).append("</h2><p>Offline: the cluster answers with the status page "
@@ -70,7 +70,7 @@ final class Pages {
                     .append("</td><td>").append(Html.text(check.detail())).append("</td></tr>");
         }
         html.append("</tbody></table><h2>Steps</h2><ol id=\"plan-steps\">");
-        cluster.upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(), false).steps()
+        cluster.procedures().upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(), false).steps()
                 .forEach(step -> html.append("<li>").append(Html.text(step.name())).append("</li>"));
         html.append("</ol>");
         if (checks.stream().allMatch(UpgradePreflight.Check::passed)) {
