@@ -1,19 +1,18 @@
 package dev.pitstop.cli;
 
-import dev.pitstop.backup.BackupException;
-import dev.pitstop.migration.InvalidMigrationException;
-import dev.pitstop.migration.MigrationException;
+import static dev.pitstop.procedure.ClusterProcedures.migrationEngine;
+
 import dev.pitstop.migration.MigrationKeys;
 import dev.pitstop.migration.MigrationLog;
-import dev.pitstop.migration.MigrationRefusedException;
 import dev.pitstop.migration.Migrations;
 import dev.pitstop.migration.RulesFile;
+import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.procedure.MigrationApply;
+import dev.pitstop.procedure.MigrationValues;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
 import dev.pitstop.release.Release;
-import dev.pitstop.secret.ClusterKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,11 +21,8 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -72,17 +68,6 @@ final class MigrationCommand {
         return new MigrationKeys(pitstop.home().migrationKeysDir());
     }
 
-    /** The target's cluster key, which seals the secret values a migration adds; made if absent. */
-    ClusterKey clusterKey() {
-        Path file = pitstop.config().clusterKeyFile(pitstop.home());
-        try {
-            return ClusterKey.readOrCreate(file);
-        } catch (IOException | IllegalArgumentException e) {
-            throw OperationException.failed("cannot read the cluster key " + file + " (cluster-key-file in "
-                    + "pitstop.yml): " + e.getMessage());
-        }
-    }
-
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Writes a migration file of the running cluster, read in one consistent snapshot: each "
                     + "table's rule, the definitions of the tables that move, the rows of those whose rule moves rows, "
@@ -114,7 +99,7 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Created created = engine(() -> Migrations.create(cluster.db(), output,
+            Migrations.Created created = migrationEngine(() -> Migrations.create(cluster.db(), output,
                     rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster),
                     migration.keys().keyPair(), migration.pitstop.config().applicationSchemas()));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
@@ -159,44 +144,22 @@ final class MigrationCommand {
                         + "tables are left out.")
         private boolean allowMissingPlugins;
 
-        /** The options of {@code migration}'s target: the keys it accepts, its cluster key, the values given. */
-        Migrations.Options options(MigrationCommand migration) {
-            Map<String, String> values = new LinkedHashMap<>();
+        /** The options of the target {@code procedures} builds, with the values given. */
+        Migrations.Options options(ClusterProcedures procedures) {
+            MigrationValues values = new MigrationValues();
             if (setFile != null) {
-                List<String> lines;
                 try {
-                    lines = Files.readAllLines(setFile);
+                    values.addLines(Files.readAllLines(setFile), setFile.toString());
                 } catch (NoSuchFileException e) {
                     throw OperationException.invalid("--set-file: no such file " + setFile);
                 } catch (IOException e) {
                     throw OperationException.invalid("--set-file: cannot read " + setFile + ": " + e.getMessage());
                 }
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i).strip();
-                    if (!line.isEmpty() && !line.startsWith("#")) {
-                        put(values, line, setFile + " line " + (i + 1));
-                    }
-                }
             }
-            for (String assignment : set) {
-                put(values, assignment, "--set");
-            }
-            Migrations.Options options = Migrations.Options.accepting(engine(() -> migration.keys().accepted()))
-                    .withClusterKey(migration.clusterKey())
-                    .withAppSchemas(migration.pitstop.config().applicationSchemas())
-                    .withValues(values, set.stream().map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
+            set.forEach(assignment -> values.add(assignment, "--set"));
+            Migrations.Options options = procedures.migrationOptions().withValues(values.asMap(),
+                    set.stream().map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
             return allowMissingPlugins ? options.allowingMissingPlugins() : options;
-        }
-
-        private static void put(Map<String, String> values, String assignment, String where) {
-            int equals = assignment.indexOf('=');
-            if (equals < 1) {
-                throw OperationException.invalid(where + ": '" + assignment.split("=", 2)[0]
-                        + "...' is not NAME=VALUE");
-            }
-            if (values.put(assignment.substring(0, equals), assignment.substring(equals + 1)) != null) {
-                throw OperationException.invalid(where + ": " + assignment.substring(0, equals) + " is given twice");
-            }
         }
     }
 
@@ -223,6 +186,9 @@ final class MigrationCommand {
         @ParentCommand
         private MigrationCommand migration;
 
+        @Spec
+        private CommandSpec spec;
+
         @Parameters(paramLabel = "FILE", description = "The migration file.")
         private Path file;
 
@@ -231,8 +197,8 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options(migration)));
+            ClusterProcedures procedures = ProcedureSession.open(migration.pitstop, spec).procedures();
+            Migrations.Report preview = procedures.migrationCheck(file, values.options(procedures));
             print(preview, System.out, "would change");
             System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
             return 0;
@@ -304,7 +270,7 @@ final class MigrationCommand {
             ProcedureSession procedures = ProcedureSession.open(migration.pitstop, spec);
             MigrationApply apply = procedures.procedures().migrationApply(ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
-            Migrations.Options options = values.options(migration);
+            Migrations.Options options = values.options(procedures.procedures());
             if (resume) {
                 runner.resume(ProcedureKind.MIGRATION_APPLY, params -> apply.resumed(params, options));
             } else {
@@ -334,7 +300,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            MigrationKeys.TrustedKey key = engine(() -> migration.keys().trust(keyFile));
+            MigrationKeys.TrustedKey key = migrationEngine(() -> migration.keys().trust(keyFile));
             System.out.printf("Trusted %s: migration files signed with it are accepted (kept in %s)%n",
                     key.fingerprint(), key.file());
             return 0;
@@ -359,7 +325,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            MigrationKeys.TrustedKey removed = engine(() -> migration.keys().untrust(key));
+            MigrationKeys.TrustedKey removed = migrationEngine(() -> migration.keys().untrust(key));
             System.out.printf("No longer trusted: %s; migration files signed with it are refused%n",
                     removed.fingerprint());
             return 0;
@@ -378,9 +344,9 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             MigrationKeys keys = migration.keys();
-            PublicKey own = engine(() -> keys.keyPair().getPublic());
+            PublicKey own = migrationEngine(() -> keys.keyPair().getPublic());
             System.out.printf("signs with: %s (%s)%n", MigrationKeys.fingerprint(own), keys.publicKeyFile());
-            List<MigrationKeys.TrustedKey> trusted = engine(keys::trusted);
+            List<MigrationKeys.TrustedKey> trusted = migrationEngine(keys::trusted);
             if (trusted.isEmpty()) {
                 System.out.println("trusts no other key (add one with: pitstop migration trust KEYFILE)");
             }
@@ -403,7 +369,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            System.out.print(MigrationKeys.pem(engine(() -> migration.keys().keyPair().getPublic())));
+            System.out.print(MigrationKeys.pem(migrationEngine(() -> migration.keys().keyPair().getPublic())));
             return 0;
         }
     }
@@ -422,7 +388,7 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            List<MigrationLog.Entry> entries = engine(() -> Migrations.logs(cluster.db()));
+            List<MigrationLog.Entry> entries = migrationEngine(() -> Migrations.logs(cluster.db()));
             PrintStream out = System.out;
             if (entries.isEmpty()) {
                 out.println("No migration was applied to this cluster (see: pitstop migration --help)");
@@ -462,19 +428,6 @@ final class MigrationCommand {
         }
         if (!report.environmentAdded().isEmpty()) {
             out.printf("  Environment values added: %s%n", String.join(", ", report.environmentAdded()));
-        }
-    }
-
-    /** The engine's errors as the CLI's: refused (3), bad input (2), failed (1). */
-    private static <T> T engine(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (MigrationRefusedException e) {
-            throw OperationException.refused(e.getMessage());
-        } catch (InvalidMigrationException e) {
-            throw OperationException.invalid(e.getMessage());
-        } catch (MigrationException | BackupException e) {
-            throw OperationException.failed(e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pitstop.procedure;
 
+import dev.pitstop.backup.BackupException;
 import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.Progress;
 import dev.pitstop.backup.ReplayOptions;
@@ -13,6 +14,15 @@ import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.lint.SqlParser;
+import dev.pitstop.migration.InvalidMigrationException;
+import dev.pitstop.migration.MigrationException;
+import dev.pitstop.migration.MigrationKeys;
+import dev.pitstop.migration.MigrationRefusedException;
+import dev.pitstop.migration.Migrations;
+import dev.pitstop.secret.ClusterKey;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -86,6 +96,49 @@ public final class ClusterProcedures {
     public MigrationApply migrationApply(Progress progress) {
         return new MigrationApply(window(), new Cluster(controlDb), db, provenBackup(), home.storageDir(),
                 config.backup().password(), progress);
+    }
+
+    /**
+     * What this cluster, as a migration's target, accepts: files signed by the keys it trusts (in the
+     * home's migration-keys), into its application schemas, secrets sealed with its cluster key.
+     *
+     * @throws OperationException (failed) when a key cannot be read or the cluster key made
+     */
+    public Migrations.Options migrationOptions() {
+        Path keyFile = config.clusterKeyFile(home);
+        ClusterKey clusterKey;
+        try {
+            clusterKey = ClusterKey.readOrCreate(keyFile);
+        } catch (IOException | IllegalArgumentException e) {
+            throw OperationException.failed("cannot read the cluster key " + keyFile + " (cluster-key-file in "
+                    + "pitstop.yml): " + e.getMessage());
+        }
+        MigrationKeys keys = new MigrationKeys(home.migrationKeysDir());
+        return Migrations.Options.accepting(migrationEngine(keys::accepted)).withClusterKey(clusterKey).withAppSchemas(config.applicationSchemas());
+    }
+
+    /**
+     * As 'pitstop migration check': runs the migration in a transaction that is rolled back, and tells
+     * per table what it would change and which schema statements would run.
+     *
+     * @throws OperationException refused with every reason (an untrusted signature first of all),
+     *                            invalid for a damaged file, failed when the database fails
+     */
+    public Migrations.Report migrationCheck(Path file, Migrations.Options options) {
+        return migrationEngine(() -> Migrations.check(db, file, options));
+    }
+
+    /** The migration engine's errors as outcomes: refused, invalid input, failed. */
+    public static <T> T migrationEngine(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (MigrationRefusedException e) {
+            throw OperationException.refused(e.getMessage());
+        } catch (InvalidMigrationException e) {
+            throw OperationException.invalid(e.getMessage());
+        } catch (MigrationException | BackupException e) {
+            throw OperationException.failed(e.getMessage());
+        }
     }
 
     /** Takes the backups procedures rely on, and proves they restore, where pitstop.yml says to replay them. */
