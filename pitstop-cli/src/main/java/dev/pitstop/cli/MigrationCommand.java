@@ -2,6 +2,7 @@ package dev.pitstop.cli;
 
 import static dev.pitstop.procedure.ClusterProcedures.migrationEngine;
 
+import dev.pitstop.backup.ProgressUpdate;
 import dev.pitstop.migration.MigrationKeys;
 import dev.pitstop.migration.MigrationLog;
 import dev.pitstop.migration.Migrations;
@@ -103,7 +104,7 @@ final class MigrationCommand {
                     rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster),
                     migration.keys().keyPair(), migration.pitstop.config().applicationSchemas()));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
-                            + "names; signed by %s)%n", created.file(), ProgressDisplay.bytes(created.size()),
+                            + "names; signed by %s)%n", created.file(), ProgressUpdate.bytes(created.size()),
                     created.manifest().release(),
                     created.plan().tables().stream().filter(t -> t.rule().movesSchema()).count(),
                     created.manifest().tables().size(), created.plan().environment().size(),
