@@ -54,6 +54,14 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
         return new ClusterProcedures(db, controlDb, home, config, this);
     }
 
+    /**
+     * Where the console keeps uploaded files: a migration file stays there after its check, as the
+     * journal of its apply names it; a plugin jar only until the nodes have it.
+     */
+    Path uploadsDir() {
+        return home.dir().resolve("uploads");
+    }
+
     /** Proves a backup restores, without touching the cluster's data, as 'pitstop backup verify' does. */
     Manifest verifyBackup(Path file) {
         try {
