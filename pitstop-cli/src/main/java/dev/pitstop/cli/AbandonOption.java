@@ -28,7 +28,7 @@ final class AbandonOption {
         }
     }
 
-    void abandon(ClusterProcedures procedures, ProcedureKind kind) {
+    void abandon(ProcedureSession procedures, ProcedureKind kind) {
         System.out.println(procedures.runner().abandon(kind));
     }
 }

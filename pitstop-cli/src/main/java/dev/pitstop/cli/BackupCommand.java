@@ -1,5 +1,6 @@
 package dev.pitstop.cli;
 
+import dev.pitstop.backup.ProgressUpdate;
 import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.backup.BackupException;
 import dev.pitstop.backup.BackupInfo;
@@ -136,7 +137,7 @@ final class BackupCommand {
             new AuditLog(cluster.controlDb()).record("backup create", file.getFileName().toString(), operator.actor(),
                     operator.origin(), "succeeded", null);
             System.out.printf("Backup written: %s (%s in %.1f s; %s)%n", result.file(),
-                    ProgressDisplay.bytes(result.size()), result.elapsed().toMillis() / 1000.0,
+                    ProgressUpdate.bytes(result.size()), result.elapsed().toMillis() / 1000.0,
                     contents(result.manifest(), Backups.label(result.file())));
             return 0;
         }
@@ -174,7 +175,7 @@ final class BackupCommand {
         }
 
         private static String size(long bytes) {
-            return bytes < 0 ? "?" : ProgressDisplay.bytes(bytes);
+            return bytes < 0 ? "?" : ProgressUpdate.bytes(bytes);
         }
     }
 
@@ -316,7 +317,7 @@ final class BackupCommand {
         public Integer call() {
             abandon.requireAlone(resume || rollback || file != null || yes || passwordFile != null);
             if (abandon.requested()) {
-                abandon.abandon(ClusterProcedures.open(backup.pitstop, spec), ProcedureKind.RESTORE);
+                abandon.abandon(ProcedureSession.open(backup.pitstop, spec), ProcedureKind.RESTORE);
                 return 0;
             }
             boolean continuing = resume || rollback;
@@ -338,8 +339,8 @@ final class BackupCommand {
             Path path = continuing ? null : backup.backupFile(file);
             CurrentLine line = new CurrentLine(System.out);
             PrintStream out = new PrintStream(line, true);
-            ClusterProcedures procedures = ClusterProcedures.open(backup.pitstop, spec, out);
-            Restore restore = procedures.restore(backup.toOpen(passwordFile, "Backup password: "),
+            ProcedureSession procedures = ProcedureSession.open(backup.pitstop, spec, out);
+            Restore restore = procedures.procedures().restore(backup.toOpen(passwordFile, "Backup password: "),
                     ProgressDisplay.forConsole(line));
             ProcedureRunner runner = procedures.runner();
             if (resume) {
@@ -393,7 +394,7 @@ final class BackupCommand {
         long fileBytes = files.stream().mapToLong(Manifest.Entry::size).sum();
         return String.format(Locale.ROOT, "%d tables, %,d rows; %s; %s", tables.size(), rows,
                 label.storage() ? "storage: " + files.size() + (files.size() == 1 ? " file, " : " files, ")
-                        + ProgressDisplay.bytes(fileBytes)
+                        + ProgressUpdate.bytes(fileBytes)
                         : "without storage", label.encrypted() ? "encrypted" : "not encrypted");
     }
 }

@@ -10,6 +10,7 @@ import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.driver.kubernetes.KubernetesNodeDriver;
 import dev.pitstop.driver.kubernetes.KubernetesService;
 import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.supervisor.SupervisorNodeDriver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * The Kubernetes client is configured the standard way: the pod's service account inside the
  * cluster, else {@code KUBECONFIG} or {@code ~/.kube/config}.
  */
-final class Drivers {
+final class Drivers implements ClusterProcedures.Access {
 
     private final ClusterConfig config;
     private final RunningCluster cluster;
@@ -32,7 +33,8 @@ final class Drivers {
         this.cluster = cluster;
     }
 
-    NodeDriver nodes() {
+    @Override
+    public NodeDriver nodes() {
         if (nodes == null) {
             nodes = config.nodes().equals(ClusterConfig.NODES_KUBERNETES)
                     ? new KubernetesNodeDriver(kubernetes(), config.kubernetes())
@@ -41,10 +43,16 @@ final class Drivers {
         return nodes;
     }
 
-    TrafficDriver traffic() {
+    @Override
+    public TrafficDriver traffic() {
         Cluster control = new Cluster(cluster.controlDb());
         return proxy().<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes(), control))
                 .orElseGet(() -> new BuiltInGatewayTraffic(control));
+    }
+
+    @Override
+    public String bypassToken() {
+        return cluster.bypassToken();
     }
 
     private Optional<Proxy> proxy() {

@@ -86,15 +86,15 @@ final class MaintenanceCommand {
             }
             abandon.requireAlone(resume || rollback || page);
             if (abandon.requested()) {
-                abandon.abandon(ClusterProcedures.open(maintenance.pitstop, spec), ProcedureKind.MAINTENANCE_BEGIN);
+                abandon.abandon(ProcedureSession.open(maintenance.pitstop, spec), ProcedureKind.MAINTENANCE_BEGIN);
                 return 0;
             }
             if (page && (resume || rollback)) {
                 throw OperationException.invalid("--page goes with a new window only; --resume and --rollback keep "
                         + "the options the window began with");
             }
-            ClusterProcedures procedures = ClusterProcedures.open(maintenance.pitstop, spec);
-            MaintenanceWindow window = procedures.window();
+            ProcedureSession procedures = ProcedureSession.open(maintenance.pitstop, spec);
+            MaintenanceWindow window = procedures.procedures().window();
             ProcedureRunner runner = procedures.runner();
             if (resume) {
                 runner.resume(ProcedureKind.MAINTENANCE_BEGIN, window.resumableBegin());
@@ -136,12 +136,12 @@ final class MaintenanceCommand {
         @Override
         public Integer call() {
             abandon.requireAlone(resume);
-            ClusterProcedures procedures = ClusterProcedures.open(maintenance.pitstop, spec);
+            ProcedureSession procedures = ProcedureSession.open(maintenance.pitstop, spec);
             if (abandon.requested()) {
                 abandon.abandon(procedures, ProcedureKind.MAINTENANCE_END);
                 return 0;
             }
-            MaintenanceWindow window = procedures.window();
+            MaintenanceWindow window = procedures.procedures().window();
             if (resume) {
                 procedures.runner().resume(ProcedureKind.MAINTENANCE_END, window.resumableEnd());
             } else {

@@ -1,20 +1,19 @@
 package dev.pitstop.cli;
 
-import dev.pitstop.backup.BackupException;
-import dev.pitstop.control.Cluster;
-import dev.pitstop.migration.InvalidMigrationException;
-import dev.pitstop.migration.MigrationException;
+import static dev.pitstop.procedure.ClusterProcedures.migrationEngine;
+
+import dev.pitstop.backup.ProgressUpdate;
 import dev.pitstop.migration.MigrationKeys;
 import dev.pitstop.migration.MigrationLog;
-import dev.pitstop.migration.MigrationRefusedException;
 import dev.pitstop.migration.Migrations;
 import dev.pitstop.migration.RulesFile;
+import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.procedure.MigrationApply;
+import dev.pitstop.procedure.MigrationValues;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
 import dev.pitstop.release.Release;
-import dev.pitstop.secret.ClusterKey;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,11 +22,8 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -73,17 +69,6 @@ final class MigrationCommand {
         return new MigrationKeys(pitstop.home().migrationKeysDir());
     }
 
-    /** The target's cluster key, which seals the secret values a migration adds; made if absent. */
-    ClusterKey clusterKey() {
-        Path file = pitstop.config().clusterKeyFile(pitstop.home());
-        try {
-            return ClusterKey.readOrCreate(file);
-        } catch (IOException | IllegalArgumentException e) {
-            throw OperationException.failed("cannot read the cluster key " + file + " (cluster-key-file in "
-                    + "pitstop.yml): " + e.getMessage());
-        }
-    }
-
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Writes a migration file of the running cluster, read in one consistent snapshot: each "
                     + "table's rule, the definitions of the tables that move, the rows of those whose rule moves rows, "
@@ -115,11 +100,11 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Created created = engine(() -> Migrations.create(cluster.db(), output,
+            Migrations.Created created = migrationEngine(() -> Migrations.create(cluster.db(), output,
                     rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster),
                     migration.keys().keyPair(), migration.pitstop.config().applicationSchemas()));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
-                            + "names; signed by %s)%n", created.file(), ProgressDisplay.bytes(created.size()),
+                            + "names; signed by %s)%n", created.file(), ProgressUpdate.bytes(created.size()),
                     created.manifest().release(),
                     created.plan().tables().stream().filter(t -> t.rule().movesSchema()).count(),
                     created.manifest().tables().size(), created.plan().environment().size(),
@@ -160,44 +145,22 @@ final class MigrationCommand {
                         + "tables are left out.")
         private boolean allowMissingPlugins;
 
-        /** The options of {@code migration}'s target: the keys it accepts, its cluster key, the values given. */
-        Migrations.Options options(MigrationCommand migration) {
-            Map<String, String> values = new LinkedHashMap<>();
+        /** The options of the target {@code procedures} builds, with the values given. */
+        Migrations.Options options(ClusterProcedures procedures) {
+            MigrationValues values = new MigrationValues();
             if (setFile != null) {
-                List<String> lines;
                 try {
-                    lines = Files.readAllLines(setFile);
+                    values.addLines(Files.readAllLines(setFile), setFile.toString());
                 } catch (NoSuchFileException e) {
                     throw OperationException.invalid("--set-file: no such file " + setFile);
                 } catch (IOException e) {
                     throw OperationException.invalid("--set-file: cannot read " + setFile + ": " + e.getMessage());
                 }
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i).strip();
-                    if (!line.isEmpty() && !line.startsWith("#")) {
-                        put(values, line, setFile + " line " + (i + 1));
-                    }
-                }
             }
-            for (String assignment : set) {
-                put(values, assignment, "--set");
-            }
-            Migrations.Options options = Migrations.Options.accepting(engine(() -> migration.keys().accepted()))
-                    .withClusterKey(migration.clusterKey())
-                    .withAppSchemas(migration.pitstop.config().applicationSchemas())
-                    .withValues(values, set.stream().map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
+            set.forEach(assignment -> values.add(assignment, "--set"));
+            Migrations.Options options = procedures.migrationOptions().withValues(values.asMap(),
+                    set.stream().map(s -> s.substring(0, s.indexOf('='))).collect(Collectors.toSet()));
             return allowMissingPlugins ? options.allowingMissingPlugins() : options;
-        }
-
-        private static void put(Map<String, String> values, String assignment, String where) {
-            int equals = assignment.indexOf('=');
-            if (equals < 1) {
-                throw OperationException.invalid(where + ": '" + assignment.split("=", 2)[0]
-                        + "...' is not NAME=VALUE");
-            }
-            if (values.put(assignment.substring(0, equals), assignment.substring(equals + 1)) != null) {
-                throw OperationException.invalid(where + ": " + assignment.substring(0, equals) + " is given twice");
-            }
         }
     }
 
@@ -224,6 +187,9 @@ final class MigrationCommand {
         @ParentCommand
         private MigrationCommand migration;
 
+        @Spec
+        private CommandSpec spec;
+
         @Parameters(paramLabel = "FILE", description = "The migration file.")
         private Path file;
 
@@ -232,8 +198,8 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            Migrations.Report preview = engine(() -> Migrations.check(cluster.db(), file, values.options(migration)));
+            ClusterProcedures procedures = ProcedureSession.open(migration.pitstop, spec).procedures();
+            Migrations.Report preview = procedures.migrationCheck(file, values.options(procedures));
             print(preview, System.out, "would change");
             System.out.printf("The migration can be applied: pitstop migration apply %s%n", file);
             return 0;
@@ -292,7 +258,7 @@ final class MigrationCommand {
         public Integer call() {
             abandon.requireAlone(resume || file != null || yes || page);
             if (abandon.requested()) {
-                abandon.abandon(ClusterProcedures.open(migration.pitstop, spec), ProcedureKind.MIGRATION_APPLY);
+                abandon.abandon(ProcedureSession.open(migration.pitstop, spec), ProcedureKind.MIGRATION_APPLY);
                 return 0;
             }
             if (resume == (file != null)) {
@@ -302,13 +268,10 @@ final class MigrationCommand {
             if (!resume && !yes && System.console() == null) {
                 throw OperationException.invalid("there is no terminal to confirm the migration on: add --yes");
             }
-            ClusterProcedures procedures = ClusterProcedures.open(migration.pitstop, spec);
-            RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            MigrationApply apply = new MigrationApply(procedures.window(), new Cluster(procedures.controlDb()),
-                    cluster.db(), procedures.provenBackup(), migration.pitstop.home().storageDir(),
-                    procedures.backupPassword(), ProgressDisplay.forConsole(null));
+            ProcedureSession procedures = ProcedureSession.open(migration.pitstop, spec);
+            MigrationApply apply = procedures.procedures().migrationApply(ProgressDisplay.forConsole(null));
             ProcedureRunner runner = procedures.runner();
-            Migrations.Options options = values.options(migration);
+            Migrations.Options options = values.options(procedures.procedures());
             if (resume) {
                 runner.resume(ProcedureKind.MIGRATION_APPLY, apply.resumable(options));
             } else {
@@ -338,7 +301,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            MigrationKeys.TrustedKey key = engine(() -> migration.keys().trust(keyFile));
+            MigrationKeys.TrustedKey key = migrationEngine(() -> migration.keys().trust(keyFile));
             System.out.printf("Trusted %s: migration files signed with it are accepted (kept in %s)%n",
                     key.fingerprint(), key.file());
             return 0;
@@ -363,7 +326,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            MigrationKeys.TrustedKey removed = engine(() -> migration.keys().untrust(key));
+            MigrationKeys.TrustedKey removed = migrationEngine(() -> migration.keys().untrust(key));
             System.out.printf("No longer trusted: %s; migration files signed with it are refused%n",
                     removed.fingerprint());
             return 0;
@@ -382,9 +345,9 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             MigrationKeys keys = migration.keys();
-            PublicKey own = engine(() -> keys.keyPair().getPublic());
+            PublicKey own = migrationEngine(() -> keys.keyPair().getPublic());
             System.out.printf("signs with: %s (%s)%n", MigrationKeys.fingerprint(own), keys.publicKeyFile());
-            List<MigrationKeys.TrustedKey> trusted = engine(keys::trusted);
+            List<MigrationKeys.TrustedKey> trusted = migrationEngine(keys::trusted);
             if (trusted.isEmpty()) {
                 System.out.println("trusts no other key (add one with: pitstop migration trust KEYFILE)");
             }
@@ -407,7 +370,7 @@ final class MigrationCommand {
 
         @Override
         public Integer call() {
-            System.out.print(MigrationKeys.pem(engine(() -> migration.keys().keyPair().getPublic())));
+            System.out.print(MigrationKeys.pem(migrationEngine(() -> migration.keys().keyPair().getPublic())));
             return 0;
         }
     }
@@ -426,7 +389,7 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
-            List<MigrationLog.Entry> entries = engine(() -> Migrations.logs(cluster.db()));
+            List<MigrationLog.Entry> entries = migrationEngine(() -> Migrations.logs(cluster.db()));
             PrintStream out = System.out;
             if (entries.isEmpty()) {
                 out.println("No migration was applied to this cluster (see: pitstop migration --help)");
@@ -466,19 +429,6 @@ final class MigrationCommand {
         }
         if (!report.environmentAdded().isEmpty()) {
             out.printf("  Environment values added: %s%n", String.join(", ", report.environmentAdded()));
-        }
-    }
-
-    /** The engine's errors as the CLI's: refused (3), bad input (2), failed (1). */
-    private static <T> T engine(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (MigrationRefusedException e) {
-            throw OperationException.refused(e.getMessage());
-        } catch (InvalidMigrationException e) {
-            throw OperationException.invalid(e.getMessage());
-        } catch (MigrationException | BackupException e) {
-            throw OperationException.failed(e.getMessage());
         }
     }
 }

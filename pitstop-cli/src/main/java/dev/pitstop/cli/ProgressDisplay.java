@@ -2,9 +2,7 @@ package dev.pitstop.cli;
 
 import dev.pitstop.backup.Progress;
 import dev.pitstop.backup.ProgressUpdate;
-import dev.pitstop.backup.ProgressUpdate.Stage;
 import java.io.PrintStream;
-import java.util.Locale;
 
 /**
  * Shows a backup's, verification's or restore's progress on standard error: bytes, rate, and the
@@ -55,7 +53,7 @@ final class ProgressDisplay implements Progress {
         if (terminal) {
             draw(update);
         } else if (update.done() || System.nanoTime() - lastPrintNanos > PLAIN_INTERVAL_SECONDS * 1_000_000_000L) {
-            err.println(describe(update));
+            err.println(update.describe());
             lastPrintNanos = System.nanoTime();
         }
     }
@@ -76,47 +74,9 @@ final class ProgressDisplay implements Progress {
             }
             drawing = false;
         } else {
-            String text = describe(update);
+            String text = update.describe();
             err.print(ERASE_LINE + (text.length() < width ? text : text.substring(0, width - 2) + "…"));
         }
         err.flush();
-    }
-
-    /** E.g. "restoring: 412.3 MiB of 1.2 GiB (34%), 150.2 MiB/s: app.events". */
-    static String describe(ProgressUpdate update) {
-        StringBuilder text = new StringBuilder(doing(update.stage(), update.done())).append(": ");
-        if (update.stage() == Stage.FINISHING) {
-            text.append(update.done() ? "done" : String.join(", ", update.current()));
-            return text.toString();
-        }
-        text.append(bytes(update.bytes()));
-        if (update.totalBytes() > 0) {
-            text.append(" of ").append(bytes(update.totalBytes()))
-                    .append(String.format(Locale.ROOT, " (%d%%)", 100 * update.bytes() / update.totalBytes()));
-        }
-        text.append(", ").append(bytes((long) update.bytesPerSecond())).append("/s");
-        if (!update.current().isEmpty()) {
-            text.append(": ").append(String.join(", ", update.current()));
-        }
-        return text.toString();
-    }
-
-    private static String doing(Stage stage, boolean done) {
-        return switch (stage) {
-            case BACKING_UP -> done ? "backed up" : "backing up";
-            case VERIFYING -> done ? "verified" : "verifying";
-            case RESTORING -> done ? "restored" : "restoring";
-            case REPLAYING -> done ? "replayed" : "replaying";
-            case FINISHING -> "constraints, indexes and triggers";
-        };
-    }
-
-    /** 1023 B, 412.3 KiB, 1.2 GiB. */
-    static String bytes(long count) {
-        if (count < 1024) {
-            return count + " B";
-        }
-        int unit = (63 - Long.numberOfLeadingZeros(count)) / 10;
-        return String.format(Locale.ROOT, "%.1f %siB", count / Math.pow(1024, unit), "KMGTPE".charAt(unit - 1));
     }
 }

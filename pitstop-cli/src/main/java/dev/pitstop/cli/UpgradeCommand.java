@@ -83,12 +83,12 @@ final class UpgradeCommand implements Callable<Integer> {
             throw OperationException.invalid("--resume and --rollback exclude each other; choose one");
         }
         abandon.requireAlone(resume || rollback || to != null || pause || plan || yes);
-        ClusterProcedures procedures = ClusterProcedures.open(pitstop, spec);
+        ProcedureSession procedures = ProcedureSession.open(pitstop, spec);
         if (abandon.requested()) {
             abandon.abandon(procedures, ProcedureKind.UPGRADE);
             return 0;
         }
-        Upgrade upgrade = procedures.upgrade();
+        Upgrade upgrade = procedures.procedures().upgrade();
         ProcedureRunner runner = procedures.runner();
         if (resume || rollback) {
             if (to != null || pause || plan || online) {
@@ -98,7 +98,7 @@ final class UpgradeCommand implements Callable<Integer> {
             boolean openOnline = new ProcedureJournal(procedures.controlDb()).open()
                     .map(open -> open.kind().equals(ProcedureKind.ONLINE_UPGRADE.label())).orElse(false);
             if (openOnline) {
-                OnlineUpgrade onlineUpgrade = procedures.onlineUpgrade();
+                OnlineUpgrade onlineUpgrade = procedures.procedures().onlineUpgrade();
                 if (resume) {
                     runner.resume(ProcedureKind.ONLINE_UPGRADE, onlineUpgrade.resumable());
                 } else {
@@ -124,7 +124,7 @@ final class UpgradeCommand implements Callable<Integer> {
             return plan(procedures);
         }
         if (online) {
-            runner.start(procedures.onlineUpgrade().to(to, procedures.currentRelease(), procedures.backupsDir()));
+            runner.start(procedures.procedures().onlineUpgrade().to(to, procedures.currentRelease(), procedures.backupsDir()));
             return 0;
         }
         if (!yes && !Confirmation.ask(spec, "The cluster stops serving clients (they get the status page) until the"
@@ -135,7 +135,7 @@ final class UpgradeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int plan(ClusterProcedures procedures) {
+    private int plan(ProcedureSession procedures) {
         PrintWriter out = spec.commandLine().getOut();
         Release target;
         try {
@@ -143,15 +143,15 @@ final class UpgradeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw OperationException.refused("the target release cannot be read: " + e.getMessage());
         }
-        UpgradePreflight preflight = procedures.upgradePreflight();
+        UpgradePreflight preflight = procedures.procedures().upgradePreflight();
         String installed = new Installations(procedures.controlDb()).installedVersion().orElse("");
         List<UpgradePreflight.Check> checks = preflight.run(target, installed, procedures.backupsDir());
         out.printf("Upgrade %s -> %s%n%nPreflight:%n", installed, target.version());
         checks.forEach(check -> out.printf("  [%s] %s: %s%n", check.passed() ? "ok" : "refused", check.name(), check.detail()));
         boolean onlineAllowed = printOnlinePlan(procedures, out);
         out.printf("%nSteps%s:%n", online ? " (online)" : "");
-        List<String> steps = (online ? procedures.onlineUpgrade().to(to, procedures.currentRelease(),
-                procedures.backupsDir()) : procedures.upgrade().to(to, procedures.currentRelease(),
+        List<String> steps = (online ? procedures.procedures().onlineUpgrade().to(to, procedures.currentRelease(),
+                procedures.backupsDir()) : procedures.procedures().upgrade().to(to, procedures.currentRelease(),
                 procedures.backupsDir(), pause)).steps().stream().map(step -> step.name()).toList();
         for (int i = 0; i < steps.size(); i++) {
             out.printf("  %d. %s%n", i + 1, steps.get(i));
@@ -184,10 +184,10 @@ final class UpgradeCommand implements Callable<Integer> {
     }
 
     /** Says whether the release can be upgraded to online, and why; returns whether it can. */
-    private boolean printOnlinePlan(ClusterProcedures procedures, PrintWriter out) {
+    private boolean printOnlinePlan(ProcedureSession procedures, PrintWriter out) {
         OnlinePlan onlinePlan;
         try {
-            onlinePlan = procedures.onlineUpgrade().plan(to);
+            onlinePlan = procedures.procedures().onlineUpgrade().plan(to);
         } catch (ParserUnavailableException | OperationException e) {
             out.printf("%nMode: offline only; the migrations cannot be linted: %s%n", e.getMessage());
             return false;

@@ -17,14 +17,6 @@ class ProgressDisplayTest {
     private final CurrentLine line = new CurrentLine(outBytes);
 
     @Test
-    void describesBytesRateAndTables() {
-        assertThat(ProgressDisplay.describe(new ProgressUpdate(Stage.RESTORING, List.of("app.events"), 432_345_088,
-                1_288_490_189, 157_286_400, false)))
-                .isEqualTo("restoring: 412.3 MiB of 1.2 GiB (33%), 150.0 MiB/s: app.events");
-        assertThat(ProgressDisplay.bytes(1023)).isEqualTo("1023 B");
-    }
-
-    @Test
     void onATerminalDrawsBelowAnUnfinishedStepAndReturnsToItsEnd() {
         new PrintStream(line, true).print("  4. restore x ... ");
         ProgressDisplay display = new ProgressDisplay(new PrintStream(err, true), line, true, 80);

@@ -7,6 +7,7 @@ import dev.pitstop.backup.BackupResult;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.UnsupportedObjectsException;
 import dev.pitstop.control.AuditLog;
+import dev.pitstop.control.StatusPage;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.Operator;
 import dev.pitstop.procedure.Procedure;
@@ -36,7 +37,7 @@ import dev.pitstop.driver.TrafficDriver;
 final class Actions {
 
     /** The status page's Retry-After when the console puts it up: the CLI's default. */
-    private static final int RETRY_AFTER_SECONDS = 30;
+    static final int RETRY_AFTER_SECONDS = 30;
 
     private final ConsoleCluster cluster;
     private final Jobs jobs;
@@ -51,7 +52,7 @@ final class Actions {
     void upgrade(Exchange exchange, Sessions.Session session) {
         Release target = Pages.release(cluster, exchange.field("to"));
         Operator operator = operator(exchange, session, "upgrade --to " + target.dir());
-        Procedure upgrade = cluster.upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(),
+        Procedure upgrade = cluster.procedures().upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(),
                 "on".equals(exchange.field("pause")));
         startProcedure(exchange, session, "upgrade to " + target.version(), operator, upgrade);
     }
@@ -96,15 +97,16 @@ final class Actions {
 
     void beginWindow(Exchange exchange, Sessions.Session session) {
         startProcedure(exchange, session, "maintenance window begin",
-                operator(exchange, session, "maintenance begin"), cluster.window().begin(false));
+                operator(exchange, session, "maintenance begin"), cluster.procedures().window().begin(false));
     }
 
     void endWindow(Exchange exchange, Sessions.Session session) {
         startProcedure(exchange, session, "maintenance window end",
-                operator(exchange, session, "maintenance end"), cluster.window().end());
+                operator(exchange, session, "maintenance end"), cluster.procedures().window().end());
     }
 
-    private void startProcedure(Exchange exchange, Sessions.Session session, String description, Operator operator,
+    /** Starts {@code procedure} as a job: lock, journal and audit as the CLI's; the overview follows it. */
+    void startProcedure(Exchange exchange, Sessions.Session session, String description, Operator operator,
                                 Procedure procedure) {
         ProcedureRunner runner = runner(operator);
         run(exchange, session, description, operator, () -> switch (runner.start(procedure)) {
@@ -132,10 +134,10 @@ final class Actions {
         Path file = new BackupCatalog(cluster.home().backupsDir()).newFile(Instant.now());
         BackupOptions options = BackupOptions.defaults().withStorage(cluster.home().storageDir())
                 .withPassword(cluster.config().backup().password()).withAppSchemas(cluster.config().applicationSchemas());
-        jobs.start("backup create " + file.getFileName(), operator.actor(), () -> {
+        jobs.startReporting("backup create " + file.getFileName(), operator.actor(), progress -> {
             BackupResult result;
             try {
-                result = Backups.create(cluster.db(), file, options);
+                result = Backups.create(cluster.db(), file, options.withProgress(new ProgressText(progress)));
             } catch (UnsupportedObjectsException e) {
                 throw OperationException.refused(e.getMessage());
             }
@@ -203,16 +205,72 @@ final class Actions {
         changed(exchange, session, "Disabled", plugin);
     }
 
+    /** As 'pitstop plugin add FILE': the nodes validate the jar and store it, disabled. */
+    void addPlugin(Exchange exchange, Sessions.Session session) throws IOException {
+        JsonNode plugin = withUploadedJar(exchange, jar -> cluster.admin(session).add(jar));
+        changed(exchange, session, "Added (disabled; enable it to load it)", plugin);
+    }
+
+    /** As 'pitstop plugin upgrade FILE': the plugin the jar names is replaced by the jar's newer version. */
+    void upgradePlugin(Exchange exchange, Sessions.Session session) throws IOException {
+        JsonNode plugin = withUploadedJar(exchange, jar -> cluster.admin(session).upgrade(jar));
+        changed(exchange, session, "Upgraded", plugin);
+    }
+
+    /** As 'pitstop plugin remove ID [--drop-data]': a disabled plugin goes; its data too when asked. */
+    void removePlugin(Exchange exchange, Sessions.Session session) {
+        String id = required(exchange, "id");
+        boolean dropData = "on".equals(exchange.field("drop-data"));
+        cluster.admin(session).remove(id, dropData);
+        banners.put(session.id(), Html.Banner.notice("Removed " + id + (dropData ? " and its data" : "; its data stays")));
+        exchange.redirect("/.pitstop/plugins");
+    }
+
+    /** The uploaded jar as a file for the admin client, for as long as {@code use} runs. */
+    private static JsonNode withUploadedJar(Exchange exchange, Function<Path, JsonNode> use) throws IOException {
+        Exchange.Upload upload = exchange.upload("jar", "a plugin jar");
+        Path dir = Files.createTempDirectory(exchange.uploadsDir(), "plugin-");
+        // The nodes read the plugin's id and version from the jar itself, not from its name.
+        Path jar = dir.resolve("plugin.jar");
+        try {
+            upload.saveTo(jar);
+            return use.apply(jar);
+        } finally {
+            Files.deleteIfExists(jar);
+            Files.delete(dir);
+        }
+    }
+
     private void changed(Exchange exchange, Sessions.Session session, String done, JsonNode plugin) {
         banners.put(session.id(), Html.Banner.notice(done + " " + plugin.path("id").asText() + " "
                 + plugin.path("version").asText()));
         exchange.redirect("/.pitstop/plugins");
     }
 
+    /** As 'pitstop maintenance page on': the default page, or the default page with the operator's text. */
     void pageOn(Exchange exchange, Sessions.Session session) {
+        String text = exchange.field("text");
+        String html = text == null || text.isBlank() ? null : StatusPage.withText(text);
+        int retryAfter = retryAfter(exchange.field("retry-after"));
         changeTraffic(exchange, session, "maintenance page on",
-                traffic -> traffic.showStatusPage(null, RETRY_AFTER_SECONDS),
-                "The status page is up: clients get 503 (Retry-After: " + RETRY_AFTER_SECONDS + " s)");
+                traffic -> traffic.showStatusPage(html, retryAfter),
+                "The status page is up: clients get 503 (Retry-After: " + retryAfter + " s)");
+    }
+
+    private static int retryAfter(String field) {
+        if (field == null || field.isBlank()) {
+            return RETRY_AFTER_SECONDS;
+        }
+        try {
+            int seconds = Integer.parseInt(field.strip());
+            if (seconds >= 1) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // Said below, as for a number below 1.
+        }
+        throw OperationException.invalid("Retry-After must be a whole number of seconds, at least 1, got '" + field
+                + "'; nothing was changed");
     }
 
     void pageOff(Exchange exchange, Sessions.Session session) {

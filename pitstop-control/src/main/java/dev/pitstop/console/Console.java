@@ -42,11 +42,13 @@ public final class Console extends Handler.Abstract implements Graceful {
 
     private final ConsoleCluster cluster;
     private final Sessions sessions = new Sessions(Clock.systemUTC());
+    private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
     private final Map<String, Html.Banner> banners = new ConcurrentHashMap<>();
     private final Jobs jobs;
     private final LiveEvents events;
     private final Pages pages;
     private final Actions actions;
+    private final MigrationPage migration;
     private final Map<String, Route> routes;
     private volatile boolean shutdown;
 
@@ -58,6 +60,7 @@ public final class Console extends Handler.Abstract implements Graceful {
         this.events = new LiveEvents(cluster.db(), fragment);
         this.pages = new Pages(cluster, fragment);
         this.actions = new Actions(cluster, jobs, banners);
+        this.migration = new MigrationPage(cluster, actions);
         addBean(events);
         this.routes = table(List.of(
                 new Route("GET", "/", Role.Need.READ, (x, s) -> pages.overview(x, s, banner(s))),
@@ -75,11 +78,17 @@ public final class Console extends Handler.Abstract implements Graceful {
                 new Route("GET", "/plugins", Role.Need.READ, (x, s) -> pages.plugins(x, s, banner(s))),
                 new Route("POST", "/plugins/enable", Role.Need.CHANGE, actions::enablePlugin),
                 new Route("POST", "/plugins/disable", Role.Need.CHANGE, actions::disablePlugin),
+                new Route("POST", "/plugins/add", Role.Need.CHANGE, actions::addPlugin),
+                new Route("POST", "/plugins/upgrade", Role.Need.CHANGE, actions::upgradePlugin),
+                new Route("POST", "/plugins/remove", Role.Need.CHANGE, actions::removePlugin),
                 new Route("GET", "/maintenance", Role.Need.READ, (x, s) -> pages.maintenance(x, s, banner(s))),
                 new Route("POST", "/maintenance/window/begin", Role.Need.CHANGE, actions::beginWindow),
                 new Route("POST", "/maintenance/window/end", Role.Need.CHANGE, actions::endWindow),
                 new Route("POST", "/maintenance/page/on", Role.Need.CHANGE, actions::pageOn),
                 new Route("POST", "/maintenance/page/off", Role.Need.CHANGE, actions::pageOff),
+                new Route("GET", "/migration", Role.Need.READ, (x, s) -> migration.page(x, s, banner(s))),
+                new Route("POST", "/migration/check", Role.Need.CHANGE, migration::check),
+                new Route("POST", "/migration/apply", Role.Need.CHANGE, migration::apply),
                 new Route("GET", "/history", Role.Need.READ, (x, s) -> pages.history(x, s, banner(s))),
                 new Route("POST", "/logout", Role.Need.READ, this::logout)));
     }
@@ -96,13 +105,15 @@ public final class Console extends Handler.Abstract implements Graceful {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
-        Exchange exchange = new Exchange(request, response, callback);
+        Exchange exchange = new Exchange(request, response, callback, cluster.uploadsDir());
         try {
             route(exchange);
         } catch (RuntimeException e) {
             // The message may hold SQL or paths: the log has it, the browser gets a sentence.
             log.warn("Console request {} {} failed", exchange.method(), exchange.path(), e);
             exchange.send(500, "text/plain; charset=utf-8", "The console could not answer; the gateway's log says why.");
+        } finally {
+            exchange.releaseUploads();
         }
         return true;
     }
@@ -134,15 +145,23 @@ public final class Console extends Handler.Abstract implements Graceful {
                     + method + " /.pitstop" + path), ""));
             return;
         }
-        if (!method.equals("GET") && !session.csrfMatches(exchange.field("csrf"))) {
-            exchange.send(403, "text/plain; charset=utf-8", "Refused: the form's CSRF token is missing or wrong; "
-                    + "reload the page and try again. Nothing was changed.");
-            return;
-        }
+        // The role first: a viewer's upload is refused before it is read.
         if (!session.may(route.need())) {
             exchange.html(403, Html.page("Refused", session, Html.Banner.error("Refused: the token "
                     + session.token().name() + " has the role " + session.token().role().label() + ", which may not "
                     + "change the cluster. Nothing was changed."), ""));
+            return;
+        }
+        String csrf;
+        try {
+            csrf = method.equals("GET") ? null : exchange.field("csrf");
+        } catch (OperationException e) {
+            exchange.send(400, "text/plain; charset=utf-8", e.getMessage() + ". Nothing was changed.");
+            return;
+        }
+        if (!method.equals("GET") && !session.csrfMatches(csrf)) {
+            exchange.send(403, "text/plain; charset=utf-8", "Refused: the form's CSRF token is missing or wrong; "
+                    + "reload the page and try again. Nothing was changed.");
             return;
         }
         try {
@@ -165,20 +184,33 @@ public final class Console extends Handler.Abstract implements Graceful {
     }
 
     private void login(Exchange exchange) {
+        String address = exchange.remoteAddress();
+        Optional<Duration> wait = throttle.wait(address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, wait.get().toSeconds());
+            exchange.header("Retry-After", String.valueOf(seconds));
+            exchange.html(429, Html.page("Log in", null, Html.Banner.error("Refused: " + LoginThrottle.LIMIT
+                    + " failed logins from " + address + " within " + LoginThrottle.WINDOW.toMinutes() + " minutes; "
+                    + "try again in " + seconds + " s."), Pages.LOGIN_FORM));
+            return;
+        }
         String value = exchange.field("token");
         Optional<ApiTokens.ApiToken> token = new ApiTokens(cluster.controlDb()).authenticate(value == null ? null
                 : value.strip());
         if (token.isEmpty()) {
+            throttle.failed(address);
             exchange.html(401, Html.page("Log in", null, Html.Banner.error("No API token has this value; use the "
                     + "admin token (HOME/admin.token) or a named token from 'pitstop token create'."), Pages.LOGIN_FORM));
             return;
         }
+        throttle.succeeded(address);
         Sessions.Session session = sessions.open(token.get(), value.strip());
         exchange.setCookie(Sessions.cookie(session.id(), exchange.secure(), Sessions.LIFETIME));
         exchange.redirect("/.pitstop/");
     }
 
-    private void logout(Exchange exchange, Sessions.Session session) {
+    private void logout(Exchange exchange, Sessions.Session session) throws IOException {
+        migration.forget(session);
         sessions.close(session);
         banners.remove(session.id());
         exchange.setCookie(Sessions.cookie("", exchange.secure(), Duration.ZERO));

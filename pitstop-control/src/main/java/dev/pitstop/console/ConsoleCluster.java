@@ -2,18 +2,13 @@ package dev.pitstop.console;
 
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
-import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
-import dev.pitstop.procedure.MaintenanceWindow;
+import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.procedure.OperationException;
-import dev.pitstop.procedure.ProvenBackup;
-import dev.pitstop.procedure.Upgrade;
-import dev.pitstop.procedure.UpgradePreflight;
-import dev.pitstop.procedure.Verification;
 import dev.pitstop.admin.AdminClient;
 import dev.pitstop.backup.BackupException;
 import dev.pitstop.backup.Backups;
@@ -45,28 +40,24 @@ import javax.sql.DataSource;
  */
 public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, ClusterConfig config, NodeDriver nodes,
                              TrafficDriver traffic, String adminUrl, SSLContext adminTrust, Path releasesDir,
-                             String bypassToken) {
-
-    Upgrade upgrade() {
-        return new Upgrade(nodes, traffic, cluster(), new Installations(controlDb), verification(), upgradePreflight(),
-                new ProcedureJournal(controlDb), db, provenBackup(), home.storageDir(), config.backup().password(),
-                config.readyTimeout());
-    }
-
-    UpgradePreflight upgradePreflight() {
-        return new UpgradePreflight(controlDb, cluster(), home.storageDir());
-    }
-
-    MaintenanceWindow window() {
-        return new MaintenanceWindow(nodes, traffic, cluster(), new ProcedureJournal(controlDb), verification(),
-                config.readyTimeout());
-    }
+                             String bypassToken) implements ClusterProcedures.Access {
 
     /** Restores with the cluster's backup password, which opens its encrypted backups and encrypts the safety one. */
     Restore restore() {
-        return new Restore(nodes, traffic, cluster(), verification(), db, new ProcedureJournal(controlDb),
-                provenBackup(), home.storageDir(), config.backup().password(), config.backup().password(),
-                Progress.NONE, config.readyTimeout());
+        return procedures().restore(config.backup().password(), Progress.NONE);
+    }
+
+    /** The procedures, built as the CLI's are. */
+    ClusterProcedures procedures() {
+        return new ClusterProcedures(db, controlDb, home, config, this);
+    }
+
+    /**
+     * Where the console keeps uploaded files: a migration file stays there after its check, as the
+     * journal of its apply names it; a plugin jar only until the nodes have it.
+     */
+    Path uploadsDir() {
+        return home.dir().resolve("uploads");
     }
 
     /** Proves a backup restores, without touching the cluster's data, as 'pitstop backup verify' does. */
@@ -90,9 +81,9 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
      */
     Resumable<?> procedures(ProcedureKind kind) {
         return switch (kind) {
-            case UPGRADE -> upgrade().resumable();
-            case MAINTENANCE_BEGIN -> window().resumableBegin();
-            case MAINTENANCE_END -> window().resumableEnd();
+            case UPGRADE -> procedures().upgrade().resumable();
+            case MAINTENANCE_BEGIN -> procedures().window().resumableBegin();
+            case MAINTENANCE_END -> procedures().window().resumableEnd();
             case RESTORE -> restore().resumable();
             case MIGRATION_APPLY, ONLINE_UPGRADE -> throw OperationException.refused("the console does not finish "
                     + (kind == ProcedureKind.ONLINE_UPGRADE ? "an online upgrade" : "a migration") + "; "
@@ -129,14 +120,5 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
         } catch (IOException e) {
             throw OperationException.failed("cannot list the releases in " + releasesDir + ": " + e.getMessage());
         }
-    }
-
-    private ProvenBackup provenBackup() {
-        return new ProvenBackup(db, ReplayOptions.definitions().withScratch(config.backup().scratch(db))
-                .withAppSchemas(config.applicationSchemas()));
-    }
-
-    private Verification verification() {
-        return new Verification(config.checks(), bypassToken, nodes.routingDelay());
     }
 }

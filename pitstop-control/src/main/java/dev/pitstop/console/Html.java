@@ -34,8 +34,19 @@ final class Html {
 
     /** A form that changes something: it posts to {@code action} with the session's CSRF token. */
     static String form(Sessions.Session session, String action, String fields, String button, String buttonClass) {
+        return form(session, action, "", fields, button, buttonClass);
+    }
+
+    /** A form that uploads a file with its fields, multipart, with the session's CSRF token. */
+    static String uploadForm(Sessions.Session session, String action, String fields, String button,
+                             String buttonClass) {
+        return form(session, action, " enctype=\"multipart/form-data\"", fields, button, buttonClass);
+    }
+
+    private static String form(Sessions.Session session, String action, String attributes, String fields,
+                               String button, String buttonClass) {
         boolean allowed = session.may(Role.Need.CHANGE);
-        return "<form method=\"post\" action=\"" + text(action) + "\">"
+        return "<form method=\"post\" action=\"" + text(action) + "\"" + attributes + ">"
                 + "<input type=\"hidden\" name=\"csrf\" value=\"" + text(session.csrf()) + "\">" + fields
                 + "<button type=\"submit\" class=\"" + text(buttonClass) + "\"" + (allowed ? "" : " disabled title=\""
                 + "your token's role (" + session.token().role().label() + ") may not change the cluster\"") + ">"
@@ -61,7 +72,8 @@ final class Html {
     static String page(String title, Sessions.Session session, Banner banner, String body) {
         StringBuilder nav = new StringBuilder();
         for (String[] link : new String[][]{{"", "Overview"}, {"upgrade", "Upgrade"}, {"backups", "Backups"},
-                {"plugins", "Plugins"}, {"maintenance", "Maintenance"}, {"history", "History"}}) {
+                {"plugins", "Plugins"}, {"maintenance", "Maintenance"}, {"migration", "Migration"},
+                {"history", "History"}}) {
             nav.append("<a href=\"/.pitstop/").append(link[0]).append("\"")
                     .append(link[1].equals(title) ? " aria-current=\"page\"" : "").append(">").append(link[1]).append("</a>");
         }
@@ -72,8 +84,9 @@ final class Html {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>Pitstop · " + text(title) + "</title><style>" + STYLE + "</style></head><body>"
+                + "<a class=\"skip\" href=\"#main\">Skip to the page</a>"
                 + "<header><strong class=\"brand\">Pitstop</strong>" + (session == null ? "" : "<nav>" + nav + "</nav>")
-                + user + "</header><main><h1>" + text(title) + "</h1>" + (banner == null ? "" : banner.html())
+                + user + "</header><main id=\"main\" tabindex=\"-1\"><h1>" + text(title) + "</h1>" + (banner == null ? "" : banner.html())
                 + body + "</main>" + (session == null ? "" : "<script>" + SCRIPT + "</script>") + "</body></html>";
     }
 
@@ -112,7 +125,10 @@ final class Html {
             .state-upgrading,.state-rolling-back{color:#2456c7;font-weight:600}.state-failed,.state-rolled-back{color:#b42318}\
             .state-paused,.state-interrupted{color:#8a5a00}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}\
             dt{color:#5b6477}dd{margin:0}svg{background:#fff;max-width:100%}\
-            @media (max-width:600px){th:nth-child(n+4),td:nth-child(n+4){display:none}.user{margin-left:0}}""";
+            .skip{position:absolute;left:-999px;top:0;background:#fff;color:#1d2433;padding:.4rem .8rem;z-index:1}\
+            .skip:focus{left:.5rem}textarea,input,select{max-width:100%}code{overflow-wrap:anywhere}\
+            @media (max-width:600px){table{display:block;overflow-x:auto}.user{margin-left:0}main{padding:.6rem}\
+            form{display:flex}header{gap:.5rem}}""";
 
     /** Live parts of a page follow the server's events; nothing polls. */
     private static final String SCRIPT = """

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,14 @@ final class Jobs implements AutoCloseable {
 
     /** Starts {@code work}, which returns what it did in words; returns the job's id. */
     long start(String description, String actor, Supplier<String> work) {
+        return startReporting(description, actor, progress -> work.get());
+    }
+
+    /**
+     * Starts {@code work}, which may tell how far it got, in words, to the consumer it is given (shown as
+     * the running job's message), and returns what it did; returns the job's id.
+     */
+    long startReporting(String description, String actor, Function<Consumer<String>, String> work) {
         long id = ids.incrementAndGet();
         put(new Job(id, description, actor, "running", null));
         while (jobs.size() > KEPT) {
@@ -47,7 +57,11 @@ final class Jobs implements AutoCloseable {
         }
         executor.execute(() -> {
             try {
-                put(new Job(id, description, actor, "succeeded", work.get()));
+                put(new Job(id, description, actor, "succeeded", work.apply(progress -> {
+                    jobs.computeIfPresent(id, (key, job) -> job.state().equals("running")
+                            ? new Job(id, description, actor, "running", progress) : job);
+                    onChange.run();
+                })));
             } catch (OperationException e) {
                 put(new Job(id, description, actor, e.kind() == OperationException.Kind.REFUSED ? "refused"
                         : "failed", e.getMessage()));

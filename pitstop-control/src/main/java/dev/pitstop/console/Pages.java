@@ -59,7 +59,7 @@ final class Pages {
 
     /** As 'pitstop upgrade --plan': the preflight's checks and the steps, then the button that starts it. */
     private String plan(Sessions.Session session, Release target, String installed) {
-        List<UpgradePreflight.Check> checks = cluster.upgradePreflight().run(target, installed,
+        List<UpgradePreflight.Check> checks = cluster.procedures().upgradePreflight().run(target, installed,
                 cluster.home().backupsDir());
         StringBuilder html = new StringBuilder("<h2>Upgrade ").append(Html.text(installed)).append(" → ")
                 .append(Html.text(target.version())).append("</h2><p>Offline: the cluster answers with the status page "
@@ -70,7 +70,7 @@ final class Pages {
                     .append("</td><td>").append(Html.text(check.detail())).append("</td></tr>");
         }
         html.append("</tbody></table><h2>Steps</h2><ol id=\"plan-steps\">");
-        cluster.upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(), false).steps()
+        cluster.procedures().upgrade().to(target.dir(), cluster.currentRelease(), cluster.home().backupsDir(), false).steps()
                 .forEach(step -> html.append("<li>").append(Html.text(step.name())).append("</li>"));
         html.append("</ol>");
         if (checks.stream().allMatch(UpgradePreflight.Check::passed)) {
@@ -129,6 +129,12 @@ final class Pages {
                     .append(Html.form(session, "/.pitstop/maintenance/window/begin", "", "Open a maintenance window",
                             "")).append("</div>");
         }
+        body.append("<div class=\"uploads\">").append(Html.uploadForm(session, "/.pitstop/plugins/add",
+                        "<label for=\"add-jar\">Add a plugin</label><input type=\"file\" id=\"add-jar\" name=\"jar\" "
+                                + "required accept=\".jar\">", "Add", "primary"))
+                .append(Html.uploadForm(session, "/.pitstop/plugins/upgrade", "<label for=\"upgrade-jar\">Upgrade a "
+                        + "plugin to the version in</label><input type=\"file\" id=\"upgrade-jar\" name=\"jar\" required "
+                        + "accept=\".jar\">", "Upgrade", "")).append("</div>");
         body.append("<table id=\"plugins\"><thead><tr><th>Plugin</th><th>Version</th><th>Enabled</th><th>Source</th>"
                 + "<th>Change</th></tr></thead><tbody>");
         for (JsonNode plugin : plugins) {
@@ -141,10 +147,13 @@ final class Pages {
                     .append("</td><td>").append(plugin.path("bundled").asBoolean() ? "bundled" : "added")
                     .append("</td><td>").append(enabled
                             ? Html.form(session, "/.pitstop/plugins/disable", idField, "Disable", "")
-                            : Html.form(session, "/.pitstop/plugins/enable", idField, "Enable", "primary"))
+                            : Html.form(session, "/.pitstop/plugins/enable", idField, "Enable", "primary")
+                            + Html.form(session, "/.pitstop/plugins/remove", idField + "<label><input type=\"checkbox\" "
+                                    + "name=\"drop-data\"> and its data</label>", "Remove", "danger"))
                     .append("</td></tr>");
         }
-        body.append("</tbody></table>");
+        body.append("</tbody></table><p>An added plugin is stored disabled; enable it to load it on every node. "
+                + "Only a disabled plugin can be removed; its data stays unless you tick 'and its data'.</p>");
         exchange.html(200, Html.page("Plugins", session, banner, body.toString()));
     }
 
@@ -152,9 +161,15 @@ final class Pages {
         ClusterMode mode = cluster.cluster().mode();
         boolean window = cluster.cluster().policy().windowOpen();
         String body = "<h2>Status page</h2><p id=\"page-state\">" + (mode.maintenance()
-                ? "Up: clients get 503 with the status page." : "Down: clients reach the nodes.") + "</p>"
+                ? "Up: clients get 503 with " + (mode.pageHtml() == null ? "the default page" : "your page")
+                + " (Retry-After: " + mode.retryAfterSeconds() + " s)." : "Down: clients reach the nodes.") + "</p>"
                 + (mode.maintenance() ? Html.form(session, "/.pitstop/maintenance/page/off", "", "Take the page down", "")
-                : Html.form(session, "/.pitstop/maintenance/page/on", "", "Put the page up", "danger"))
+                : Html.form(session, "/.pitstop/maintenance/page/on", "<label for=\"page-text\">What clients read "
+                        + "(plain text, a paragraph a line; empty for the default page)</label><textarea id=\"page-text\" "
+                        + "name=\"text\" rows=\"2\" cols=\"40\" maxlength=\"2000\"></textarea><label for=\"retry-after\">"
+                        + "Retry-After (s)</label><input type=\"number\" id=\"retry-after\" name=\"retry-after\" min=\"1\" "
+                        + "max=\"86400\" value=\"" + Actions.RETRY_AFTER_SECONDS + "\" size=\"5\">", "Put the page up",
+                        "danger"))
                 + "<h2>Maintenance window</h2><p id=\"window-state\">" + (window
                 ? "Open: the cluster runs on one node; plugin changes are allowed." : "Closed.") + "</p>"
                 + (window ? Html.form(session, "/.pitstop/maintenance/window/end", "", "End the window", "primary")
@@ -163,8 +178,22 @@ final class Pages {
     }
 
     void history(Exchange exchange, Sessions.Session session, Html.Banner banner) {
-        StringBuilder body = new StringBuilder();
-        for (ProcedureRecord procedure : new ProcedureJournal(cluster.controlDb()).latest(20)) {
+        HistoryFilter filter = new HistoryFilter(exchange.query("kind"), exchange.query("outcome"),
+                exchange.query("from"), exchange.query("to"));
+        List<ProcedureRecord> procedures;
+        try {
+            procedures = new ProcedureJournal(cluster.controlDb()).latest(filter.journalFilter(), 20);
+        } catch (OperationException e) {
+            // A bad filter shows the whole history, with the reason, rather than nothing.
+            banner = Html.Banner.error(e.getMessage());
+            filter = new HistoryFilter(null, null, null, null);
+            procedures = new ProcedureJournal(cluster.controlDb()).latest(20);
+        }
+        StringBuilder body = new StringBuilder(filter.form());
+        if (procedures.isEmpty()) {
+            body.append("<p id=\"no-procedures\">No procedure matches the filter.</p>");
+        }
+        for (ProcedureRecord procedure : procedures) {
             body.append("<section class=\"procedure\" data-id=\"").append(procedure.id()).append("\"><h2>")
                     .append(Html.text(procedure.kind())).append(" #").append(procedure.id()).append(" — ")
                     .append(Html.text(procedure.state().label())).append("</h2><p>Started ")

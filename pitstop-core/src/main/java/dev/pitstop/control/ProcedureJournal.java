@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -81,8 +83,31 @@ public final class ProcedureJournal {
 
     /** The newest procedures first, each with its steps. */
     public List<ProcedureRecord> latest(int limit) {
+        return latest(Filter.ANY, limit);
+    }
+
+    /**
+     * Which procedures a history shows; a null component matches any.
+     *
+     * @param kind  a procedure kind's label
+     * @param from  the earliest start, inclusive
+     * @param until the latest start, exclusive
+     */
+    public record Filter(String kind, ProcedureState state, Instant from, Instant until) {
+
+        public static final Filter ANY = new Filter(null, null, null, null);
+    }
+
+    /** The newest {@code limit} procedures that {@code filter} matches, with their steps, newest first. */
+    public List<ProcedureRecord> latest(Filter filter, int limit) {
+        String state = filter.state() == null ? null : filter.state().label();
+        OffsetDateTime from = filter.from() == null ? null : filter.from().atOffset(ZoneOffset.UTC);
+        OffsetDateTime until = filter.until() == null ? null : filter.until().atOffset(ZoneOffset.UTC);
         return withSteps(Sql.list(dataSource, "SELECT " + PROCEDURE_COLUMNS + " FROM pitstop.procedures"
-                + " ORDER BY id DESC LIMIT ?", ProcedureJournal::procedure, limit));
+                        + " WHERE (?::text IS NULL OR kind = ?) AND (?::text IS NULL OR state = ?)"
+                        + " AND (?::timestamptz IS NULL OR started_at >= ?) AND (?::timestamptz IS NULL OR started_at < ?)"
+                        + " ORDER BY id DESC LIMIT ?", ProcedureJournal::procedure, filter.kind(), filter.kind(),
+                state, state, from, from, until, until, limit));
     }
 
     /** Announces a row just inserted: an INSERT ... RETURNING cannot carry the notification in its own statement. */

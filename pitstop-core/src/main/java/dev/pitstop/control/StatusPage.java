@@ -38,7 +38,24 @@ public final class StatusPage {
             </html>
             """;
 
+    private static final String DEFAULT_TEXT = """
+            <p>We are updating this service and will be back shortly. Your data is safe.</p>
+            <p>Please try again in a few minutes.</p>
+            """;
+
     private StatusPage() {
+    }
+
+    /**
+     * The default page with {@code text} instead of its paragraphs: plain text, a paragraph per line,
+     * escaped, so that an operator's words cannot break the page or run script in clients' browsers.
+     */
+    public static String withText(String text) {
+        StringBuilder paragraphs = new StringBuilder();
+        text.strip().lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(line -> paragraphs
+                .append("<p>").append(line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+                .append("</p>\n"));
+        return DEFAULT_HTML.replace(DEFAULT_TEXT, paragraphs.toString());
     }
 
     public static String html(ClusterMode mode) {

@@ -52,6 +52,11 @@ final class Browser implements AutoCloseable {
         return driver;
     }
 
+    /** Runs {@code script} in the page, with {@code args} as arguments[0..]; returns what it returns. */
+    Object script(String script, Object... args) {
+        return driver.executeScript(script, args);
+    }
+
     void open(String url) {
         driver.get(url);
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -25,12 +26,16 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web console at /.pitstop/ of a real three-node cluster, in headless Chromium, and its security
  * over plain HTTP. One cluster for the class: the cases run in order, each leaving it serving, with
- * the window closed, for the next.
+ * the window closed, for the next (but the plugin case, which leaves its window to the migration case).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -71,7 +76,7 @@ class ConsoleTest {
     @Order(1)
     void nothingUnderTheConsoleAnswersWithoutASession() throws Exception {
         for (String path : List.of("", "events", "upgrade", "backups", "backups/download?name=x.backup", "plugins",
-                "maintenance", "history", "no-such-page", "api/items")) {
+                "maintenance", "migration", "history", "no-such-page", "api/items")) {
             HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(console + path)).GET(), null);
             assertThat(page.statusCode()).as(path).isIn(303, 401);
             assertThat(page.body()).as(path).doesNotContain("node-1").doesNotContain("[");
@@ -99,13 +104,16 @@ class ConsoleTest {
         String viewer = cookieOf(login(viewerToken));
         String viewerCsrf = csrf(get("maintenance", viewer).body());
         for (String action : List.of("maintenance/page/on", "maintenance/window/begin", "backups", "upgrade",
-                "plugins/enable", "plugins/disable")) {
+                "plugins/enable", "plugins/disable", "plugins/add", "plugins/upgrade", "plugins/remove",
+                "migration/check", "migration/apply")) {
             HttpResponse<String> refused = post(action, "csrf=" + viewerCsrf + "&id=items&to=1.1.0", viewer);
             assertThat(refused.statusCode()).as(action).isEqualTo(403);
             assertThat(refused.body()).as(action).contains("role viewer");
         }
         assertThat(get("backups/download?name=x.backup", viewer).statusCode()).isEqualTo(403);
-        assertThat(get("", viewer).body()).contains("node-1");
+        HttpResponse<String> overview = get("", viewer);
+        assertThat(overview.body()).contains("node-1");
+        assertThat(overview.body().getBytes(StandardCharsets.UTF_8).length).as("the first page's size").isLessThan(200_000);
         assertThat(cluster.status().get("mode").asText()).isEqualTo("serving");
         assertThat(cluster.status().get("windowOpen").asBoolean()).isFalse();
         assertThat(backups()).isEmpty();
@@ -159,6 +167,56 @@ class ConsoleTest {
         assertThat(browser.text("#banner")).startsWith("Enabled comments");
         assertThat(browser.find("tr.plugin[data-id=comments]").getAttribute("data-enabled")).isEqualTo("true");
         browser.screenshot("plugins-enabled");
+
+        browser.find("#add-jar").sendKeys(Demo.plugin("slow-1.0.0.jar").toString());
+        browser.find("form[action$='plugins/add'] button").click();
+        browser.await("the jar added", d -> browser.present("#banner"));
+        assertThat(browser.text("#banner")).startsWith("Added (disabled; enable it to load it) slow 1.0.0");
+        assertThat(browser.find("tr.plugin[data-id=slow]").getAttribute("data-enabled")).isEqualTo("false");
+        browser.find("#upgrade-jar").sendKeys(Demo.plugin("comments-1.0.0.jar").toString());
+        browser.find("form[action$='plugins/upgrade'] button").click();
+        browser.await("the upgrade's outcome", d -> browser.present("#banner"));
+        assertThat(browser.find("#banner").getAttribute("class")).contains("error");
+        assertThat(browser.text("#banner")).isEqualTo("plugin comments 1.0.0 is not newer than the installed 1.0.0");
+        browser.find("tr.plugin[data-id=slow] form[action$='remove'] button").click();
+        browser.await("the plugin removed", d -> browser.present("#banner"));
+        assertThat(browser.text("#banner")).isEqualTo("Removed slow; its data stays");
+        assertThat(browser.present("tr.plugin[data-id=slow]")).isFalse();
+        assertThat(cluster.run("plugin", "list").out()).doesNotContain("slow");
+    }
+
+    /** Left open by the case before: the migration is applied in it, then the window is closed from the console. */
+    @Test
+    @Order(6)
+    void aMigrationUploadedInTheConsoleIsPreviewedThenAppliedOnlyWhenSigned() throws Exception {
+        Path file = home.resolve("self.migration");
+        cluster.run("migration", "create", "--output", file.toString());
+        Path tampered = home.resolve("tampered.migration");
+        byte[] bytes = Files.readAllBytes(file);
+        // The signature's last byte, before the 16-byte trailer: the content is intact, the signature is not.
+        bytes[bytes.length - 17] ^= 1;
+        Files.write(tampered, bytes);
+
+        browser.open(console + "migration");
+        browser.find("#migration-file").sendKeys(tampered.toString());
+        browser.find("form[action$='migration/check'] button").click();
+        browser.await("the refusal", d -> browser.present("#banner"));
+        assertThat(browser.text("#banner")).contains("tampered.migration").contains("signature");
+        assertThat(browser.present("#migration-preview")).isFalse();
+        browser.screenshot("migration-refused");
+
+        browser.find("#migration-file").sendKeys(file.toString());
+        browser.find("form[action$='migration/check'] button").click();
+        browser.await("the preview", d -> browser.present("#migration-preview"));
+        assertThat(browser.driver().findElements(By.cssSelector("tr.migration-table"))).isNotEmpty();
+        assertThat(browser.text("tr.migration-table[data-table='app.items']")).contains("schema-only");
+        assertThat(browser.text("#migration-statements")).startsWith("None");
+        browser.screenshot("migration-preview");
+        browser.find("form[action$='migration/apply'] button").click();
+        browser.await("the migration applied", d -> d.findElements(
+                By.cssSelector("#procedure[data-kind=migration-apply][data-state=succeeded]")).size() == 1);
+        assertThat(cluster.run("migration", "logs").out()).contains("self.migration");
+
         browser.open(console + "maintenance");
         browser.screenshot("maintenance");
         browser.find("form[action$='window/end'] button").click();
@@ -167,7 +225,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aBackupCreatedInTheConsoleDownloadsWithTheChecksumOfItsFile() throws Exception {
         browser.open(console + "backups");
         browser.find("form[action$='/backups'] button").click();
@@ -195,7 +253,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anUpgradeStartedInTheConsoleIsFollowedLiveToItsEndThroughAPauseForVerification() throws Exception {
         browser.open(console + "upgrade");
         new Select(browser.find("#to")).selectByVisibleText("1.1.0");
@@ -225,13 +283,61 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void everyPageIsKeyboardReachableAndFitsAPhone() throws Exception {
+        browser.open(console);
+        List<String> reached = new ArrayList<>();
+        for (int i = 0; i < 12 && !reached.contains("logout"); i++) {
+            new Actions(browser.driver()).sendKeys(Keys.TAB).perform();
+            WebElement focused = browser.driver().switchTo().activeElement();
+            reached.add(focused.getAttribute("id").isEmpty() ? focused.getText() : focused.getAttribute("id"));
+        }
+        assertThat(reached).startsWith("Skip to the page", "Overview", "Upgrade", "Backups", "Plugins", "Maintenance",
+                "Migration", "History").contains("logout");
+        WebElement plugins = browser.driver().findElement(By.linkText("Plugins"));
+        browser.script("arguments[0].focus();", plugins);
+        new Actions(browser.driver()).sendKeys(Keys.ENTER).perform();
+        browser.await("the plugins page, by keyboard", d -> d.getCurrentUrl().endsWith("/.pitstop/plugins"));
+
+        browser.driver().manage().window().setSize(new Dimension(390, 844));
+        try {
+            for (String page : List.of("", "upgrade", "backups", "plugins", "maintenance", "migration", "history")) {
+                browser.open(console + page);
+                Long overflow = (Long) browser.script(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+                assertThat(overflow).as("horizontal overflow of /.pitstop/%s at 390×844", page).isLessThanOrEqualTo(0L);
+                if (page.isEmpty() || page.equals("plugins")) {
+                    browser.screenshot("phone-" + (page.isEmpty() ? "overview" : page));
+                }
+            }
+        } finally {
+            browser.driver().manage().window().setSize(new Dimension(1280, 800));
+        }
+    }
+
+    @Test
+    @Order(10)
     void logoutEndsTheSession() throws Exception {
         browser.open(console);
         String cookie = Sessions.COOKIE + "=" + browser.driver().manage().getCookieNamed(Sessions.COOKIE).getValue();
         browser.find("#logout").click();
         browser.await("the login page", d -> d.getCurrentUrl().endsWith("/.pitstop/login"));
         assertThat(get("", cookie).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    @Order(11)
+    void repeatedFailedLoginsFromAnAddressAreRefusedForAWhileEvenWithTheRightToken() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> wrong = post("login", "token=wrong-" + i, null);
+            assertThat(wrong.statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> refused = post("login", "token=" + URLEncoder.encode(adminToken, StandardCharsets.UTF_8),
+                null);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+        assertThat(refused.body()).contains("5 failed logins from 127.0.0.1 within 5 minutes; try again in");
+        assertThat(refused.headers().firstValue("Set-Cookie")).isEmpty();
     }
 
     private List<Path> backups() throws Exception {
