@@ -4,13 +4,11 @@ import dev.pitstop.control.StatusPage;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
@@ -62,10 +60,13 @@ final class NodeProxy extends ProxyHandler.Reverse {
         return InvocationType.NON_BLOCKING;
     }
 
-    /** HTTP/1.1 only: the nodes speak nothing else, and the dynamic transport's negotiation costs on every request. */
+    /**
+     * HTTP/1.1 only: the nodes speak nothing else, and the dynamic transport's negotiation costs on
+     * every request; node responses read without a hand-off to another thread (see {@link NodeTransport}).
+     */
     @Override
     protected HttpClient newHttpClient() {
-        return new HttpClient(new HttpClientTransportOverHTTP(new ClientConnector()));
+        return new HttpClient(new NodeTransport());
     }
 
     @Override
