@@ -6,6 +6,7 @@ import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
 import dev.pitstop.control.MixedReleases;
+import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
@@ -69,8 +70,8 @@ final class ClusterProcedures {
 
     /** The online upgrade, linting with PostgreSQL's parser where this process finds it. */
     OnlineUpgrade onlineUpgrade() {
-        return new OnlineUpgrade(drivers.nodes(), new Installations(cluster.controlDb()),
-                new MixedReleases(cluster.controlDb()), verification(), upgradePreflight(), cluster.db(),
+        return new OnlineUpgrade(drivers.nodes(), drivers.traffic(), new NodeRegistry(cluster.controlDb()),
+                new Installations(cluster.controlDb()), new MixedReleases(cluster.controlDb()), verification(), upgradePreflight(), cluster.db(),
                 provenBackup(), home.storageDir(), config.backup().password(), config.readyTimeout(),
                 SqlParser.located());
     }
