@@ -11,8 +11,8 @@ final class AbandonOption {
             + "--resume nor --rollback can finish. It ends the procedure in the journal as 'abandoned', and does "
             + "nothing else: no step is undone or finished; the nodes stay stopped or running, on the release they "
             + "have; the status page stays up or down; the data stays as the last step left it. Only an upgrade "
-            + "authorisation is withdrawn, so that no node changes the database for a procedure nobody runs. Other "
-            + "procedures may then run. It is written to the audit log with your name ('pitstop history'). Then "
+            + "authorisation is withdrawn, so that no node changes the database for a procedure nobody runs, and the "
+            + "nodes an online upgrade held out of the rotation are let back in. Other procedures may then run. It is written to the audit log with your name ('pitstop history'). Then "
             + "'pitstop status' shows what runs; 'pitstop maintenance page off' takes a status page down; the "
             + "backups the procedure took are in 'pitstop backup list'.")
     private boolean abandon;

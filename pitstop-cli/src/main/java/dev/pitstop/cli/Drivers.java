@@ -1,6 +1,7 @@
 package dev.pitstop.cli;
 
 import dev.pitstop.control.Cluster;
+import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.Proxies;
@@ -46,7 +47,8 @@ final class Drivers implements ClusterProcedures.Access {
     @Override
     public TrafficDriver traffic() {
         Cluster control = new Cluster(cluster.controlDb());
-        return proxy().<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes(), control))
+        return proxy().<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes(), control,
+                        new NodeRegistry(cluster.controlDb())))
                 .orElseGet(() -> new BuiltInGatewayTraffic(control));
     }
 

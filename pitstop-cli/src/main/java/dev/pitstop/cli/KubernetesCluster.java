@@ -54,7 +54,7 @@ final class KubernetesCluster {
                     + "to look at (stop them with: pitstop down): " + e.getMessage());
         }
         if (drivers.traffic() instanceof ProxyTraffic proxy) {
-            steps.run("send clients to the nodes (traffic: " + config.traffic() + ")", proxy::follow);
+            steps.run("send clients to the nodes (traffic: " + config.traffic() + ")", proxy::followRotation);
         }
         clusterFile(ids).write(home);
         out.printf("Cluster ready at %s (admin token in %s)%n", cluster.gateway(), home.adminTokenFile());

@@ -51,8 +51,10 @@ final class UpgradeCommand implements Callable<Integer> {
     private boolean plan;
 
     @Option(names = "--online", description = {"Upgrade without stopping the service: a verified backup while "
-            + "serving, the release's expand migrations under lock_timeout, then node by node drained, started on "
-            + "the new release, verified and back in rotation, then its contract migrations. Only for a release "
+            + "serving, the release's expand migrations under lock_timeout, then node by node: held out of the "
+            + "rotation (built-in gateway, nginx or HAProxy) and drained, started on the new release, verified (ready, "
+            + "version, the configured checks) and only then back in rotation; then its contract migrations. Only "
+            + "for a release "
             + "whose pending migrations are all declared expand or contract (plugin.migrations.expand / .contract "
             + "in plugin.properties) and pass the migration linter; otherwise refused (exit 3) with the linter's "
             + "reasons, nothing changed. A failure before the contract phase puts the previous release back on "
@@ -71,7 +73,7 @@ final class UpgradeCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the interrupted, failed or paused upgrade after its last completed step.")
     private boolean resume;
 
-    @Option(names = "--rollback", description = "Return to the release the interrupted, failed or paused upgrade started from, restoring its backup if the database may have changed.")
+    @Option(names = "--rollback", description = "Return to the release the interrupted, failed or paused upgrade started from, restoring its backup if the database may have changed. An online upgrade rolls back without a restore until its contract step begins; from then on --rollback is refused (exit 3): finish it with --resume.")
     private boolean rollback;
 
     @Mixin

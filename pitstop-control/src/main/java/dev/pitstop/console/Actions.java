@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.Resumable;

@@ -31,4 +31,12 @@ public final class BuiltInGatewayTraffic implements TrafficDriver {
     public boolean statusPageShown() {
         return cluster.mode().maintenance();
     }
+
+    /**
+     * Nothing to do: the gateway reads the registry on every change (and each second besides). A
+     * stopping node also drains: it leaves the rotation and keeps serving for a grace period.
+     */
+    @Override
+    public void followRotation() {
+    }
 }

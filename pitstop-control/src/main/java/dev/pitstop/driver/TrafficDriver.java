@@ -19,4 +19,13 @@ public interface TrafficDriver {
 
     /** Whether clients get the status page now. */
     boolean statusPageShown();
+
+    /**
+     * Follows a change of the nodes in rotation — the ready ones no procedure holds out (see
+     * {@link dev.pitstop.control.NodeRegistry#hold}) — in the current mode, and returns once the
+     * load balancer acts on it: a node held before it stops gets no new request.
+     *
+     * @throws dev.pitstop.procedure.OperationException (failed) when the load balancer refuses the change
+     */
+    void followRotation();
 }

@@ -7,6 +7,7 @@ import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Installations;
 import dev.pitstop.control.MixedReleases;
+import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeDriver;
@@ -68,7 +69,8 @@ public final class ClusterProcedures {
 
     /** The online upgrade, linting with PostgreSQL's parser where this process finds it. */
     public OnlineUpgrade onlineUpgrade() {
-        return new OnlineUpgrade(access.nodes(), new Installations(controlDb), new MixedReleases(controlDb),
+        return new OnlineUpgrade(access.nodes(), access.traffic(), new NodeRegistry(controlDb),
+                new Installations(controlDb), new MixedReleases(controlDb),
                 verification(), upgradePreflight(), db, provenBackup(), home.storageDir(), config.backup().password(),
                 config.readyTimeout(), SqlParser.located());
     }

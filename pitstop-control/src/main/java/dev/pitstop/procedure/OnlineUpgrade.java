@@ -4,10 +4,12 @@ import dev.pitstop.backup.BackupOptions;
 import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.control.Installations;
 import dev.pitstop.control.MixedReleases;
+import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.lint.SqlParser;
 import dev.pitstop.release.MigrationPhase;
 import dev.pitstop.release.MigrationSet;
@@ -20,13 +22,15 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The online upgrade: the cluster keeps serving while its nodes are replaced one at a time. A
  * verified backup taken while serving; the pair of releases allowed to serve together recorded;
- * the expand migrations run under {@code lock_timeout}; then node by node: drained and stopped
- * (the gateway routes to ready nodes only), started on the new release, verified, back in
+ * the expand migrations run under {@code lock_timeout}; then node by node: held out of the rotation
+ * (the gateway, nginx or HAProxy stops sending it requests) and stopped, started on the new release,
+ * verified (ready, version, the configured checks) while still held, and only then back in
  * rotation; then the contract migrations, after which nodes of the old release refuse to serve.
  * A failure before the contract phase rolls back by itself without a restore: the replaced nodes
  * are put back on the old release one at a time, the expand changes stay (the old release works
@@ -36,6 +40,8 @@ public final class OnlineUpgrade {
 
 
     private final NodeDriver nodes;
+    private final TrafficDriver traffic;
+    private final NodeRegistry registry;
     private final Installations installations;
     private final MixedReleases mixed;
     private final Verification verification;
@@ -47,10 +53,14 @@ public final class OnlineUpgrade {
     private final Duration readyTimeout;
     private final SqlParser parser;
 
-    public OnlineUpgrade(NodeDriver nodes, Installations installations, MixedReleases mixed, Verification verification,
-                         UpgradePreflight preflight, DbSettings db, ProvenBackup backups, Path storage,
-                         PasswordSource backupPassword, Duration readyTimeout, SqlParser parser) {
+    /** @param registry where nodes are held out of the rotation while they are replaced, and put back */
+    public OnlineUpgrade(NodeDriver nodes, TrafficDriver traffic, NodeRegistry registry, Installations installations,
+                         MixedReleases mixed, Verification verification, UpgradePreflight preflight, DbSettings db,
+                         ProvenBackup backups, Path storage, PasswordSource backupPassword, Duration readyTimeout,
+                         SqlParser parser) {
         this.nodes = nodes;
+        this.traffic = traffic;
+        this.registry = registry;
         this.installations = installations;
         this.mixed = mixed;
         this.verification = verification;
@@ -164,8 +174,9 @@ public final class OnlineUpgrade {
             steps.add(ProcedureStep.of("run the expand migrations of " + to + " under lock_timeout "
                     + OnlineMigrations.LOCK_TIMEOUT + ", with retries", () -> migrate(MigrationPhase.EXPAND)));
             for (String id : ids) {
-                steps.add(ProcedureStep.of("replace " + id + ": drain and stop it, start it on " + to + ", verify it ("
-                        + verification.describe() + "), back in rotation", () -> replace(id, params.toDir(), to)));
+                steps.add(ProcedureStep.of("replace " + id + ": out of rotation, drain and stop it, start it on " + to
+                        + ", verify it (" + verification.describe() + "), back in rotation",
+                        () -> replace(id, params.toDir(), to)));
             }
             steps.add(ProcedureStep.of("contract: nodes of " + from + " may no longer serve; run the contract "
                     + "migrations of " + to, () -> {
@@ -184,6 +195,19 @@ public final class OnlineUpgrade {
         @Override
         public boolean rollsBackOnFailureOf(int position) {
             return position < contractStep();
+        }
+
+        /** From the contract step on, even while it runs: it may already have run migrations or changed the pair. */
+        @Override
+        public Optional<String> rollbackRefusal(int lastStarted) {
+            if (lastStarted < contractStep()) {
+                return Optional.empty();
+            }
+            return Optional.of("its contract phase began at step " + contractStep() + ": nodes of " + from + " may no "
+                    + "longer serve, and the contract migrations of " + to + " may have changed the schema in ways "
+                    + from + " cannot work with; every node serves " + to + " meanwhile. To return to " + from
+                    + " once it is finished, restore the backup it took first, which stops the service: "
+                    + "'pitstop backup restore " + backup + "'");
         }
 
         @Override
@@ -226,16 +250,24 @@ public final class OnlineUpgrade {
             }
         }
 
-        /** Idempotent: a node that already runs {@code version} and is verified is left serving. */
+        /**
+         * Idempotent: a node that already runs {@code version} and is verified is only put back in
+         * rotation. The node is held out from before it stops until it passed verification, so no
+         * client reaches it draining, starting, or ready but not yet checked.
+         */
         private void replace(String id, Path releaseDir, String version) {
-            if (runsVerified(id, version)) {
-                return;
+            if (!runsVerified(id, version)) {
+                registry.hold(id, "replaced by a node of " + version + " (online upgrade from " + from + " to " + to
+                        + "); back in rotation once verified");
+                traffic.followRotation();
+                nodes.stop(id);
+                nodes.useRelease(id, Release.open(releaseDir));
+                nodes.start(id);
+                nodes.awaitReady(id, readyTimeout);
+                verify(id, version);
             }
-            nodes.stop(id);
-            nodes.useRelease(id, Release.open(releaseDir));
-            nodes.start(id);
-            nodes.awaitReady(id, readyTimeout);
-            verify(id, version);
+            registry.release(id);
+            traffic.followRotation();
         }
 
         private void restoreNode(String id) {

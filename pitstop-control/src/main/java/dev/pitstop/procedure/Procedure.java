@@ -1,6 +1,7 @@
 package dev.pitstop.procedure;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A maintenance procedure: a fixed list of named steps that {@link ProcedureRunner} runs under the
@@ -38,6 +39,15 @@ public interface Procedure {
      */
     default List<ProcedureStep> rollbackSteps(int completedSteps) {
         return List.of();
+    }
+
+    /**
+     * Why the procedure can no longer be rolled back once its step {@code lastStarted} (from 1) has
+     * begun — whether or not it ended — and what the operator can do instead of resuming it; empty
+     * while {@link #rollbackSteps} can undo it.
+     */
+    default Optional<String> rollbackRefusal(int lastStarted) {
+        return Optional.empty();
     }
 
     /** Whether a failure of the step at {@code position} (from 1) rolls back at once, without the operator. */

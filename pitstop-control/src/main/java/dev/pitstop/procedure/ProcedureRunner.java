@@ -2,6 +2,7 @@ package dev.pitstop.procedure;
 
 import dev.pitstop.control.AuditLog;
 import dev.pitstop.control.Cluster;
+import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureRecord;
 import dev.pitstop.control.ProcedureState;
@@ -113,6 +114,13 @@ public final class ProcedureRunner {
         try (ProcedureLock ignored = acquire(kind, "cluster")) {
             ProcedureRecord open = openOf(kind, "roll back");
             Procedure procedure = procedures.of(open);
+            Optional<String> refusal = open.rollingBack() ? Optional.empty()
+                    : procedure.rollbackRefusal(open.lastStartedStep(false));
+            if (refusal.isPresent()) {
+                throw refused(kind, procedure.target(), describe(open, condition(open)) + " cannot be rolled back: "
+                        + refusal.get() + ". Nothing was changed; once the cause is fixed, continue it with '"
+                        + kind.command() + " --resume'");
+            }
             List<ProcedureStep> undo = procedure.rollbackSteps(open.completedSteps(false));
             if (undo.isEmpty()) {
                 throw refused(kind, procedure.target(), kind.label() + " cannot be rolled back; "
@@ -136,10 +144,12 @@ public final class ProcedureRunner {
         try (ProcedureLock ignored = acquire(kind, "cluster")) {
             ProcedureRecord open = openOf(kind, "abandon");
             new Cluster(controlDb).setUpgradeTarget(null);
+            new NodeRegistry(controlDb).releaseAll();
             String message = describe(open, condition(open)) + " was abandoned by " + operator.actor()
                     + ": nothing was undone or finished. The cluster stays as the procedure left it — its nodes "
                     + "stopped or running, on the release they had, the status page up or down, the data as the last "
-                    + "step left it — and other procedures may run again. 'pitstop status' shows the nodes and the "
+                    + "step left it — except that nodes it held out of the rotation are let back in; other procedures "
+                    + "may run again. 'pitstop status' shows the nodes and the "
                     + "mode; 'pitstop maintenance page off' takes a status page down; the backups it took stay in "
                     + "the backups directory ('pitstop backup list')";
             journal.setState(open.id(), ProcedureState.ABANDONED, message);
@@ -185,7 +195,10 @@ public final class ProcedureRunner {
                     return rollback(id, procedure, procedure.rollbackSteps(position - 1), 1, e); // throws
                 }
                 String message = procedure.kind().label() + " stopped at step " + position + " (" + step.name()
-                        + "): " + messageOf(e) + "; once the cause is fixed, " + procedure.kind().howToFinish();
+                        + "): " + messageOf(e) + "; once the cause is fixed, " + procedure.rollbackRefusal(position)
+                        .map(why -> "continue it with '" + procedure.kind().command() + " --resume' (it cannot be "
+                                + "rolled back: " + why + ")")
+                        .orElse(procedure.kind().howToFinish());
                 end(id, procedure, ProcedureState.FAILED, "failed", message);
                 throw OperationException.failed(message);
             }

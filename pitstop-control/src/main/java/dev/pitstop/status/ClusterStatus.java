@@ -97,6 +97,8 @@ public record ClusterStatus(String mode, String release, boolean windowOpen, Map
             return new Node(node.id(), node.url(), node.version(), NodeState.FAILED.label(),
                     "no heartbeat for " + silent.toSeconds() + " s (was " + node.state().label() + ")");
         }
-        return new Node(node.id(), node.url(), node.version(), node.state().label(), node.message());
+        String held = node.held() == null ? null : "out of rotation: " + node.held();
+        String message = node.message() == null ? held : held == null ? node.message() : node.message() + "; " + held;
+        return new Node(node.id(), node.url(), node.version(), node.state().label(), message);
     }
 }

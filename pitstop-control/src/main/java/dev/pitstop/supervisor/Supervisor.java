@@ -123,7 +123,7 @@ public final class Supervisor implements AutoCloseable {
             new FirstStart(nodes, steps, settings.readyTimeout()).run();
             // An external proxy learns where the nodes are only from Pitstop: before the cluster counts as running.
             Proxies.of(settings.config()).ifPresent(proxy -> steps.run("point " + proxy + " at the nodes",
-                    () -> new ProxyTraffic(proxy, nodes, new Cluster(pool)).follow()));
+                    () -> new ProxyTraffic(proxy, nodes, new Cluster(pool), new NodeRegistry(pool)).followRotation()));
             markRunning();
             out.printf("Cluster ready at %s (admin token in %s)%n", gatewayUrl, home.adminTokenFile());
         } catch (RuntimeException | IOException e) {
@@ -145,7 +145,7 @@ public final class Supervisor implements AutoCloseable {
                             Consumer<Release> releaseSwitched, String gatewayUrl) throws IOException {
         Cluster cluster = new Cluster(pool);
         TrafficDriver traffic = Proxies.of(settings.config())
-                .<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes, cluster))
+                .<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes, cluster, new NodeRegistry(pool)))
                 .orElseGet(() -> new BuiltInGatewayTraffic(cluster));
         return new Console(new ConsoleCluster(db, pool, home, settings.config(),
                 new ReleaseFollowingNodes(nodes, releaseSwitched), traffic, gatewayUrl, adminTrust(),

@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -153,6 +154,27 @@ class ProcedureRunnerTest {
         assertThat(ran).containsExactly("b", "c");
         assertThat(journal.open()).isEmpty();
         assertThat(shown()).contains("Resuming maintenance-begin #" + id + " (interrupted at step 2 'b', started ");
+    }
+
+    @Test
+    void aRollbackIsRefusedOnceAStepThatCannotBeUndoneBeganEvenIfItNeverEnded() {
+        // What an operator process killed during step c leaves behind; the procedure cannot undo c once it began.
+        long id = journal.begin("maintenance-begin", new Steps(List.of("a", "b", "c")), "alice@host", "pitstop test");
+        journal.stepEnded(journal.stepStarted(id, 1, false, "a"), StepState.DONE, null);
+        journal.stepEnded(journal.stepStarted(id, 2, false, "b"), StepState.DONE, null);
+        journal.stepStarted(id, 3, false, "c");
+        Procedure noReturnAtC = new TestProcedure(procedure(false, "a", "b", "c").steps(), List.of("a", "b", "c"), false, 3);
+
+        assertThatThrownBy(() -> runner("bob@host").rollback(ProcedureKind.MAINTENANCE_BEGIN,
+                new Resumable<>(Steps.class, params -> noReturnAtC)))
+                .isInstanceOf(OperationException.class)
+                .hasMessageStartingWith("maintenance-begin #" + id + " (interrupted at step 3 'c', started ")
+                .hasMessageEndingWith("by alice@host) cannot be rolled back: step 3 cannot be undone. Nothing was "
+                        + "changed; once the cause is fixed, continue it with 'pitstop maintenance begin --resume'")
+                .extracting(e -> ((OperationException) e).kind()).isEqualTo(OperationException.Kind.REFUSED);
+        assertThat(ran).isEmpty();
+        assertThat(journal.open()).map(ProcedureRecord::rollingBack).contains(false);
+        assertThat(lastAudit().outcome()).isEqualTo("refused");
     }
 
     @Test
@@ -319,11 +341,24 @@ class ProcedureRunnerTest {
         private final List<ProcedureStep> steps;
         private final List<String> names;
         private final boolean rollsBackAtOnce;
+        /** The first step that cannot be undone once it began; 0 for none. */
+        private final int noReturn;
 
         TestProcedure(List<ProcedureStep> steps, List<String> names, boolean rollsBackAtOnce) {
+            this(steps, names, rollsBackAtOnce, 0);
+        }
+
+        TestProcedure(List<ProcedureStep> steps, List<String> names, boolean rollsBackAtOnce, int noReturn) {
             this.steps = steps;
             this.names = names;
             this.rollsBackAtOnce = rollsBackAtOnce;
+            this.noReturn = noReturn;
+        }
+
+        @Override
+        public Optional<String> rollbackRefusal(int lastStarted) {
+            return noReturn > 0 && lastStarted >= noReturn ? Optional.of("step " + noReturn + " cannot be undone")
+                    : Optional.empty();
         }
 
         @Override

@@ -37,17 +37,35 @@ public final class NodeRegistry {
                 state.label(), message, id);
     }
 
+    /**
+     * Keeps the node out of the rotation, even once it is ready, until {@link #release}; it keeps the
+     * hold when it registers again. The gateway follows at once; {@code reason} shows in {@code status}.
+     */
+    public void hold(String id, String reason) {
+        Sql.updateAndNotify(dataSource, CHANNEL, "UPDATE pitstop.nodes SET held = ? WHERE id = ?", reason, id);
+    }
+
+    /** Lets the node take traffic again whenever it is ready. */
+    public void release(String id) {
+        Sql.updateAndNotify(dataSource, CHANNEL, "UPDATE pitstop.nodes SET held = NULL WHERE id = ?", id);
+    }
+
+    /** Lifts every hold: for a procedure given up, which will never release its nodes itself. */
+    public void releaseAll() {
+        Sql.updateAndNotify(dataSource, CHANNEL, "UPDATE pitstop.nodes SET held = NULL WHERE held IS NOT NULL");
+    }
+
     public void heartbeat(String id) {
         Sql.update(dataSource, "UPDATE pitstop.nodes SET heartbeat_at = now() WHERE id = ?", id);
     }
 
     public List<NodeRecord> list() {
-        return Sql.list(dataSource, "SELECT id, url, version, state, message, started_at, heartbeat_at, health_path"
-                + " FROM pitstop.nodes ORDER BY id", NodeRegistry::map);
+        return Sql.list(dataSource, "SELECT id, url, version, state, message, started_at, heartbeat_at, health_path,"
+                + " held FROM pitstop.nodes ORDER BY id", NodeRegistry::map);
     }
 
     private static NodeRecord map(ResultSet rs) throws SQLException {
         return new NodeRecord(rs.getString(1), rs.getString(2), rs.getString(3), NodeState.of(rs.getString(4)),
-                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(), rs.getString(8));
+                rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getTimestamp(7).toInstant(), rs.getString(8), rs.getString(9));
     }
 }

@@ -61,6 +61,11 @@ public record ProcedureRecord(long id, String kind, ProcedureState state, boolea
         return steps.isEmpty() ? null : steps.get(steps.size() - 1);
     }
 
+    /** The last step of the forward (or rollback) list that began, done or not; 0 before the first. */
+    public int lastStartedStep(boolean rollback) {
+        return steps.stream().filter(step -> step.rollback() == rollback).mapToInt(StepRecord::position).max().orElse(0);
+    }
+
     /** How many steps of the forward (or rollback) list are done, counting from the first. */
     public int completedSteps(boolean rollback) {
         int completed = 0;

@@ -20,6 +20,8 @@ final class Backend {
     private final AtomicBoolean checking = new AtomicBoolean();
     /** Guarded by the {@link Rotation} that holds this backend. */
     boolean ready;
+    /** Kept out of rotation by a procedure, ready or not; guarded like {@link #ready}. */
+    boolean held;
 
     /** Where the node answers whether it serves: its registered health path, else Pitstop's {@code /health/ready}. */
     static String healthUrl(NodeRecord node) {

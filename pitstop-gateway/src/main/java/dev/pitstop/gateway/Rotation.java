@@ -47,7 +47,9 @@ final class Rotation {
 
     /**
      * Takes the registry as the new truth: nodes registered as stopped or no longer registered
-     * leave; new nodes join out of rotation until their first successful health check.
+     * leave; new nodes join out of rotation until their first successful health check. A node a
+     * procedure holds (see {@link NodeRecord#held()}) is still health-checked, so that it takes
+     * traffic as soon as the hold is lifted, but gets none before.
      */
     synchronized void update(List<NodeRecord> nodes) {
         Map<String, Backend> next = new LinkedHashMap<>();
@@ -56,20 +58,24 @@ final class Rotation {
                 continue;
             }
             Backend known = backends.get(node.id());
-            if (known != null && known.url().equals(node.url()) && known.healthUrl().equals(Backend.healthUrl(node))) {
-                next.put(node.id(), known);
-            } else {
+            Backend backend = known;
+            if (known == null || !known.url().equals(node.url()) || !known.healthUrl().equals(Backend.healthUrl(node))) {
                 try {
-                    next.put(node.id(), new Backend(node.id(), node.url(), Backend.healthUrl(node)));
+                    backend = new Backend(node.id(), node.url(), Backend.healthUrl(node));
                 } catch (IllegalArgumentException e) {
                     log.warn("Ignoring node {}: {}", node.id(), e.getMessage());
+                    continue;
                 }
             }
+            hold(backend, node.held());
+            next.put(node.id(), backend);
         }
         for (Backend gone : backends.values()) {
             if (gone.ready && next.get(gone.id()) != gone) {
                 gone.ready = false;
-                log.info("Node {} leaves rotation: {}", gone, reasonGone(gone, nodes));
+                if (!gone.held) {
+                    log.info("Node {} leaves rotation: {}", gone, reasonGone(gone, nodes));
+                }
             }
         }
         backends.clear();
@@ -77,11 +83,22 @@ final class Rotation {
         publish();
     }
 
+    private static void hold(Backend backend, String held) {
+        boolean wasHeld = backend.held;
+        backend.held = held != null;
+        if (backend.ready && backend.held != wasHeld) {
+            log.info(backend.held ? "Node {} leaves rotation: held ({})" : "Node {} enters rotation: no longer held",
+                    backend, held);
+        }
+    }
+
     synchronized void markReady(Backend backend) {
         if (!backend.ready && backends.get(backend.id()) == backend) {
             backend.ready = true;
             publish();
-            log.info("Node {} enters rotation: it answers ready", backend);
+            if (!backend.held) {
+                log.info("Node {} enters rotation: it answers ready", backend);
+            }
         }
     }
 
@@ -89,12 +106,14 @@ final class Rotation {
         if (backend.ready) {
             backend.ready = false;
             publish();
-            log.info("Node {} leaves rotation: {}", backend, reason);
+            if (!backend.held) {
+                log.info("Node {} leaves rotation: {}", backend, reason);
+            }
         }
     }
 
     private void publish() {
-        ready = backends.values().stream().filter(b -> b.ready).toArray(Backend[]::new);
+        ready = backends.values().stream().filter(b -> b.ready && !b.held).toArray(Backend[]::new);
     }
 
     private static String reasonGone(Backend gone, List<NodeRecord> nodes) {

@@ -207,6 +207,28 @@ class GatewayTest {
         assertThat(a.served).hasValue(10);
     }
 
+    /** A procedure holds a node out until it verified it: ready is not enough, and the hold outlives a restart. */
+    @Test
+    void aNodeHeldByAProcedureGetsNoTrafficThoughReadyUntilReleased() throws Exception {
+        NodeRegistry registry = new NodeRegistry(controlDb);
+        node("a");
+        TestNode b = node("b");
+        startGateway(FREQUENT);
+        awaitRotation("a", "b");
+
+        registry.hold("b", "being replaced");
+        awaitRotation("a");
+        registry.register("b", b.url(), "1.1.0", NodeState.READY);
+        int servedBefore = b.served.get();
+        IntStream.range(0, 10).forEach(i -> assertThat(okBody("/")).isEqualTo("a"));
+
+        assertThat(b.served).hasValue(servedBefore);
+        assertThat(registry.list()).filteredOn(node -> node.id().equals("b")).singleElement()
+                .satisfies(node -> assertThat(node.held()).isEqualTo("being replaced"));
+        registry.release("b");
+        awaitRotation("a", "b");
+    }
+
     @Test
     void answers503WhenNoNodeIsReady() throws Exception {
         node("a").readyStatus = 503;

@@ -14,6 +14,9 @@ final class Cli {
     private static final Path LIB = Path.of(System.getProperty("pitstop.cli", "../pitstop-cli/target/lib"))
             .toAbsolutePath().normalize();
     private static final long TIMEOUT_MINUTES = 5;
+    /** Where PostgreSQL's parser for the migration linter is (bin/test runs npm ci there): for --online and --plan. */
+    static final Map<String, String> SQL_PARSER = Map.of("PITSTOP_SQL_PARSER",
+            Path.of("../pitstop-lint/parser").toAbsolutePath().normalize().toString());
 
     private final Path home;
 

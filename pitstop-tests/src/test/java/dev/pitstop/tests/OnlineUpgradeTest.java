@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -18,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code upgrade --online} on one three-node cluster behind the built-in gateway, from 1.1.0: a
  * release that renames a column is refused and nothing changes; a release whose nodes never get
- * ready rolls back without a restore; 1.3.0 goes online. A client polls through the gateway the
+ * ready rolls back without a restore; so does 1.3.0 with a check its nodes fail, none of them ever
+ * serving a client; 1.3.0 goes online. A client polls through the gateway the
  * whole time and must see only 200s — no status page, no error.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -26,9 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 class OnlineUpgradeTest {
 
     private static final int ITEMS = 30;
-    /** Where PostgreSQL's parser for the linter is installed (bin/test runs npm ci there). */
-    private static final Map<String, String> PARSER = Map.of("PITSTOP_SQL_PARSER",
-            Path.of("../pitstop-lint/parser").toAbsolutePath().normalize().toString());
 
     @TempDir
     static Path dir;
@@ -79,8 +76,36 @@ class OnlineUpgradeTest {
         assertThat(items()).hasSize(ITEMS);
     }
 
+    /**
+     * The first node of 1.3.0 gets ready but fails a configured check: it rolls back, and no client
+     * request ever reached it, since a new node joins the rotation only once verified.
+     */
     @Test
     @Order(3)
+    void aNodeThatFailsAConfiguredCheckNeverServesAClientAndRollsBack() throws Exception {
+        Path config = cluster.home().resolve("pitstop.yml");
+        Files.writeString(config, """
+                checks:
+                  - path: /api/info
+                    body-contains: '"version":"1.1.0"'
+                """);
+        UpgradeTest.Poller poller = UpgradeTest.Poller.start(cluster.gateway() + "/api/info",
+                body -> !body.contains("\"version\":\"1.1.0\""));
+        Cli.Result upgrade;
+        try {
+            upgrade = upgrade("1.3.0");
+        } finally {
+            Files.delete(config);
+        }
+
+        assertThat(poller.stop()).as("errors, or answers of a node not of 1.1.0").isEmpty();
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isEqualTo(1);
+        assertThat(upgrade.err()).contains("rolled back to 1.1.0 without a restore", "check", "failed on node-1");
+        assertThat(cluster.nodeVersions()).containsOnly("ready 1.1.0");
+    }
+
+    @Test
+    @Order(4)
     void upgradesOnlineWhileClientsSeeOnly200AndKeepTheirData() throws Exception {
         Cli.Result plan = upgrade("1.3.0", "--plan");
         assertThat(plan.exitCode()).as("%s", plan).isZero();
@@ -110,7 +135,7 @@ class OnlineUpgradeTest {
         args[2] = Demo.release(release).toString();
         args[3] = "--online";
         System.arraycopy(more, 0, args, 4, more.length);
-        return cluster.cli().run(PARSER, args);
+        return cluster.cli().run(Cli.SQL_PARSER, args);
     }
 
     private JsonNode items() {

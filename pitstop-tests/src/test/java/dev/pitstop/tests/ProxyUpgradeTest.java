@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The upgrade procedure behind an external proxy that Pitstop steers, on one two-node cluster of
  * local nodes, in order: 1.0.0 to 1.1.0, then the broken release rolled back, each while a client
  * polls through the proxy and sees only 200 or the status page; then the page by hand, with the
- * operators' bypass.
+ * operators' bypass; last, the online upgrade to 1.3.0, the client seeing only 200s.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -102,5 +102,29 @@ abstract class ProxyUpgradeTest {
 
         cluster.run("maintenance", "page", "off");
         assertThat(Http.get(proxy.url() + "/api/items").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * Each node leaves the proxy's rotation before it stops and joins again once verified, so
+     * both releases serve meanwhile and clients never see an error nor the status page.
+     */
+    @Test
+    @Order(5)
+    void upgradesOnlineWhileClientsOfTheProxySeeOnly200AndKeepTheirData() throws Exception {
+        UpgradeTest.Poller poller = UpgradeTest.Poller.start(proxy.url() + "/api/items");
+
+        Cli.Result upgrade = cluster.cli().run(Cli.SQL_PARSER, "upgrade", "--to", Demo.release("1.3.0").toString(),
+                "--online");
+
+        assertThat(poller.stop()).isEmpty();
+        assertThat(poller.pagesSeen()).as("clients saw the status page").isZero();
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
+        assertThat(cluster.nodeVersions()).containsExactly("ready 1.3.0", "ready 1.3.0");
+        JsonNode items = Http.json(Http.get(proxy.url() + "/api/items"));
+        assertThat(items).hasSize(ITEMS);
+        for (JsonNode item : items) {
+            assertThat(item.path("sku").asText()).isEqualTo("ITEM-" + item.path("id").asText());
+            assertThat(item.path("slug").asText()).isEqualTo(item.path("name").asText());
+        }
     }
 }

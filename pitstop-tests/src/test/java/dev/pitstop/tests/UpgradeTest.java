@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -141,6 +142,11 @@ class UpgradeTest {
         private Thread thread;
 
         static Poller start(String url) {
+            return start(url, body -> false);
+        }
+
+        /** The same, also counting as unexpected a 200 whose body {@code unexpectedBody} accepts. */
+        static Poller start(String url, Predicate<String> unexpectedBody) {
             Poller poller = new Poller();
             poller.thread = new Thread(() -> {
                 while (poller.running.get()) {
@@ -149,7 +155,7 @@ class UpgradeTest {
                         if (response.statusCode() == 503 && response.body().contains("Down for maintenance")
                                 && response.headers().firstValue("Retry-After").isPresent()) {
                             poller.pages.incrementAndGet();
-                        } else if (response.statusCode() != 200) {
+                        } else if (response.statusCode() != 200 || unexpectedBody.test(response.body())) {
                             poller.unexpected.add(response.statusCode() + " " + response.body());
                         }
                     } catch (RuntimeException e) {
