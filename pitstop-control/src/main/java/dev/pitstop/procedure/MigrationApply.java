@@ -28,6 +28,10 @@ import java.util.function.Predicate;
  * that is rolled back. A failure of the backup or the migration changes no data; the window this
  * procedure opened is undone by itself.
  *
+ * <p>An application that reads its configuration only as it starts (a release whose nodes are
+ * processes, like NocoBase: Pitstop cannot know what it caches) has its serving nodes restarted after
+ * the migration, before the window's verification, so that what is verified serves the new configuration.
+ *
  * <p>The values given for missing environment variables and secrets are not journaled: a resume
  * needs them again.
  */
@@ -37,6 +41,8 @@ public final class MigrationApply {
     private static final String BACKUP = "backup";
     private static final String OPENS_WINDOW = "opens-window";
     private static final String ALLOW_MISSING_PLUGINS = "allow-missing-plugins";
+    /** The nodes restarted after the migration, comma-separated; empty for none. */
+    private static final String RESTART = "restart";
     /** The journaled parameters of the window this procedure opens carry this prefix. */
     private static final String WINDOW = "window.";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -69,10 +75,13 @@ public final class MigrationApply {
     /**
      * A new application of {@code file}.
      *
-     * @param page    whether a window this procedure opens puts the status page up
-     * @param confirm asked, once the checks passed, whether to go ahead; it is told what will happen
+     * @param page         whether a window this procedure opens puts the status page up
+     * @param restartNodes whether the nodes that serve the window are restarted after the migration, for an
+     *                     application that reads its configuration only as it starts
+     * @param confirm      asked, once the checks passed, whether to go ahead; it is told what will happen
      */
-    public Procedure of(Path file, Path backupsDir, Migrations.Options options, boolean page, Predicate<String> confirm) {
+    public Procedure of(Path file, Path backupsDir, Migrations.Options options, boolean page, boolean restartNodes,
+                        Predicate<String> confirm) {
         Map<String, String> params = new LinkedHashMap<>();
         params.put(FILE, file.toAbsolutePath().normalize().toString());
         params.put(BACKUP, backupsDir.toAbsolutePath().normalize()
@@ -80,9 +89,15 @@ public final class MigrationApply {
         params.put(ALLOW_MISSING_PLUGINS, String.valueOf(options.allowMissingPlugins()));
         boolean opensWindow = !cluster.policy().windowOpen();
         params.put(OPENS_WINDOW, String.valueOf(opensWindow));
+        List<String> restart = List.of();
         if (opensWindow) {
-            window.begin(page).params().forEach((key, value) -> params.put(WINDOW + key, value));
+            Map<String, String> begin = window.begin(page).params();
+            begin.forEach((key, value) -> params.put(WINDOW + key, value));
+            restart = restartNodes ? List.of(MaintenanceWindow.kept(begin)) : restart;
+        } else if (restartNodes) {
+            restart = window.running();
         }
+        params.put(RESTART, String.join(",", restart));
         return new Run(params, options, confirm);
     }
 
@@ -143,7 +158,9 @@ public final class MigrationApply {
             Migrations.Report preview = check();
             String consequence = "This applies " + target() + " (release " + preview.sourceRelease() + ") to the cluster: "
                     + changedTables(preview) + " tables change, " + preview.statements().size() + " schema statements run"
-                    + (begin != null ? "; the cluster is scaled down to one node meanwhile" : "") + ". The current data "
+                    + (begin != null ? "; the cluster is scaled down to one node meanwhile" : "")
+                    + (params.getOrDefault(RESTART, "").isEmpty() ? "" : "; " + params.get(RESTART).replace(",", ", ")
+                    + " then restart to read the new configuration") + ". The current data "
                     + "is saved first in " + backup.getFileName() + " ('pitstop migration check " + target()
                     + "' shows every change).";
             if (!confirm.test(consequence)) {
@@ -170,6 +187,11 @@ public final class MigrationApply {
             steps.add(ProcedureStep.of("save the current data in " + backup.getFileName()
                     + ", replayed to prove it restores", this::saveCurrentData));
             steps.add(ProcedureStep.of("apply " + target() + " in one transaction, verified and logged", this::apply));
+            String restart = params.getOrDefault(RESTART, "");
+            if (!restart.isEmpty()) {
+                steps.add(window.restartInPlace(List.of(restart.split(",")),
+                        "so that the application reads its new configuration"));
+            }
             if (begin != null) {
                 steps.addAll(window.endOf(windowParams()).steps());
             }
