@@ -3,6 +3,7 @@ package dev.pitstop.cli;
 import static dev.pitstop.procedure.ClusterProcedures.migrationEngine;
 
 import dev.pitstop.backup.ProgressUpdate;
+import dev.pitstop.migration.Declarations;
 import dev.pitstop.migration.MigrationKeys;
 import dev.pitstop.migration.MigrationLog;
 import dev.pitstop.migration.Migrations;
@@ -13,6 +14,8 @@ import dev.pitstop.procedure.MigrationValues;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.release.DeclaredTables;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,8 +103,10 @@ final class MigrationCommand {
         @Override
         public Integer call() {
             RunningCluster cluster = RunningCluster.open(migration.pitstop);
+            Release release = Release.open(cluster.release());
             Migrations.Created created = migrationEngine(() -> Migrations.create(cluster.db(), output,
-                    rules == null ? RulesFile.none() : RulesFile.read(rules), pluginJars(cluster),
+                    rules == null ? RulesFile.none() : RulesFile.read(rules),
+                    Declarations.read(DeclaredTables.of(release), release.name(), pluginJars(release)),
                     migration.keys().keyPair(), migration.pitstop.config().applicationSchemas()));
             System.out.printf("Migration written: %s (%s; release %s; %d tables move, %d with rows; %d environment "
                             + "names; signed by %s)%n", created.file(), ProgressUpdate.bytes(created.size()),
@@ -113,8 +118,8 @@ final class MigrationCommand {
         }
 
         /** The plugins the nodes load: the release's bundled ones and those added to the storage directory. */
-        private List<Path> pluginJars(RunningCluster cluster) {
-            List<Path> jars = new ArrayList<>(Release.open(cluster.release()).plugins());
+        private List<Path> pluginJars(Release release) {
+            List<Path> jars = new ArrayList<>(release.plugins());
             Path added = migration.pitstop.home().storageDir().resolve("plugins");
             if (Files.isDirectory(added)) {
                 try (Stream<Path> files = Files.list(added)) {
@@ -213,7 +218,9 @@ final class MigrationCommand {
                             + "--yes) → a maintenance window, unless one is open (with --page: status page up; every "
                             + "node but one drained and stopped) → the current data saved in "
                             + "HOME/backups/before-migration-<UTC time>.backup → the migration in one transaction: "
-                            + "schema, environment values, rows by rule, verified, logged → the window closed again "
+                            + "schema, environment values, rows by rule, verified, logged → for a release whose nodes "
+                            + "are processes (NocoBase), the serving nodes restarted, as such an application reads its "
+                            + "configuration only as it starts → the window closed again "
                             + "(the node verified, the others started, the page down).",
                     "",
                     "If the backup or the migration fails, nothing was changed and the window it opened is undone. "
@@ -275,7 +282,8 @@ final class MigrationCommand {
             if (resume) {
                 runner.resume(ProcedureKind.MIGRATION_APPLY, apply.resumable(options));
             } else {
-                runner.start(apply.of(file, procedures.backupsDir(), options, page,
+                boolean processNodes = ProcessNode.of(Release.open(procedures.currentRelease())).isPresent();
+                runner.start(apply.of(file, procedures.backupsDir(), options, page, processNodes,
                         consequence -> yes || Confirmation.ask(spec, consequence)));
             }
             return 0;

@@ -17,6 +17,7 @@ import dev.pitstop.backup.Progress;
 import dev.pitstop.backup.ReplayOptions;
 import dev.pitstop.backup.format.Manifest;
 import dev.pitstop.procedure.Restore;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,6 +111,14 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
         return releases().stream().filter(r -> r.version().equals(installedVersion())).map(Release::dir).findFirst()
                 .orElseThrow(() -> OperationException.failed("the cluster runs release " + installedVersion()
                         + ", which is not in " + releasesDir + "; an upgrade starts from a release found there"));
+    }
+
+    /**
+     * Whether the release the cluster runs has process nodes (NocoBase), whose application reads
+     * its configuration only as it starts: a migration then restarts them, as the CLI's does.
+     */
+    boolean runsProcessNodes() {
+        return ProcessNode.of(Release.open(currentRelease())).isPresent();
     }
 
     /** The releases in the releases directory, by directory name; directories that are no release are left out. */

@@ -104,7 +104,8 @@ final class MigrationPage {
                     + "checked since; check it again, then apply it. Nothing was changed.");
         }
         Procedure apply = cluster.procedures().migrationApply(Progress.NONE).of(last.file(),
-                cluster.home().backupsDir(), last.options(), "on".equals(exchange.field("page")), consequence -> true);
+                cluster.home().backupsDir(), last.options(), "on".equals(exchange.field("page")),
+                cluster.runsProcessNodes(), consequence -> true);
         actions.startProcedure(exchange, session, "migration apply " + last.report().file(),
                 Actions.operator(exchange, session, "migration apply " + name), apply);
         // Kept by the journal from now on: no longer this session's to delete.

@@ -116,6 +116,24 @@ public final class MaintenanceWindow {
         return new End(params);
     }
 
+    /** The nodes that run now (serve, or start): those a window keeps. */
+    public List<String> running() {
+        return nodes.nodes().stream().filter(n -> n.state() != NodeState.STOPPED).map(NodeStatus::id).toList();
+    }
+
+    /**
+     * A step that stops the nodes {@code ids}, starts them again and waits until they are ready: for
+     * an application that reads its configuration from the database only as it starts (NocoBase
+     * loads its collections, fields and roles once), after a procedure changed that configuration.
+     * Run again after an interruption, it stops what still runs and starts them all.
+     */
+    public ProcedureStep restartInPlace(List<String> ids, String why) {
+        return ProcedureStep.of("restart " + Nodes.names(ids) + " " + why, () -> {
+            Nodes.stopAll(nodes, ids);
+            Nodes.startAndAwaitReady(nodes, ids, readyTimeout);
+        });
+    }
+
     private final class Begin implements Procedure {
 
         private final BeginParams params;

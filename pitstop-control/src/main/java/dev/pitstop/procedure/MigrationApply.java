@@ -25,6 +25,10 @@ import java.util.function.Predicate;
  * that is rolled back. A failure of the backup or the migration changes no data; the window this
  * procedure opened is undone by itself.
  *
+ * <p>An application that reads its configuration only as it starts (a release whose nodes are
+ * processes, like NocoBase: Pitstop cannot know what it caches) has its serving nodes restarted after
+ * the migration, before the window's verification, so that what is verified serves the new configuration.
+ *
  * <p>The values given for missing environment variables and secrets are not journaled: a resume
  * needs them again.
  */
@@ -60,15 +64,19 @@ public final class MigrationApply {
     /**
      * A new application of {@code file}.
      *
-     * @param page    whether a window this procedure opens puts the status page up
-     * @param confirm asked, once the checks passed, whether to go ahead; it is told what will happen
+     * @param page         whether a window this procedure opens puts the status page up
+     * @param restartNodes whether the nodes that serve the window are restarted after the migration, for an
+     *                     application that reads its configuration only as it starts
+     * @param confirm      asked, once the checks passed, whether to go ahead; it is told what will happen
      */
-    public Procedure of(Path file, Path backupsDir, Migrations.Options options, boolean page, Predicate<String> confirm) {
+    public Procedure of(Path file, Path backupsDir, Migrations.Options options, boolean page, boolean restartNodes,
+                        Predicate<String> confirm) {
         Path backup = backupsDir.toAbsolutePath().normalize()
                 .resolve("before-migration-" + STAMP.format(Instant.now()) + ".backup");
         MaintenanceWindow.BeginParams opens = cluster.policy().windowOpen() ? null : window.beginning(page);
-        return new Run(new Params(file.toAbsolutePath().normalize(), backup, options.allowMissingPlugins(), opens),
-                options, confirm);
+        List<String> restart = !restartNodes ? List.of() : opens != null ? List.of(opens.keep()) : window.running();
+        return new Run(new Params(file.toAbsolutePath().normalize(), backup, options.allowMissingPlugins(), opens,
+                restart), options, confirm);
     }
 
     /** The open application, rebuilt from the journal; {@code values} as given again (they are not journaled). */
@@ -80,9 +88,12 @@ public final class MigrationApply {
      * What an application is started with.
      *
      * @param backup the backup taken before the file is applied, which a failure restores
-     * @param window the window this application opens for itself and closes after; null when one was open
+     * @param window  the window this application opens for itself and closes after; null when one was open
+     * @param restart the nodes restarted after the file is applied, for an application that reads its
+     *                configuration only as it starts; empty for none
      */
-    public record Params(Path file, Path backup, boolean allowMissingPlugins, MaintenanceWindow.BeginParams window) {
+    public record Params(Path file, Path backup, boolean allowMissingPlugins, MaintenanceWindow.BeginParams window,
+                         List<String> restart) {
     }
 
     private final class Run implements Procedure {
@@ -127,7 +138,9 @@ public final class MigrationApply {
             Migrations.Report preview = check();
             String consequence = "This applies " + target() + " (release " + preview.sourceRelease() + ") to the cluster: "
                     + changedTables(preview) + " tables change, " + preview.statements().size() + " schema statements run"
-                    + (begin != null ? "; the cluster is scaled down to one node meanwhile" : "") + ". The current data "
+                    + (begin != null ? "; the cluster is scaled down to one node meanwhile" : "")
+                    + (params.restart().isEmpty() ? "" : "; " + String.join(", ", params.restart())
+                    + " then restart to read the new configuration") + ". The current data "
                     + "is saved first in " + backup.getFileName() + " ('pitstop migration check " + target()
                     + "' shows every change).";
             if (!confirm.test(consequence)) {
@@ -154,6 +167,9 @@ public final class MigrationApply {
             steps.add(ProcedureStep.of("save the current data in " + backup.getFileName()
                     + ", replayed to prove it restores", this::saveCurrentData));
             steps.add(ProcedureStep.of("apply " + target() + " in one transaction, verified and logged", this::apply));
+            if (!params.restart().isEmpty()) {
+                steps.add(window.restartInPlace(params.restart(), "so that the application reads its new configuration"));
+            }
             if (begin != null) {
                 steps.addAll(window.endOf(params.window()).steps());
             }

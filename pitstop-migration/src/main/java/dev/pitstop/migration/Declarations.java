@@ -1,12 +1,16 @@
 package dev.pitstop.migration;
 
 import dev.pitstop.db.Database;
+import dev.pitstop.release.DeclaredTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -19,8 +23,10 @@ import java.util.zip.ZipFile;
  *   plugin.tables.configuration = categories, labels
  *   plugin.tables.data          = items
  * </pre>
- * (names in the application schema, comma-separated). A table nobody declares is user data, owned
- * by nobody: the safe default moves its definition and never its rows.
+ * (names in the application schema, comma-separated). The release of an application Pitstop does
+ * not host declares its tables in its descriptor instead ({@link DeclaredTables}: NocoBase's preset).
+ * A table nobody declares is user data, owned by nobody: the safe default moves its definition and
+ * never its rows.
  */
 public final class Declarations {
 
@@ -60,7 +66,22 @@ public final class Declarations {
      * @throws InvalidMigrationException naming the jar whose declaration is not valid
      */
     public static Declarations read(Collection<Path> jars) {
+        return read(Optional.empty(), "", jars);
+    }
+
+    /**
+     * As {@link #read(Collection)}, with the tables {@code release} (named {@code releaseName}, their
+     * owner) declares in its descriptor.
+     *
+     * @throws InvalidMigrationException naming the table declared twice
+     */
+    public static Declarations read(Optional<DeclaredTables> release, String releaseName, Collection<Path> jars) {
         Map<String, Declared> tables = new HashMap<>(CORE);
+        release.ifPresent(declared -> {
+            declareRelease(tables, releaseName, declared.schema(), declared.configuration(), TableRole.CONFIGURATION);
+            declareRelease(tables, releaseName, declared.schema(), declared.data(), TableRole.USER_DATA);
+            declareRelease(tables, releaseName, declared.schema(), declared.internal(), TableRole.INTERNAL);
+        });
         for (Path jar : jars) {
             Properties descriptor = descriptor(jar);
             String plugin = descriptor.getProperty("plugin.id");
@@ -72,7 +93,7 @@ public final class Declarations {
 
     /** The declaration of {@code table} (quoted and schema-qualified); an undeclared table is ownerless user data. */
     public Declared of(String table) {
-        Declared declared = tables.get(table);
+        Declared declared = tables.get(unquoted(table));
         if (declared != null) {
             return declared;
         }
@@ -100,6 +121,26 @@ public final class Declarations {
                         + ": a table has one owner and one role");
             }
         }
+    }
+
+    private static void declareRelease(Map<String, Declared> tables, String release, String schema, List<String> names,
+                                       TableRole role) {
+        for (String name : names) {
+            Declared earlier = tables.putIfAbsent(schema + "." + name, new Declared(role, release));
+            if (earlier != null) {
+                throw new InvalidMigrationException("release " + release + " declares table " + schema + "." + name
+                        + " as " + role.label() + ", but " + earlier.owner() + " declares it as " + earlier.role().label()
+                        + ": list it once in the \"tables\" of its release.json");
+            }
+        }
+    }
+
+    /**
+     * {@code public."desktopRoutes"} as {@code public.desktopRoutes}: catalog names are quoted as PostgreSQL's
+     * {@code quote_ident} does, declarations are plain names.
+     */
+    private static String unquoted(String table) {
+        return SqlNames.parts(table).stream().map(SqlNames::unquoted).collect(Collectors.joining("."));
     }
 
     private static Properties descriptor(Path jar) {

@@ -35,7 +35,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,13 +62,12 @@ final class MigrationWriter {
         this.signingKeys = signingKeys;
     }
 
-    static Migrations.Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
+    static Migrations.Created create(DbSettings db, Path file, Map<String, Rule> rules, Declarations declarations,
                                      KeyPair signingKeys, AppSchemas appSchemas) {
         Path target = file.toAbsolutePath().normalize();
         if (Files.exists(target)) {
             throw new InvalidMigrationException(target + " exists already: choose another --output or delete it first");
         }
-        Declarations declarations = Declarations.read(pluginJars);
         try (Connection c = Database.connect(db, APPLICATION_NAME)) {
             c.setAutoCommit(false);
             try (Statement st = c.createStatement()) {

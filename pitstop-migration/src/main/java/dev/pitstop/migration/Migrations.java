@@ -34,16 +34,17 @@ public final class Migrations {
      */
     public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
                                  KeyPair signingKeys) {
-        return create(db, file, rules, pluginJars, signingKeys, AppSchemas.ALL);
+        return create(db, file, rules, Declarations.read(pluginJars), signingKeys, AppSchemas.ALL);
     }
 
     /**
-     * {@link #create(DbSettings, Path, Map, Collection, KeyPair)} of the application schemas given,
-     * for a database shared with other applications.
+     * {@link #create(DbSettings, Path, Map, Collection, KeyPair)} with the tables' declarations read
+     * already ({@link Declarations#read(java.util.Optional, String, Collection)}: a release's own and its
+     * plugins'), of the application schemas given, for a database shared with other applications.
      */
-    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Collection<Path> pluginJars,
+    public static Created create(DbSettings db, Path file, Map<String, Rule> rules, Declarations declarations,
                                  KeyPair signingKeys, AppSchemas appSchemas) {
-        return MigrationWriter.create(db, file, rules, pluginJars, signingKeys, appSchemas);
+        return MigrationWriter.create(db, file, rules, declarations, signingKeys, appSchemas);
     }
 
     /**

@@ -1,0 +1,155 @@
+package dev.pitstop.driver.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.home.Home;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The manifests of {@code deploy/kubernetes/} against the Kubernetes API's types, as fabric8's
+ * models (generated from the API's OpenAPI schema) read them: every object of a known kind, every
+ * field one its type has, every value of the field's type. No Kubernetes cluster runs here, so this
+ * is what is checked of them; the pitstop.yml they carry is read by Pitstop's own configuration reader.
+ */
+class KubernetesManifestsTest {
+
+    private static final Path DEPLOY = Path.of("../deploy/kubernetes").toAbsolutePath().normalize();
+    private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Stream<Path> manifests() throws IOException {
+        try (Stream<Path> files = Files.walk(DEPLOY)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("manifests")
+    void everyObjectIsOfAKnownKindWithOnlyTheFieldsItsTypeHas(Path manifest) throws Exception {
+        List<HasMetadata> objects = objects(manifest);
+        assertThat(objects).as(manifest.toString()).isNotEmpty();
+        for (HasMetadata object : objects) {
+            String where = DEPLOY.relativize(manifest) + ": " + object.getKind() + " "
+                    + (object.getMetadata().getName() != null ? object.getMetadata().getName()
+                    : object.getMetadata().getGenerateName());
+            assertThat(object).as(where + " is not a kind the Kubernetes API has").isNotInstanceOf(
+                    GenericKubernetesResource.class);
+            List<String> unknown = new ArrayList<>();
+            unknownFields(object, object.getKind(), unknown);
+            assertThat(unknown).as(where + ": fields its type does not have").isEmpty();
+        }
+    }
+
+    /**
+     * NocoBase's Deployment runs the official image of the version the driver sets, with the health
+     * check as probes; its Service reaches the pods' port; its pitstop.yml is one the CLI accepts.
+     */
+    @Test
+    void nocobaseRunsTheOfficialImageBehindItsServiceAsPitstopYmlSays(@TempDir Path home) throws Exception {
+        List<HasMetadata> objects = new ArrayList<>(objects(DEPLOY.resolve("nocobase/app.yaml")));
+        objects.addAll(objects(DEPLOY.resolve("nocobase/pitstop-cli.yaml")));
+        Deployment deployment = only(objects, Deployment.class);
+        var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Path pitstopYml = Files.writeString(home.resolve("pitstop.yml"),
+                only(objects, ConfigMap.class).getData().get("pitstop.yml"));
+        ClusterConfig config = ClusterConfig.load(new Home(home), pitstopYml, Map.of());
+
+        assertThat(config.nodes()).isEqualTo(ClusterConfig.NODES_KUBERNETES);
+        assertThat(config.kubernetes().deployment()).isEqualTo(deployment.getMetadata().getName());
+        assertThat(container.getImage()).startsWith(config.kubernetes().image() + ":")
+                .startsWith("nocobase/nocobase:");
+        assertThat(deployment.getMetadata().getAnnotations()).containsKey(KubernetesNodeDriver.REPLICAS);
+        assertThat(List.of(container.getReadinessProbe(), container.getStartupProbe(), container.getLivenessProbe()))
+                .allSatisfy(probe -> assertThat(probe.getHttpGet().getPath()).isEqualTo("/api/__health_check"));
+        Service service = only(objects, Service.class);
+        assertThat(service.getSpec().getSelector())
+                .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels());
+        assertThat(container.getPorts()).anySatisfy(port -> assertThat(port.getName())
+                .isEqualTo(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()));
+        assertThat(config.kubernetes().url()).endsWith(":" + service.getSpec().getPorts().get(0).getPort());
+    }
+
+    private static List<HasMetadata> objects(Path manifest) throws IOException {
+        List<HasMetadata> objects = new ArrayList<>();
+        try (var documents = new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(manifest.toFile())) {
+            while (documents.hasNext()) {
+                JsonNode document = documents.next();
+                if (document != null && !document.isNull() && !document.isMissingNode()) {
+                    objects.add(KUBERNETES.unmarshal(JSON.writeValueAsString(document)));
+                }
+            }
+        }
+        return objects;
+    }
+
+    private static <T> T only(List<HasMetadata> objects, Class<T> type) {
+        List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(found).as("objects of kind " + type.getSimpleName()).hasSize(1);
+        return found.get(0);
+    }
+
+    /**
+     * The fields the models kept aside as unknown to their type ({@code additionalProperties}), by
+     * path, through every nested model object, list and map.
+     */
+    private static void unknownFields(Object value, String path, List<String> unknown) throws Exception {
+        if (value instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                unknownFields(item, path + "[" + i++ + "]", unknown);
+            }
+            return;
+        }
+        if (value instanceof Map<?, ?> entries) {
+            for (Map.Entry<?, ?> entry : entries.entrySet()) {
+                unknownFields(entry.getValue(), path + "." + entry.getKey(), unknown);
+            }
+            return;
+        }
+        if (value == null || !value.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (Method getter : value.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+                    || !getter.getName().startsWith("get") || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object field;
+            try {
+                field = getter.invoke(value);
+            } catch (InvocationTargetException e) {
+                continue; // a derived getter that does not apply to this value
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                ((Map<?, ?>) field).keySet().forEach(name -> unknown.add(path + "." + name));
+            } else {
+                unknownFields(field, path + "." + getter.getName().substring(3, 4).toLowerCase()
+                        + getter.getName().substring(4), unknown);
+            }
+        }
+    }
+}
