@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One client's connection on a plugin's WebSocket route: Jetty's events handed to the plugin's
  * {@link WsHandler}. A plugin that throws gets its connection closed with 1011, and the client a
- * reason naming the plugin, never the exception's text.
+ * reason naming the plugin, never the exception's text. Public for Jetty, which calls a listener
+ * through method handles and cannot reach a package-private class's methods.
  */
-final class PluginWebSocket implements Session.Listener.AutoDemanding, WsSession {
+public final class PluginWebSocket implements Session.Listener.AutoDemanding, WsSession {
 
     private static final Logger log = LoggerFactory.getLogger(PluginWebSocket.class);
 
