@@ -43,10 +43,8 @@ final class GatewayCommand implements Callable<Integer> {
             throw OperationException.invalid("--port must be between 1 and 65535, got " + port);
         }
         RunningCluster cluster = RunningCluster.open(pitstop);
-        GatewayConfig defaults = GatewayConfig.defaults();
-        GatewayConfig config = new GatewayConfig(host, port, defaults.healthInterval(), defaults.nodeTimeout(),
-                defaults.stopTimeout(), pitstop.config().gateway().trustForwardedFor(), pitstop.config().tlsSettings(),
-                pitstop.config().gateway().accessLogSettings(pitstop.home().dir()));
+        GatewayConfig config = pitstop.config().gateway().apply(GatewayConfig.defaults(), pitstop.home().dir())
+                .withHost(host).withPort(port).withTls(pitstop.config().tlsSettings());
         HikariDataSource pool = Database.pool(cluster.db(), "pitstop-gateway", 2);
         Gateway gateway;
         try {

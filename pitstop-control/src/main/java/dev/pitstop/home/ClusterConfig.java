@@ -8,6 +8,7 @@ import dev.pitstop.config.ConfigLoader;
 import dev.pitstop.control.Policy;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.gateway.AccessLogSettings;
+import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.http.TlsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,10 @@ import java.util.Set;
  *   access-log: logs/access.log  # a line per request (combined format, node=, ms=), relative to the
  *                              # home, renamed with the date at midnight UTC; default: none
  *   access-log-retain-days: 14 # dated access logs older than this are deleted; default: 14
+ *   drain-timeout-seconds: 30  # a draining node's WebSocket connections still open after this are closed
+ *                              # by the gateway with 1001; default: 30, the nodes' shutdown-timeout-seconds
+ *   h2c: false                 # HTTP/2 without TLS on the gateway's port, for a proxy in front that speaks
+ *                              # it; not with tls (HTTPS offers HTTP/2 anyway); default: false
  * limits:                    # what a client may send to the local nodes (on Kubernetes: node config
  *   request-body-bytes: 1048576 # PITSTOP_LIMITS_*); the largest body a plugin route reads (413 above)
  *   plugin-jar-bytes: 67108864  # the largest plugin jar the admin API accepts (413 above, nothing written)
@@ -91,10 +96,14 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
 
     public ClusterConfig {
         policy = policy == null ? new PolicyConfig(null, null) : policy;
-        gateway = gateway == null ? new GatewaySettings(null, null, null) : gateway;
+        gateway = gateway == null ? new GatewaySettings(null, null, null, null, null) : gateway;
         limits = limits == null ? new LimitsSettings(null, null, null, null, null, null) : limits;
         tls = tls == null ? new TlsConfig(null, null, null) : tls;
         logs = logs == null ? new LogsSettings(null, null) : logs;
+        if (gateway.h2c() && tls.certificate() != null) {
+            throw new IllegalArgumentException("config key 'gateway.h2c' is HTTP/2 without TLS, but the tls section "
+                    + "configures HTTPS, over which the gateway offers HTTP/2 anyway: remove gateway.h2c or the tls section");
+        }
         checks = checks == null ? List.of() : List.copyOf(checks);
         readyTimeoutSeconds = readyTimeoutSeconds == null ? DEFAULT_READY_TIMEOUT_SECONDS : readyTimeoutSeconds;
         if (readyTimeoutSeconds < 1) {
@@ -242,11 +251,21 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
      *                          front of it sets them); default false: replaced by the connection's address
      * @param accessLog         the gateway's access log, relative to the home; null for none
      * @param accessLogRetainDays how many days of dated access logs are kept
+     * @param drainTimeoutSeconds how long a draining node's WebSocket connections stay open at most
+     * @param h2c               whether the gateway speaks HTTP/2 without TLS too
      */
-    public record GatewaySettings(Boolean trustForwardedFor, String accessLog, Integer accessLogRetainDays) {
+    public record GatewaySettings(Boolean trustForwardedFor, String accessLog, Integer accessLogRetainDays,
+                                  Integer drainTimeoutSeconds, Boolean h2c) {
 
         public GatewaySettings {
             trustForwardedFor = trustForwardedFor != null && trustForwardedFor;
+            h2c = h2c != null && h2c;
+            drainTimeoutSeconds = drainTimeoutSeconds == null
+                    ? (int) GatewayConfig.DEFAULT_DRAIN_TIMEOUT.toSeconds() : drainTimeoutSeconds;
+            if (drainTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("config key 'gateway.drain-timeout-seconds' must be at least 1, got "
+                        + drainTimeoutSeconds);
+            }
             accessLogRetainDays = accessLogRetainDays == null ? AccessLogSettings.DEFAULT_RETAIN_DAYS : accessLogRetainDays;
             if (accessLogRetainDays < 1) {
                 throw new IllegalArgumentException("config key 'gateway.access-log-retain-days' must be at least 1, got "
@@ -254,9 +273,13 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
             }
         }
 
-        /** The access log under {@code home} when one is configured, else null. */
-        public AccessLogSettings accessLogSettings(Path home) {
-            return accessLog == null ? null : new AccessLogSettings(home.resolve(accessLog), accessLogRetainDays);
+        /** {@code base} with these settings, the access log under {@code home}. */
+        public GatewayConfig apply(GatewayConfig base, Path home) {
+            return base.withTrustForwardedFor(trustForwardedFor)
+                    .withAccessLog(accessLog == null ? null : new AccessLogSettings(home.resolve(accessLog),
+                            accessLogRetainDays))
+                    .withDrainTimeout(Duration.ofSeconds(drainTimeoutSeconds))
+                    .withH2c(h2c);
         }
     }
 

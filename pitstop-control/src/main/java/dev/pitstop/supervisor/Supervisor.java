@@ -108,10 +108,10 @@ public final class Supervisor implements AutoCloseable {
             PrometheusMeterRegistry metrics = Metrics.registry();
             metrics.getPrometheusRegistry().register(new ClusterMetrics(pool, new BackupCatalog(home.backupsDir())));
             steps.run("start the gateway on " + gatewayUrl + " (console at " + gatewayUrl + Gateway.CONSOLE_PATH + "/)",
-                    () -> register("stop the gateway", Gateway.start(GatewayConfig.defaults().withHost(settings.host())
+                    () -> register("stop the gateway", Gateway.start(settings.config().gateway()
+                            .apply(GatewayConfig.defaults(), home.dir())
+                            .withHost(settings.host())
                             .withPort(settings.port())
-                            .withTrustForwardedFor(settings.config().gateway().trustForwardedFor())
-                            .withAccessLog(settings.config().gateway().accessLogSettings(home.dir()))
                             .withTls(settings.tls()), pool, db, metrics, console)));
             register("stop the nodes (they drain first)", nodes);
             register("empty the Prometheus targets", ScrapeTargets.write(home, nodes.nodeUrls(), gatewayUrl));

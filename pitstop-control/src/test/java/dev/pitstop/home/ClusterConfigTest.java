@@ -7,6 +7,8 @@ import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.format.KeyDerivation;
 import dev.pitstop.backup.format.ReadLimits;
 import dev.pitstop.config.ConfigException;
+import dev.pitstop.gateway.AccessLogSettings;
+import dev.pitstop.gateway.GatewayConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +66,42 @@ class ClusterConfigTest {
         Files.writeString(dir.resolve("pitstop.yml"), "limits:\n  backup-block-bytes: 1024\n");
         assertThatThrownBy(() -> ClusterConfig.load(home, null, Map.of()))
                 .hasMessageContaining("limits.backup-block-bytes is 1024: it must be at least 4194304 (4 MiB)");
+    }
+
+    @Test
+    void gatewaySettingsMakeTheGatewaysConfigAndH2cIsRefusedWithTls() throws Exception {
+        Home home = new Home(dir);
+        GatewayConfig defaults = ClusterConfig.load(home, null, Map.of()).gateway().apply(GatewayConfig.defaults(), dir);
+        Files.writeString(dir.resolve("pitstop.yml"), "gateway:\n  access-log: logs/access.log\n"
+                + "  drain-timeout-seconds: 5\n  h2c: true\n");
+        GatewayConfig configured = ClusterConfig.load(home, null, Map.of()).gateway().apply(GatewayConfig.defaults(), dir);
+        Files.writeString(dir.resolve("pitstop.yml"), "gateway:\n  h2c: true\ntls:\n  certificate: cert.pem\n"
+                + "  key: key.pem\n");
+
+        assertThat(defaults).isEqualTo(GatewayConfig.defaults());
+        assertThat(configured.accessLog()).isEqualTo(new AccessLogSettings(dir.resolve("logs/access.log"),
+                AccessLogSettings.DEFAULT_RETAIN_DAYS));
+        assertThat(configured.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(configured.h2c()).isTrue();
+        assertThatThrownBy(() -> ClusterConfig.load(home, null, Map.of()))
+                .hasMessageContaining("config key 'gateway.h2c' is HTTP/2 without TLS");
+    }
+
+    @Test
+    void theKubernetesManifestsConfigureAnAccessLogForTheGateway() throws Exception {
+        // The pitstop.yml of the ConfigMap that the status page's gateway pods read.
+        String manifest = Files.readString(Path.of("../deploy/kubernetes/pitstop-cli.yaml"));
+        String block = manifest.substring(manifest.indexOf("  pitstop.yml: |\n") + "  pitstop.yml: |\n".length(),
+                manifest.indexOf("\n---"));
+        Files.writeString(dir.resolve("pitstop.yml"), block.lines()
+                .map(line -> line.length() >= 4 ? line.substring(4) : line.strip())
+                .collect(java.util.stream.Collectors.joining("\n")));
+
+        GatewayConfig gateway = ClusterConfig.load(new Home(dir), null, Map.of()).gateway()
+                .apply(GatewayConfig.defaults(), Path.of("/var/lib/pitstop"));
+
+        assertThat(gateway.accessLog()).isNotNull();
+        assertThat(gateway.accessLog().file()).isEqualTo(Path.of("/var/log/pitstop/access.log"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.pitstop.gateway;
 import dev.pitstop.control.ChangeListener;
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.ClusterMode;
+import dev.pitstop.control.NodeRecord;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.DbSettings;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the gateway's copy of the control schema current: the cluster mode and bypass token on
  * every notification, the node registry on every notification and once a second besides, so that
- * a lost notification cannot keep a node out of (or in) the rotation for long.
+ * a lost notification cannot keep a node out of (or in) the rotation for long. The registry goes to
+ * the rotation and to the WebSocket drain.
  */
 final class ClusterWatcher extends AbstractLifeCycle {
 
@@ -27,15 +29,17 @@ final class ClusterWatcher extends AbstractLifeCycle {
     private final Cluster cluster;
     private final NodeRegistry registry;
     private final Rotation rotation;
+    private final WebSocketDrain webSockets;
     private final ChangeListener listener;
     private final ScheduledExecutorService scheduler = Daemons.scheduler("gateway-registry");
     private volatile Control control;
     private volatile boolean reloadFailing;
 
-    ClusterWatcher(DataSource controlDb, DbSettings db, Rotation rotation) {
+    ClusterWatcher(DataSource controlDb, DbSettings db, Rotation rotation, WebSocketDrain webSockets) {
         this.cluster = new Cluster(controlDb);
         this.registry = new NodeRegistry(controlDb);
         this.rotation = rotation;
+        this.webSockets = webSockets;
         this.listener = new ChangeListener(db, "pitstop-gateway", List.of(Cluster.CHANNEL, NodeRegistry.CHANNEL),
                 this::onChange);
     }
@@ -44,7 +48,7 @@ final class ClusterWatcher extends AbstractLifeCycle {
     @Override
     protected void doStart() {
         reloadControl();
-        rotation.update(registry.list());
+        updateNodes();
         listener.start();
         scheduler.scheduleWithFixedDelay(this::reloadNodes, NODE_RELOAD_MILLIS, NODE_RELOAD_MILLIS,
                 TimeUnit.MILLISECONDS);
@@ -69,8 +73,14 @@ final class ClusterWatcher extends AbstractLifeCycle {
         if (Cluster.CHANNEL.equals(channel)) {
             reloadControl();
         } else {
-            rotation.update(registry.list());
+            updateNodes();
         }
+    }
+
+    private void updateNodes() {
+        List<NodeRecord> nodes = registry.list();
+        rotation.update(nodes);
+        webSockets.update(nodes);
     }
 
     private void reloadControl() {
@@ -86,7 +96,7 @@ final class ClusterWatcher extends AbstractLifeCycle {
 
     private void reloadNodes() {
         try {
-            rotation.update(registry.list());
+            updateNodes();
             if (reloadFailing) {
                 reloadFailing = false;
                 log.info("Reading the node registry works again");

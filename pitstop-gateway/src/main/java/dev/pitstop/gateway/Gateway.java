@@ -71,14 +71,21 @@ public final class Gateway implements AutoCloseable {
         Rotation rotation = new Rotation();
         GatewayMetrics gatewayMetrics = new GatewayMetrics(metrics, rotation);
         ApiTokens tokens = new ApiTokens(controlDb);
-        ClusterWatcher cluster = new ClusterWatcher(controlDb, db, rotation);
+        WebSocketDrain webSocketDrain = new WebSocketDrain(config.drainTimeout());
+        ClusterWatcher cluster = new ClusterWatcher(controlDb, db, rotation, webSocketDrain);
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("gateway");
         Server server = new Server(threads);
-        server.addConnector(Connectors.create(server, config.host(), config.port(), config.tls(), Http2.OVER_TLS));
+        ServerConnector connector = Connectors.create(server, config.host(), config.port(), config.tls(),
+                Http2.OVER_TLS);
+        if (config.h2c()) {
+            Http2.addCleartext(connector);
+        }
+        server.addConnector(connector);
         // Beans start in this order before the connector opens, and stop after requests drained.
         server.addBean(cluster);
         server.addBean(new HealthChecker(rotation, config, gatewayMetrics));
+        server.addBean(webSocketDrain);
         // Outside in: drain on stop, TLS guard, request metrics; then the gateway's own pages (each on the
         // server's pool, see Offloaded) or the traffic: maintenance page, WebSocket upgrades, the HTTP proxy.
         // The proxy declares itself non-blocking, so Jetty runs requests on the thread that read them.
@@ -88,8 +95,8 @@ public final class Gateway implements AutoCloseable {
         if (console != null) {
             handlers.add(new Offloaded(Offloaded.under(CONSOLE_PATH), new ContextHandler(console, CONSOLE_PATH)));
         }
-        handlers.add(new MaintenanceHandler(cluster, gatewayMetrics, new WebSocketProxy(server, rotation, config,
-                new NodeProxy(rotation, config, gatewayMetrics))));
+        handlers.add(new MaintenanceHandler(cluster, gatewayMetrics, new WebSocketProxy(server, rotation,
+                webSocketDrain, config, new NodeProxy(rotation, config, gatewayMetrics))));
         server.setHandler(new GracefulHandler(Connectors.guard(
                 gatewayMetrics.timed(new Handler.Sequence(handlers)), config.tls())));
         server.setErrorHandler(new JsonErrorHandler("gateway"));

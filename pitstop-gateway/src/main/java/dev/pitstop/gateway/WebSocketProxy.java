@@ -24,6 +24,7 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * {@link WebSocketRelay}); every other request goes on to the HTTP proxy. The client's headers go
  * to the node as for any request (cookies, tokens, the bypass header), with who the client is.
  * Subprotocols are not negotiated: the client's upgrade is accepted before the node is asked.
+ * Connections are counted by node, for the {@link WebSocketDrain}.
  */
 final class WebSocketProxy extends Handler.Wrapper {
 
@@ -36,13 +37,15 @@ final class WebSocketProxy extends Handler.Wrapper {
             HttpHeader.FORWARDED);
 
     private final Rotation rotation;
+    private final WebSocketDrain drain;
     private final boolean trustForwardedFor;
     private final WebSocketClient client;
     private final WebSocketUpgradeHandler upgrade;
 
-    WebSocketProxy(Server server, Rotation rotation, GatewayConfig config, Handler http) {
+    WebSocketProxy(Server server, Rotation rotation, WebSocketDrain drain, GatewayConfig config, Handler http) {
         super(http);
         this.rotation = rotation;
+        this.drain = drain;
         this.trustForwardedFor = config.trustForwardedFor();
         HttpClient httpClient = new HttpClient();
         httpClient.setConnectTimeout(config.nodeTimeout().toMillis());
@@ -70,6 +73,7 @@ final class WebSocketProxy extends Handler.Wrapper {
         }
         request.setAttribute(AccessLog.NODE_ATTRIBUTE, backend.id());
         WebSocketRelay relay = new WebSocketRelay();
+        drain.opened(backend, relay);
         HttpURI http = backend.target(request.getHttpURI());
         HttpURI target = HttpURI.build(http).scheme(http.getScheme().equals("https") ? "wss" : "ws");
         ClientUpgradeRequest toNode = new ClientUpgradeRequest(target.toURI());

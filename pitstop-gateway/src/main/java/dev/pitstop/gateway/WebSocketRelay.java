@@ -19,10 +19,22 @@ public final class WebSocketRelay {
     /** The node's side. */
     final Side node = new Side();
     private final AtomicInteger open = new AtomicInteger();
+    private volatile Runnable whenClosed = () -> { };
 
     WebSocketRelay() {
         client.peer = node;
         node.peer = client;
+    }
+
+    /** Runs {@code action} once the client's side has closed, however it closed. */
+    void whenClosed(Runnable action) {
+        whenClosed = action;
+    }
+
+    /** Closes both sides with 1001 (going away). */
+    void goAway(String reason) {
+        client.close(StatusCode.SHUTDOWN, reason);
+        node.close(StatusCode.SHUTDOWN, reason);
     }
 
     /** Public for Jetty, which calls a listener through method handles. */
@@ -79,6 +91,9 @@ public final class WebSocketRelay {
         public void onWebSocketClose(int statusCode, String reason) {
             closed = true;
             peer.close(sendable(statusCode), reason);
+            if (this == client) {
+                whenClosed.run();
+            }
         }
 
         @Override

@@ -111,7 +111,7 @@ class GatewayMetricsTest {
 
     private void startGateway(Duration healthInterval) {
         gateway = Gateway.start(new GatewayConfig("127.0.0.1", 0, healthInterval, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), false, null, null), controlDb, db);
+                Duration.ofSeconds(5), false, null, null, GatewayConfig.DEFAULT_DRAIN_TIMEOUT, false), controlDb, db);
         started.add(gateway);
     }
 

@@ -15,6 +15,7 @@ import dev.pitstop.db.DbSettings;
 import dev.pitstop.http.DevCertificate;
 import dev.pitstop.http.Pem;
 import dev.pitstop.http.TlsSettings;
+import dev.pitstop.testing.WebSocketInbox;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -398,6 +399,23 @@ class GatewayTest {
     }
 
     @Test
+    void withH2cPlainHttpClientsMaySpeakHttp2AndOthersHttp11OnTheSamePort() throws Exception {
+        TestNode a = node("a");
+        gateway = Gateway.start(config(FREQUENT).withH2c(true), controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+
+        String url = "http://127.0.0.1:" + gateway.port() + "/";
+        String h2c = curl("--http2-prior-knowledge", "-w", " %{http_version}", url);
+        String viaH2c = a.lastHeaders.get("Via");
+        String h1 = curl("--http1.1", "-w", " %{http_version}", url);
+
+        assertThat(h2c).isEqualTo("a 2");
+        assertThat(viaH2c).as("the node is asked over HTTP/1.1, saying the client spoke 2.0").isEqualTo("2.0 pitstop-gateway");
+        assertThat(h1).isEqualTo("a 1.1");
+    }
+
+    @Test
     void accessLogHasALinePerRequestWithTheNodeAndTheTimeSpent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path logs)
             throws Exception {
         java.nio.file.Path file = logs.resolve("gateway/access.log");
@@ -434,7 +452,7 @@ class GatewayTest {
         startGateway(FREQUENT);
         awaitRotation("a", "b");
         URI uri = URI.create("ws://127.0.0.1:" + gateway.port() + "/ws");
-        Received received = new Received();
+        WebSocketInbox received = new WebSocketInbox();
         java.net.http.WebSocket socket = http.newWebSocketBuilder().buildAsync(uri, received).join();
 
         socket.sendText("one", true).join();
@@ -450,7 +468,7 @@ class GatewayTest {
         awaitStatus(503, "/");
         java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
                 java.util.concurrent.CompletionException.class,
-                () -> http.newWebSocketBuilder().buildAsync(uri, new Received()).join());
+                () -> http.newWebSocketBuilder().buildAsync(uri, new WebSocketInbox()).join());
         socket.sendText("three", true).join();
         String third = received.next();
         mine.stop();
@@ -460,39 +478,34 @@ class GatewayTest {
         assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
                 .isEqualTo(503);
         assertThat(third).as("a connection opened before maintenance goes on").isEqualTo(mine.id + ":three");
-        assertThat(received.closed.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1001);
+        assertThat(received.closeCode()).isEqualTo(1001);
     }
 
-    /** What a WebSocket client received: its text messages, then the close code. */
-    private static final class Received implements java.net.http.WebSocket.Listener {
-        final java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
-        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
-        private final StringBuilder partial = new StringBuilder();
+    @Test
+    void aDrainingNodesWebSocketsAreClosedWith1001AfterTheDrainTimeoutThoughTheNodeKeepsThemOpen() throws Exception {
+        TestNode a = node("a");
+        gateway = Gateway.start(config(FREQUENT).withDrainTimeout(Duration.ofSeconds(1)), controlDb, db);
+        started.add(gateway);
+        awaitRotation("a");
+        WebSocketInbox received = new WebSocketInbox();
+        java.net.http.WebSocket socket = http.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + "/ws"), received).join();
+        socket.sendText("before", true).join();
+        String before = received.next();
 
-        @Override
-        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket, CharSequence data,
-                                                             boolean last) {
-            partial.append(data);
-            if (last) {
-                messages.add(partial.toString());
-                partial.setLength(0);
-            }
-            socket.request(1);
-            return null;
-        }
+        // What a node does as it starts draining; this one then keeps its connections open.
+        new NodeRegistry(controlDb).setState("a", NodeState.STOPPED, "shutting down");
 
-        @Override
-        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket socket, int code, String reason) {
-            closed.complete(code);
-            return null;
-        }
+        assertThat(before).isEqualTo("a:before");
+        assertThat(received.closeCode()).isEqualTo(1001);
+        assertThat(received.hasUnread()).isFalse();
+        assertThat(okBodyFrom(a)).as("the node itself still runs").isEqualTo("a");
+    }
 
-        /** The next message; a deadline for a busy machine, not a claim about speed. */
-        String next() throws InterruptedException {
-            String message = messages.poll(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(message).as("a message within 30 s").isNotNull();
-            return message;
-        }
+    /** A node's answer to a request sent to it directly. */
+    private static String okBodyFrom(TestNode node) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(node.url() + "/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** curl's output; fails on its failure, with what it said. */
@@ -526,7 +539,8 @@ class GatewayTest {
     }
 
     private static GatewayConfig config(Duration healthInterval) {
-        return new GatewayConfig("127.0.0.1", 0, healthInterval, NODE_TIMEOUT, Duration.ofSeconds(5), false, null, null);
+        return new GatewayConfig("127.0.0.1", 0, healthInterval, NODE_TIMEOUT, Duration.ofSeconds(5), false, null, null,
+                GatewayConfig.DEFAULT_DRAIN_TIMEOUT, false);
     }
 
     private void awaitRotation(String... ids) throws InterruptedException {

@@ -30,6 +30,8 @@ import dev.pitstop.node.plugin.PluginReconciler;
 import dev.pitstop.node.plugin.PluginStates;
 import dev.pitstop.node.plugin.PluginStore;
 import dev.pitstop.node.plugin.RouteTable;
+import dev.pitstop.plugin.Handler;
+import dev.pitstop.plugin.WsHandler;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,7 +64,8 @@ public final class Node implements NodeView {
     private static final Duration LEAVE_GRACE = Duration.ofSeconds(1);
 
     private final NodeConfig config;
-    private final RouteTable routes = new RouteTable();
+    private final RouteTable<Handler> routes = new RouteTable<>();
+    private final RouteTable<WsHandler> webSockets = new RouteTable<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile NodeState state = NodeState.STARTING;
@@ -107,11 +110,11 @@ public final class Node implements NodeView {
         registry.register(id(), config.advertisedUrl(), version(), NodeState.STARTING);
         refreshClusterState();
         pluginStates = new PluginStates(pool);
-        pluginHost = new PluginHost(release.pluginsDir(), pool, routes);
+        pluginHost = new PluginHost(release.pluginsDir(), pool, id(), routes, webSockets);
         listener = new ChangeListener(db, id() + " (listener)", List.of(Cluster.CHANNEL, PluginStates.CHANNEL),
                 this::onChange).start();
         try {
-            NodeHandler handler = new NodeHandler(this, routes, () -> pluginManagement, pluginHost::isStarted,
+            NodeHandler handler = new NodeHandler(this, routes, webSockets, () -> pluginManagement, pluginHost::isStarted,
                     new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir(),
                             config.backup().password()), config.limits());
             http = HttpServer.start(config.http().host(), config.http().port(),

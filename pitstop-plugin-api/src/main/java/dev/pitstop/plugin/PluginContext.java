@@ -9,4 +9,7 @@ public interface PluginContext {
     DataSource dataSource();
 
     Routes routes();
+
+    /** The id of the node the plugin runs on (as in {@code /api/info}), e.g. for what it logs or answers. */
+    String nodeId();
 }

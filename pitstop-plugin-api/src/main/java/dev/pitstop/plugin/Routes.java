@@ -1,8 +1,8 @@
 package dev.pitstop.plugin;
 
 /**
- * HTTP routes a plugin contributes. Paths are literal segments and {@code {name}} parameters,
- * for example {@code /api/items/{id}/comments}.
+ * HTTP and WebSocket routes a plugin contributes. Paths are literal segments and {@code {name}}
+ * parameters, for example {@code /api/items/{id}/comments}.
  */
 public interface Routes {
 
@@ -23,4 +23,11 @@ public interface Routes {
     default void delete(String path, Handler handler) {
         add("DELETE", path, handler);
     }
+
+    /**
+     * A WebSocket route: a client's upgrade request to {@code path} opens a connection that
+     * {@code handler} serves. Like an HTTP route it answers only while the node serves (in
+     * maintenance, only to requests with the bypass header).
+     */
+    void ws(String path, WsHandler handler);
 }

@@ -1,6 +1,7 @@
 package dev.pitstop.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -12,10 +13,20 @@ import dev.pitstop.db.DbSettings;
 import dev.pitstop.gateway.Gateway;
 import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.testing.TestDatabase;
+import dev.pitstop.testing.WebSocketInbox;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -26,29 +37,37 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three real nodes of the demo release behind the built-in gateway, shared by the tests in order;
- * the last one kills a node.
+ * Three real nodes of the demo release, with the demo's WebSocket plugin (echo), behind the built-in
+ * gateway, shared by the tests in order; the last one kills a node.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayClusterTest {
 
     private static final String BYPASS = "bypass-token-for-tests";
+    private static final HttpClient WS_CLIENT = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path releases;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
     private HikariDataSource pool;
     private Gateway gateway;
     private Cluster cluster;
+    private DbSettings db;
+    private Path release;
 
     @BeforeAll
-    void startCluster() {
-        DbSettings db = TestDatabase.create();
-        nodes.add(NodeProcess.start(Demo.release("1.0.0"), db, "node-1"));
+    void startCluster() throws IOException {
+        db = TestDatabase.create();
+        release = Demo.releaseWith(releases, "1.0.0", "echo-1.0.0.jar");
+        nodes.add(NodeProcess.start(release, db, "node-1"));
         nodes.get(0).awaitReady();
         for (int i = 2; i <= 3; i++) {
-            nodes.add(NodeProcess.start(Demo.release("1.0.0"), db, "node-" + i));
+            nodes.add(NodeProcess.start(release, db, "node-" + i));
         }
         nodes.forEach(NodeProcess::awaitReady);
         pool = Database.pool(db, "test", 2);
@@ -84,6 +103,66 @@ class GatewayClusterTest {
 
     @Test
     @Order(4)
+    void aWebSocketUpgradeGetsTheStatusPageInMaintenanceUnlessBypassed() throws Exception {
+        cluster.setMaintenance(true, null, 120);
+        awaitTrue("gateway shows the page", Duration.ofSeconds(1), () -> Http.get(gateway() + "/api/items").statusCode() == 503);
+
+        CompletionException refused = assertThrows(CompletionException.class,
+                () -> webSocket("/api/echo/lobby", new WebSocketInbox()));
+        WebSocketInbox operator = new WebSocketInbox();
+        WebSocket bypassed = webSocket("/api/echo/lobby", operator, "X-Pitstop-Bypass", BYPASS);
+        bypassed.sendText("checking", true).join();
+        String answer = operator.next();
+        bypassed.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        cluster.setMaintenance(false, null, 30);
+        awaitTrue("gateway serves again", Duration.ofSeconds(1), () -> Http.get(gateway() + "/api/items").statusCode() == 200);
+
+        assertThat(refused.getCause()).isInstanceOf(WebSocketHandshakeException.class);
+        assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(503);
+        assertThat(answer).matches("lobby node-\\d: checking");
+    }
+
+    @Test
+    @Order(5)
+    void aWebSocketEchoesThroughTheGatewayOutlivesOtherNodesRestartsAndGets1001WhenItsNodeDrains() throws Exception {
+        WebSocketInbox mine = new WebSocketInbox();
+        WebSocket socket = webSocket("/api/echo/lobby", mine);
+        socket.sendText("hello", true).join();
+        String hello = mine.next();
+        String myNode = nodeOf(hello);
+        // The gateway takes nodes in turn: a few more connections land on the two others.
+        Map<String, WebSocketInbox> onOthers = new HashMap<>();
+        for (int attempt = 0; attempt < 10 && onOthers.size() < 2; attempt++) {
+            WebSocketInbox other = new WebSocketInbox();
+            WebSocket otherSocket = webSocket("/api/echo/lobby", other);
+            otherSocket.sendText("who", true).join();
+            String node = nodeOf(other.next());
+            if (node.equals(myNode) || onOthers.containsKey(node)) {
+                otherSocket.sendClose(WebSocket.NORMAL_CLOSURE, "not needed").join();
+            } else {
+                onOthers.put(node, other);
+            }
+        }
+        assertThat(onOthers).as("connections on the other nodes").hasSize(2);
+
+        List<NodeProcess> others = nodes.stream().filter(n -> !n.id().equals(myNode)).toList();
+        restart(others);
+        socket.sendText("still here", true).join();
+        String afterRestarts = mine.next();
+        NodeProcess own = nodes.stream().filter(n -> n.id().equals(myNode)).findFirst().orElseThrow();
+        restart(List.of(own));
+
+        assertThat(hello).isEqualTo("lobby " + myNode + ": hello");
+        for (Map.Entry<String, WebSocketInbox> other : onOthers.entrySet()) {
+            assertThat(other.getValue().closeCode()).as("closed as " + other.getKey() + " drained")
+                    .isEqualTo(1001);
+        }
+        assertThat(afterRestarts).isEqualTo("lobby " + myNode + ": still here");
+        assertThat(mine.closeCode()).as("closed as its own node drained").isEqualTo(1001);
+    }
+
+    @Test
+    @Order(6)
     void aKilledNodeCostsClientsNothingAndLeavesTheRotation() throws Exception {
         Http.post(gateway() + "/api/items", Http.item("bolt"));
         AtomicBoolean running = new AtomicBoolean(true);
@@ -163,6 +242,43 @@ class GatewayClusterTest {
 
     private String gateway() {
         return "http://127.0.0.1:" + gateway.port();
+    }
+
+    /** Drains and stops the nodes, together, then starts them again and waits until all three are back in rotation. */
+    private void restart(List<NodeProcess> stopping) throws InterruptedException {
+        List<Thread> stops = new ArrayList<>();
+        for (NodeProcess node : stopping) {
+            Thread stop = new Thread(() -> {
+                try {
+                    node.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stop " + node.id());
+            stop.start();
+            stops.add(stop);
+        }
+        for (Thread stop : stops) {
+            stop.join();
+        }
+        for (NodeProcess node : stopping) {
+            nodes.set(nodes.indexOf(node), NodeProcess.start(release, db, node.id()));
+        }
+        nodes.forEach(NodeProcess::awaitReady);
+        awaitTrue("all nodes back in rotation", Duration.ofSeconds(10), () -> gateway.nodesInRotation().size() == 3);
+    }
+
+    private WebSocket webSocket(String path, WebSocketInbox listener, String... headers) {
+        WebSocket.Builder builder = WS_CLIENT.newWebSocketBuilder();
+        for (int i = 0; i < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return builder.buildAsync(URI.create("ws://127.0.0.1:" + gateway.port() + path), listener).join();
+    }
+
+    /** The node named in an echo: {@code ROOM NODE: MESSAGE}. */
+    private static String nodeOf(String echo) {
+        return echo.split(" ")[1].replace(":", "");
     }
 
     private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {

@@ -8,6 +8,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /** The node's Jetty server. Stopping it refuses new requests and lets in-flight ones finish. */
 public final class HttpServer implements AutoCloseable {
@@ -27,6 +28,9 @@ public final class HttpServer implements AutoCloseable {
         ServerConnector connector = Connectors.create(server, host, port, tls);
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(Connectors.guard(handler, tls)));
+        // For the plugins' WebSocket routes (NodeHandler). On stop it closes their connections with
+        // 1001 as the drain begins, so that clients reconnect to another node rather than wait.
+        ServerWebSocketContainer.ensure(server);
         server.setErrorHandler(new JsonErrorHandler("node"));
         server.setStopTimeout(drainTimeout.toMillis());
         server.setStopAtShutdown(false);

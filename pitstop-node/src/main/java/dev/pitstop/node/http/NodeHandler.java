@@ -11,6 +11,8 @@ import dev.pitstop.node.NodeConfig;
 import dev.pitstop.node.plugin.PluginManagement;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.plugin.BadRequestException;
+import dev.pitstop.plugin.Handler;
+import dev.pitstop.plugin.WsHandler;
 import java.util.LinkedHashMap;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,19 +20,19 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The node's endpoints: health and info, always answered; the admin API behind the bearer token;
- * and the plugins' routes, answered only while the node is ready and the cluster serving (or the
- * request carries the operators' bypass token).
+ * and the plugins' routes, HTTP and WebSocket, answered only while the node is ready and the cluster
+ * serving (or the request carries the operators' bypass token).
  */
-public final class NodeHandler extends Handler.Abstract {
+public final class NodeHandler extends org.eclipse.jetty.server.Handler.Abstract {
 
     public static final String BYPASS_HEADER = "X-Pitstop-Bypass";
     /** The request attribute holding the template of the plugin route that answered, for the metrics. */
@@ -41,7 +43,8 @@ public final class NodeHandler extends Handler.Abstract {
     private static final int DATABASE_RETRY_AFTER_SECONDS = 5;
 
     private final NodeView node;
-    private final RouteTable routes;
+    private final RouteTable<Handler> routes;
+    private final RouteTable<WsHandler> webSockets;
     private final AdminHandler admin;
     private final long maxBodyBytes;
 
@@ -50,10 +53,12 @@ public final class NodeHandler extends Handler.Abstract {
      *                   plugins (not installed, or incompatible), when the plugin endpoints answer 404
      * @param loadedHere whether a plugin runs on this node
      */
-    public NodeHandler(NodeView node, RouteTable routes, Supplier<PluginManagement> plugins, Predicate<String> loadedHere,
-                       Backing backing, NodeConfig.Limits limits) {
+    public NodeHandler(NodeView node, RouteTable<Handler> routes, RouteTable<WsHandler> webSockets,
+                       Supplier<PluginManagement> plugins, Predicate<String> loadedHere, Backing backing,
+                       NodeConfig.Limits limits) {
         this.node = node;
         this.routes = routes;
+        this.webSockets = webSockets;
         this.maxBodyBytes = limits.requestBodyBytes();
         this.admin = new AdminHandler(node, plugins, loadedHere, new BackupEndpoints(node, backing.db(),
                 backing.dataSource(), backing.storage(), backing.backupDir(), backing.backupPassword()), backing.dataSource(),
@@ -130,7 +135,11 @@ public final class NodeHandler extends Handler.Abstract {
             databaseUnavailable(response, callback);
             return;
         }
-        RouteTable.Match match = routes.find(request.getMethod(), path);
+        if (request.getHeaders().contains(HttpHeader.UPGRADE, "websocket")) {
+            webSocket(request, path, response, callback);
+            return;
+        }
+        RouteTable.Match<Handler> match = routes.find(request.getMethod(), path);
         if (match == null) {
             int status = routes.hasPath(path) ? 405 : 404;
             Json.write(response, callback, status, Map.of("error", "no route " + request.getMethod() + " " + path));
@@ -161,6 +170,24 @@ public final class NodeHandler extends Handler.Abstract {
             result = new dev.pitstop.plugin.Response(500, Map.of("error", "internal error in plugin " + match.pluginId()));
         }
         Json.write(response, callback, result.status(), result.body());
+    }
+
+    /** Opens a connection on the plugin's WebSocket route (see {@link HttpServer}, which provides the container). */
+    private void webSocket(Request request, String path, Response response, Callback callback) {
+        RouteTable.Match<WsHandler> match = webSockets.find(request.getMethod(), path);
+        if (match == null) {
+            Json.write(response, callback, 404, Map.of("error", "no WebSocket route " + path));
+            return;
+        }
+        request.setAttribute(ROUTE_ATTRIBUTE, match.template());
+        boolean upgraded = ServerWebSocketContainer.get(request.getContext()).upgrade(
+                (upgrade, upgradeResponse, upgradeCallback) ->
+                        new PluginWebSocket(match.pluginId(), match.handler(), match.pathParams()),
+                request, response, callback);
+        if (!upgraded) {
+            Json.write(response, callback, 400, Map.of("error", "not a valid WebSocket upgrade request for " + path
+                    + " (WebSocket version 13 over HTTP/1.1 expected)"));
+        }
     }
 
     private void databaseUnavailable(Response response, Callback callback) {

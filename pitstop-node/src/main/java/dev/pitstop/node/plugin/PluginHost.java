@@ -1,8 +1,10 @@
 package dev.pitstop.node.plugin;
 
 import dev.pitstop.plugin.AppPlugin;
+import dev.pitstop.plugin.Handler;
 import dev.pitstop.plugin.PluginContext;
 import dev.pitstop.plugin.Routes;
+import dev.pitstop.plugin.WsHandler;
 import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
@@ -16,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads plugin jars with PF4J, each in its own class loader, and starts and stops them, keeping
- * the route table in step. PF4J resolves dependencies and stops dependents with the plugins they
+ * the route tables in step. PF4J resolves dependencies and stops dependents with the plugins they
  * need; whether a plugin should run is not PF4J's business but the database's ({@link PluginStates}),
  * so PF4J is told every plugin is enabled.
  */
@@ -26,12 +28,17 @@ public final class PluginHost implements AutoCloseable {
 
     private final PluginManager manager;
     private final DataSource dataSource;
-    private final RouteTable routes;
+    private final String nodeId;
+    private final RouteTable<Handler> routes;
+    private final RouteTable<WsHandler> webSockets;
 
-    public PluginHost(Path pluginsRoot, DataSource dataSource, RouteTable routes) {
+    public PluginHost(Path pluginsRoot, DataSource dataSource, String nodeId, RouteTable<Handler> routes,
+                      RouteTable<WsHandler> webSockets) {
         this.manager = new DatabaseStatePluginManager(pluginsRoot);
         this.dataSource = dataSource;
+        this.nodeId = nodeId;
         this.routes = routes;
+        this.webSockets = webSockets;
     }
 
     /** Loads the jar; its dependencies must be loaded already. */
@@ -64,8 +71,7 @@ public final class PluginHost implements AutoCloseable {
         }
         try {
             AppPlugin plugin = (AppPlugin) manager.getPlugin(id).getPlugin();
-            Routes pluginRoutes = (method, path, handler) -> routes.add(id, method, path, handler);
-            plugin.register(new Context(dataSource, pluginRoutes));
+            plugin.register(new Context(dataSource, new PluginRoutes(id), nodeId));
         } catch (RuntimeException e) {
             stop(id);
             throw new IllegalStateException("plugin " + id + " failed to register: " + e.getMessage(), e);
@@ -92,19 +98,40 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void removeRoutesOfStoppedPlugins() {
-        for (PluginWrapper plugin : manager.getPlugins()) {
-            if (plugin.getPluginState() != PluginState.STARTED) {
-                routes.removeAll(plugin.getPluginId());
+        for (RouteTable<?> table : List.of(routes, webSockets)) {
+            for (PluginWrapper plugin : manager.getPlugins()) {
+                if (plugin.getPluginState() != PluginState.STARTED) {
+                    table.removeAll(plugin.getPluginId());
+                }
             }
-        }
-        for (String id : routes.pluginIds()) {
-            if (manager.getPlugin(id) == null) {
-                routes.removeAll(id);
+            for (String id : table.pluginIds()) {
+                if (manager.getPlugin(id) == null) {
+                    table.removeAll(id);
+                }
             }
         }
     }
 
-    private record Context(DataSource dataSource, Routes routes) implements PluginContext {
+    private record Context(DataSource dataSource, Routes routes, String nodeId) implements PluginContext {
+    }
+
+    /** The routes one plugin adds, registered under its id. */
+    private final class PluginRoutes implements Routes {
+        private final String pluginId;
+
+        PluginRoutes(String pluginId) {
+            this.pluginId = pluginId;
+        }
+
+        @Override
+        public void add(String method, String path, Handler handler) {
+            routes.add(pluginId, method, path, handler);
+        }
+
+        @Override
+        public void ws(String path, WsHandler handler) {
+            webSockets.add(pluginId, "GET", path, handler);
+        }
     }
 
     private static final class DatabaseStatePluginManager extends DefaultPluginManager {

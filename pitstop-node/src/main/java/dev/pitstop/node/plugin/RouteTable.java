@@ -1,24 +1,26 @@
 package dev.pitstop.node.plugin;
 
-import dev.pitstop.plugin.Handler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The HTTP routes of the loaded plugins. Lookups read an immutable snapshot without locking;
- * loading or unloading a plugin replaces the snapshot.
+ * The routes of the loaded plugins of one kind: HTTP ({@code Handler}) or WebSocket
+ * ({@code WsHandler}, under method {@code GET}, the upgrade's). Lookups read an immutable snapshot
+ * without locking; loading or unloading a plugin replaces the snapshot.
+ *
+ * @param <H> what serves a matched request
  */
-public final class RouteTable {
+public final class RouteTable<H> {
 
-    private volatile List<Route> routes = List.of();
+    private volatile List<Route<H>> routes = List.of();
 
     /** @param template the route as the plugin declared it ({@code /api/items/{id}}): a metrics label */
-    public record Match(String pluginId, Handler handler, Map<String, String> pathParams, String template) {
+    public record Match<H>(String pluginId, H handler, Map<String, String> pathParams, String template) {
     }
 
-    private record Route(String pluginId, String method, String[] segments, Handler handler, String template) {
+    private record Route<H>(String pluginId, String method, String[] segments, H handler, String template) {
 
         Map<String, String> match(String method, String[] path) {
             if (!this.method.equals(method) || segments.length != path.length) {
@@ -40,16 +42,16 @@ public final class RouteTable {
         }
     }
 
-    public synchronized void add(String pluginId, String method, String path, Handler handler) {
+    public synchronized void add(String pluginId, String method, String path, H handler) {
         String[] segments = split(path);
-        for (Route route : routes) {
+        for (Route<H> route : routes) {
             if (route.method.equals(method) && sameShape(route.segments, segments)) {
                 throw new IllegalArgumentException("plugin " + pluginId + " route " + method + " " + path
                         + " is already served by plugin " + route.pluginId);
             }
         }
-        List<Route> next = new ArrayList<>(routes);
-        next.add(new Route(pluginId, method, segments, handler, path));
+        List<Route<H>> next = new ArrayList<>(routes);
+        next.add(new Route<>(pluginId, method, segments, handler, path));
         routes = List.copyOf(next);
     }
 
@@ -63,12 +65,12 @@ public final class RouteTable {
     }
 
     /** The route for a request, or null. */
-    public Match find(String method, String path) {
+    public Match<H> find(String method, String path) {
         String[] parts = split(path);
-        for (Route route : routes) {
+        for (Route<H> route : routes) {
             Map<String, String> params = route.match(method, parts);
             if (params != null) {
-                return new Match(route.pluginId, route.handler, params, route.template);
+                return new Match<>(route.pluginId, route.handler, params, route.template);
             }
         }
         return null;

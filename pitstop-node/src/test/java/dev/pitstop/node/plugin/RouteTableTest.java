@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RouteTableTest {
 
-    private final RouteTable table = new RouteTable();
+    private final RouteTable<Handler> table = new RouteTable<>();
     private final Handler handler = request -> Response.ok("x");
 
     @Test
@@ -18,7 +18,7 @@ class RouteTableTest {
         table.add("items", "GET", "/api/items/{id}", handler);
         table.add("comments", "GET", "/api/items/{id}/comments", handler);
 
-        RouteTable.Match match = table.find("GET", "/api/items/42/comments");
+        RouteTable.Match<Handler> match = table.find("GET", "/api/items/42/comments");
 
         assertThat(match.pluginId()).isEqualTo("comments");
         assertThat(match.pathParams()).isEqualTo(Map.of("id", "42"));
