@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -141,11 +142,16 @@ class UpgradeTest {
         private Thread thread;
 
         static Poller start(String url) {
+            return start(() -> Http.get(url));
+        }
+
+        /** Polling with {@code get}, e.g. a client of its own. */
+        static Poller start(Supplier<HttpResponse<String>> get) {
             Poller poller = new Poller();
             poller.thread = new Thread(() -> {
                 while (poller.running.get()) {
                     try {
-                        HttpResponse<String> response = Http.get(url);
+                        HttpResponse<String> response = get.get();
                         if (response.statusCode() == 503 && response.body().contains("Down for maintenance")
                                 && response.headers().firstValue("Retry-After").isPresent()) {
                             poller.pages.incrementAndGet();
