@@ -33,6 +33,8 @@ final class NocobaseRelease {
     /** NocoBase's CLI runs {@code yarn} itself (install, upgrade); the release carries its own. */
     private static final String YARN = "1.22.22";
     private static final String COMPLETE = ".pitstop-complete";
+    /** Required by the release's install and upgrade commands (release.json); see the file's comment. */
+    private static final String EXIT_CODE = "pitstop-exit-code.js";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path cache;
@@ -71,6 +73,7 @@ final class NocobaseRelease {
             Files.createDirectories(output);
             Tree.link(installed, app);
             freshAppKey(app.resolve(".env"));
+            exitCodes(app.resolve(EXIT_CODE));
             if (plugins != null) {
                 addPlugins(plugins, app);
             }
@@ -140,6 +143,18 @@ final class NocobaseRelease {
         }
         Files.delete(env); // a hard link to the cache: replaced, never written through
         Files.write(env, lines);
+    }
+
+    /**
+     * NocoBase's install and upgrade log a failure and exit with 0; the upgrade procedure must see it to
+     * roll back. The release's commands require this file, which makes them exit with 1 then.
+     */
+    private void exitCodes(Path file) throws IOException {
+        try (InputStream in = NocobaseRelease.class.getResourceAsStream("nocobase/exit-code.js")) {
+            Files.copy(in, file);
+        }
+        out.println("  and " + EXIT_CODE + ", required by the release's install and upgrade commands: NocoBase's "
+                + "install and upgrade log a failure but exit with 0, and Pitstop's upgrade must see it to roll back");
     }
 
     /** Each subdirectory of {@code plugins} is a NocoBase plugin package, made known to the application by name. */

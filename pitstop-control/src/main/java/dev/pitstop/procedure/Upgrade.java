@@ -1,6 +1,5 @@
 package dev.pitstop.procedure;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.backup.BackupOptions;
 import dev.pitstop.backup.Backups;
 import dev.pitstop.backup.PasswordSource;
@@ -15,7 +14,6 @@ import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.release.Release;
-import dev.pitstop.release.Versions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -180,8 +178,8 @@ public final class Upgrade {
             steps.add(ProcedureStep.of("switch the release to " + to, () -> switchRelease(params.toDir(), to)));
             steps.add(ProcedureStep.of("start " + first + " and wait until it has upgraded the database to " + to
                     + " and is ready", () -> startAndAwait(first)));
-            steps.add(ProcedureStep.of("verify " + first + ": version " + to + ", plugins loaded, "
-                    + verification.describe(), () -> verify(first, to)));
+            steps.add(ProcedureStep.of("verify " + first + ": runs " + to + ", "
+                    + verification.describe(), () -> verify(first, params.toDir())));
             if (pause) {
                 steps.add(ProcedureStep.pause("verify through the gateway with the bypass header "
                         + Verification.BYPASS_HEADER + ", then resume or roll back"));
@@ -230,8 +228,8 @@ public final class Upgrade {
             }
             undo.add(ProcedureStep.of("switch the release back to " + from, () -> switchRelease(params.fromDir(), null)));
             undo.add(ProcedureStep.of("start " + first + " and wait until ready", () -> startAndAwait(first)));
-            undo.add(ProcedureStep.of("verify " + first + ": version " + from + ", plugins loaded, "
-                    + verification.describe(), () -> verify(first, from)));
+            undo.add(ProcedureStep.of("verify " + first + ": runs " + from + ", "
+                    + verification.describe(), () -> verify(first, params.fromDir())));
             if (!others.isEmpty()) {
                 undo.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready",
                         () -> startAllAndAwait(others)));
@@ -302,26 +300,10 @@ public final class Upgrade {
             cluster.setUpgradeTarget(null);
         }
 
-        private void verify(String id, String version) {
+        private void verify(String id, Path releaseDir) {
             NodeStatus node = nodes.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
                     .orElseThrow(() -> OperationException.failed(id + " is not known to the node driver"));
-            verification.verify(node, info -> {
-                if (!version.equals(info.path("version").asText())) {
-                    throw OperationException.failed(id + " reports version " + info.path("version").asText()
-                            + ", expected " + version);
-                }
-                Set<String> expected = preflight.enabledPlugins();
-                List<String> missing = new ArrayList<>(expected);
-                for (JsonNode plugin : info.path("plugins")) {
-                    if (plugin.path("enabled").asBoolean()) {
-                        missing.remove(plugin.path("id").asText());
-                    }
-                }
-                if (!missing.isEmpty()) {
-                    throw OperationException.failed(id + " has not loaded the enabled plugins "
-                            + String.join(", ", missing));
-                }
-            });
+            verification.verifyRuns(node, Release.open(releaseDir), preflight::enabledPlugins);
         }
 
         /**

@@ -2,6 +2,7 @@ package dev.pitstop.procedure;
 
 import dev.pitstop.control.Cluster;
 import dev.pitstop.control.Policy;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import dev.pitstop.release.Versions;
 import dev.pitstop.secret.PrivateFiles;
@@ -57,14 +58,23 @@ public final class UpgradePreflight {
                 Policy.PROHIBITED.equals(policy) ? "upgrades are prohibited by the cluster's policy (policy.upgrade:"
                         + " prohibited); change it in pitstop.yml and restart the cluster to allow them"
                         : "policy.upgrade: " + policy));
-        List<String> unmet = unmetRequirements(target);
-        checks.add(new Check("every plugin accepts release " + target.version(), unmet.isEmpty(),
-                unmet.isEmpty() ? "all do" : String.join("; ", unmet)));
+        if (ProcessNode.of(target).isPresent()) {
+            // Pitstop keeps no plugin table for such an application: it checks its own plugins.
+            checks.add(new Check("every plugin accepts release " + target.version(), true, "the application's own "
+                    + "upgrade command checks its plugins; if it fails, the upgrade rolls back"));
+        } else {
+            List<String> unmet = unmetRequirements(target);
+            checks.add(new Check("every plugin accepts release " + target.version(), unmet.isEmpty(),
+                    unmet.isEmpty() ? "all do" : String.join("; ", unmet)));
+        }
         checks.add(diskForBackup(backupDir));
         return checks;
     }
 
-    /** The installed and enabled plugins, which every node must have loaded after the upgrade. */
+    /**
+     * The installed and enabled plugins of Pitstop's runtime, which every node must have loaded after the
+     * upgrade (an application described as a process keeps its own).
+     */
     public Set<String> enabledPlugins() {
         Set<String> ids = new LinkedHashSet<>();
         query("SELECT id FROM app.plugins WHERE enabled AND installed ORDER BY id", rs -> ids.add(rs.getString(1)));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.home.ClusterConfig;
+import dev.pitstop.release.ProcessNode;
+import dev.pitstop.release.Release;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,8 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Verifies a node before traffic returns to it: it reports ready, and answers each configured
@@ -63,13 +69,59 @@ public final class Verification {
      * one, {@code /api/info} is not read: nodes of a process release (NocoBase) have none.
      */
     public void verify(NodeStatus node, Consumer<JsonNode> infoCheck) {
+        retried(node, () -> {
+            verifyOnce(node);
+            if (infoCheck != null) {
+                infoCheck.accept(info(node));
+            }
+        });
+    }
+
+    /**
+     * Verifies that {@code node} serves as a node of {@code release}, asked the way the release says:
+     * Pitstop's runtime reports its version and plugins at {@code /api/info}, and must have loaded
+     * {@code plugins}; a node described as a process (NocoBase) reports neither, so it must answer its
+     * descriptor's health endpoint, the driver having launched it from that release. Then the checks.
+     */
+    public void verifyRuns(NodeStatus node, Release release, Supplier<Set<String>> plugins) {
+        Optional<ProcessNode> process = ProcessNode.of(release);
+        retried(node, () -> {
+            verifyOnce(node);
+            if (process.isPresent()) {
+                String health = process.get().health().ready();
+                HttpResponse<String> answer = send(node, "GET", health, "cannot reach " + node.url() + health);
+                if (answer.statusCode() != 200) {
+                    throw OperationException.failed(node.id() + " answered " + answer.statusCode() + " at " + health
+                            + ", the health endpoint of release " + release.version());
+                }
+            } else {
+                reports(node, info(node), release.version(), plugins.get());
+            }
+        });
+    }
+
+    private static void reports(NodeStatus node, JsonNode info, String version, Set<String> plugins) {
+        if (!version.equals(info.path("version").asText())) {
+            throw OperationException.failed(node.id() + " reports version " + info.path("version").asText()
+                    + ", expected " + version);
+        }
+        List<String> missing = new ArrayList<>(plugins);
+        for (JsonNode plugin : info.path("plugins")) {
+            if (plugin.path("enabled").asBoolean()) {
+                missing.remove(plugin.path("id").asText());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw OperationException.failed(node.id() + " has not loaded the enabled plugins " + String.join(", ", missing));
+        }
+    }
+
+    /** Runs {@code attempt} until it passes or the routing delay is over; only the last failure counts. */
+    private void retried(NodeStatus node, Runnable attempt) {
         Instant deadline = Instant.now().plus(routingDelay);
         while (true) {
             try {
-                verifyOnce(node);
-                if (infoCheck != null) {
-                    infoCheck.accept(info(node));
-                }
+                attempt.run();
                 return;
             } catch (OperationException e) {
                 if (!Instant.now().plus(RETRY_PAUSE).isBefore(deadline)) {

@@ -1,5 +1,6 @@
 package dev.pitstop.supervisor;
 
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.NodeRecord;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.NodeState;
@@ -20,10 +21,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +57,12 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     private static final int LOG_LINES_IN_STATUS = 5;
     /** What the node runtime exits with when its configuration is wrong. */
     private static final int CONFIG_ERROR_EXIT = 2;
+    private static final String INSTALL = "install";
+    private static final String UPGRADE = "upgrade";
 
     private final Map<String, NodeProcess> nodes;
     private final NodeRegistry registry;
+    private final Installations installations;
     private final Home home;
     private final ClusterFile.Db db;
     private final Map<String, String> settings;
@@ -78,13 +84,26 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     private record Setup(String step, List<String> command) {
     }
 
+    /**
+     * A process node's setup command and launch, by node, while under way or once failed: it may take
+     * minutes (NocoBase's upgrade), longer than anyone waits for {@link #start}, so it runs here and
+     * {@link #awaitReady} reports how it ended.
+     */
+    private final Map<String, CompletableFuture<Void>> setups = new ConcurrentHashMap<>();
+    private final ExecutorService setupRunner = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "node-setup");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     /** Process nodes restarted after a crash, which nobody waits for: the heartbeat marks them ready. */
     private final Set<String> restarted = ConcurrentHashMap.newKeySet();
 
-    private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Home home, ClusterFile.Db db,
-                            Map<String, String> settings, Duration stopTimeout) {
+    private LocalNodeDriver(Map<String, NodeProcess> nodes, NodeRegistry registry, Installations installations,
+                            Home home, ClusterFile.Db db, Map<String, String> settings, Duration stopTimeout) {
         this.nodes = nodes;
         this.registry = registry;
+        this.installations = installations;
         this.home = home;
         this.db = db;
         this.settings = Map.copyOf(settings);
@@ -125,24 +144,26 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
      * Prepares {@code count} nodes {@code node-1} ... {@code node-N} of the release: a free port and
      * a configuration file each. Nothing is started yet.
      *
-     * @param settings extra node configuration ({@code key=value}) given to every node as flags
-     * @param logs     how the nodes' logs ({@code HOME/logs/NODE.log}) rotate
+     * @param settings      extra node configuration ({@code key=value}) given to every node as flags
+     * @param installations where the install and upgrade commands of a process release are recorded, as
+     *                      Pitstop's own nodes record theirs
+     * @param logs          how the nodes' logs ({@code HOME/logs/NODE.log}) rotate
      */
     public static LocalNodeDriver create(Home home, Release release, int count, ClusterFile.Db db,
                                          Map<String, String> settings, NodeRegistry registry,
-                                         ClusterConfig.LogsSettings logs) {
+                                         Installations installations, ClusterConfig.LogsSettings logs) {
         Map<String, NodeProcess> nodes = new LinkedHashMap<>();
         for (int i = 1; i <= count; i++) {
             String id = "node-" + i;
             nodes.put(id, new NodeProcess(id, "http://" + Ports.HOST + ":" + Ports.free(),
                     new RotatingLog(home.nodeLog(id), logs)));
         }
-        LocalNodeDriver driver = new LocalNodeDriver(nodes, registry, home, db, settings,
+        LocalNodeDriver driver = new LocalNodeDriver(nodes, registry, installations, home, db, settings,
                 shutdownTimeout(settings).plus(EXIT_GRACE));
         driver.configure(release);
         driver.restarts.scheduleWithFixedDelay(driver::heartbeatProcessNodes, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
                 TimeUnit.MILLISECONDS);
-        driver.setupBeforeFirstStart("install", ProcessNode.Commands::install);
+        driver.setupBeforeFirstStart(INSTALL, ProcessNode.Commands::install);
         return driver;
     }
 
@@ -175,11 +196,52 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         }
         NodeProcess node = node(nodeId);
         ProcessNodes described = processNodes;
-        if (described != null && !node.running()) {
-            runPendingSetup(node, described);
-            registry.register(nodeId, node.url(), described.release().version(), NodeState.STARTING,
-                    described.descriptor().health().ready());
+        if (described == null || node.running()) {
+            node.start(process -> exited(node, process));
+            return;
         }
+        List<String> settingUp = setups.entrySet().stream().filter(e -> !e.getValue().isDone()).map(Map.Entry::getKey)
+                .toList();
+        if (!settingUp.isEmpty()) {
+            if (settingUp.contains(nodeId)) {
+                return;
+            }
+            throw OperationException.refused("cannot start " + nodeId + " while " + settingUp.get(0) + " runs the "
+                    + "install or upgrade command of " + described.release().version()
+                    + "; start the other nodes once it is ready");
+        }
+        if (pendingSetup != null && pendingSetup.step().equals(UPGRADE)
+                && installations.installedVersion().orElse("").equals(described.release().version())) {
+            // The database is this release's already: restored from a backup of it, as a rollback does.
+            pendingSetup = null;
+        }
+        Setup setup = pendingSetup;
+        if (setup == null) {
+            setups.remove(nodeId);
+            launch(node, described);
+            return;
+        }
+        registry.register(nodeId, node.url(), described.release().version(),
+                setup.step().equals(INSTALL) ? NodeState.INSTALLING : NodeState.UPGRADING,
+                described.descriptor().health().ready());
+        setups.put(nodeId, CompletableFuture.runAsync(() -> {
+            runSetup(node, described, setup);
+            synchronized (this) {
+                launch(node, described);
+            }
+        }, setupRunner).whenComplete((done, failure) -> {
+            if (failure != null) {
+                registry.setState(nodeId, NodeState.FAILED, cause(failure).getMessage());
+            }
+        }));
+    }
+
+    private void launch(NodeProcess node, ProcessNodes described) {
+        if (closed) {
+            throw OperationException.failed("the supervisor is stopping; " + node.id() + " was not started");
+        }
+        registry.register(node.id(), node.url(), described.release().version(), NodeState.STARTING,
+                described.descriptor().health().ready());
         node.start(process -> exited(node, process));
     }
 
@@ -194,17 +256,27 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         pendingSetup = setup == null ? null : new Setup(step, setup);
     }
 
-    private void runPendingSetup(NodeProcess node, ProcessNodes described) {
-        if (pendingSetup == null) {
-            return;
+    /**
+     * Runs the setup command and records what it did, as Pitstop's own nodes record their install and
+     * upgrade: the application keeps no record Pitstop can read, and the upgrade procedure's preflight and
+     * rollback need to know which release the database holds. A failed command stays pending.
+     */
+    private void runSetup(NodeProcess node, ProcessNodes described, Setup setup) {
+        String version = described.release().version();
+        ProcessNodes.run(setup.step() + " of " + described.release().name() + " " + version + " on " + node.id(),
+                described.launch(node.id(), node.url(), setup.command(), Map.of()), node.log());
+        if (!installations.installedVersion().orElse("").equals(version)) {
+            installations.complete(installations.begin(setup.step(), version, node.id()));
         }
-        registry.register(node.id(), node.url(), described.release().version(),
-                pendingSetup.step().equals("install") ? NodeState.INSTALLING : NodeState.UPGRADING,
-                described.descriptor().health().ready());
-        ProcessNodes.run(pendingSetup.step() + " of " + described.release().name() + " "
-                        + described.release().version() + " on " + node.id(),
-                described.launch(node.id(), node.url(), pendingSetup.command(), Map.of()), node.log());
-        pendingSetup = null;
+        synchronized (this) {
+            if (pendingSetup == setup) {
+                pendingSetup = null;
+            }
+        }
+    }
+
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     @Override
@@ -231,7 +303,7 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
                     + String.join(", ", running) + (running.size() == 1 ? " runs" : " run") + "; stop them first");
         }
         configure(release);
-        setupBeforeFirstStart("upgrade", ProcessNode.Commands::upgrade);
+        setupBeforeFirstStart(UPGRADE, ProcessNode.Commands::upgrade);
     }
 
     /**
@@ -271,7 +343,9 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         for (NodeProcess node : nodes.values()) {
             NodeRecord record = registered.get(node.id());
             Process process = node.process().filter(Process::isAlive).orElse(null);
-            if (process == null) {
+            if (process == null && record != null && settingUp(node.id())) {
+                statuses.add(new NodeStatus(node.id(), node.url(), record.state(), record.message()));
+            } else if (process == null) {
                 statuses.add(new NodeStatus(node.id(), node.url(), NodeState.STOPPED, null));
             } else if (record == null) {
                 statuses.add(new NodeStatus(node.id(), node.url(), NodeState.STARTING, "not registered yet"));
@@ -324,6 +398,19 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         String health = node.url() + described.descriptor().health().ready();
         try {
             while (true) {
+                CompletableFuture<Void> setup = setups.get(node.id());
+                if (setup != null && setup.isCompletedExceptionally()) {
+                    throw new NodeFailedException(node.id(), setup.handle((done, failure) -> cause(failure)).join()
+                            .getMessage(), false);
+                }
+                if (setup != null && !setup.isDone()) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new NodeFailedException(node.id(), node.id() + " was still running its setup command after "
+                                + timeout.toSeconds() + " s; log: " + node.log(), false);
+                    }
+                    Thread.sleep(POLL.toMillis());
+                    continue;
+                }
                 Process process = node.process().orElseThrow(
                         () -> new NodeFailedException(node.id(), node.id() + " was never started", false));
                 if (!process.isAlive()) {
@@ -429,6 +516,11 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         }
     }
 
+    private boolean settingUp(String nodeId) {
+        CompletableFuture<Void> setup = setups.get(nodeId);
+        return setup != null && !setup.isDone();
+    }
+
     /** The ids of the nodes, in order. */
     java.util.Set<String> ids() {
         return nodes.keySet();
@@ -447,6 +539,7 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     public void close() {
         closed = true;
         restarts.shutdownNow();
+        setupRunner.shutdownNow();
         List<Thread> stops = new ArrayList<>();
         for (String id : nodes.keySet()) {
             Thread thread = new Thread(() -> stop(id), "stop-" + id);

@@ -97,6 +97,7 @@ final class ProcessNodes {
      * @throws OperationException (failed) naming the step, the exit code and the log when it fails
      */
     static void run(String step, Launch launch, Path log) {
+        Process process = null;
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(launch.command())
@@ -106,7 +107,8 @@ final class ProcessNodes {
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().keySet().removeIf(name -> name.startsWith("PITSTOP_"));
             builder.environment().putAll(launch.environment());
-            int exit = builder.start().waitFor();
+            process = builder.start();
+            int exit = process.waitFor();
             if (exit != 0) {
                 throw OperationException.failed(step + " failed: " + String.join(" ", launch.command())
                         + " exited with code " + exit + "; see " + log);
@@ -116,7 +118,10 @@ final class ProcessNodes {
                     + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw OperationException.failed("interrupted during " + step + "; it may still be running");
+            // The supervisor stops: the command's whole process tree goes with it, as a node's does.
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            throw OperationException.failed("interrupted during " + step + "; its processes were stopped");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.console.Console;
 import dev.pitstop.console.ConsoleCluster;
 import dev.pitstop.control.Cluster;
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.db.Database;
@@ -101,7 +102,7 @@ public final class Supervisor implements AutoCloseable {
             String gatewayUrl = (settings.tls() == null ? "http" : "https") + "://" + Ports.local(settings.host()) + ":"
                     + settings.port();
             LocalNodeDriver nodes = LocalNodeDriver.create(home, settings.release(), settings.nodes(),
-                    clusterDb(db), nodeSettings(), new NodeRegistry(pool), settings.config().logs());
+                    clusterDb(db), nodeSettings(), new NodeRegistry(pool), new Installations(pool), settings.config().logs());
             Consumer<Release> releaseSwitched = release -> writeClusterFile(clusterFile.withRelease(release.dir().toString()));
             Console console = console(db, pool, nodes, releaseSwitched, gatewayUrl);
             // The gateway outlives every node: its /metrics carries the cluster's too.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pitstop.control.ControlSchema;
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.control.Tokens;
@@ -61,7 +62,8 @@ class ControlApiTest {
     void start() throws IOException {
         ClusterFile.Db db = new ClusterFile.Db(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null, false);
         local = LocalNodeDriver.create(new Home(dir.resolve("home")), release("1.0.0"), 2, db, Map.of(),
-                new NodeRegistry(postgres.getPostgresDatabase()), new ClusterConfig.LogsSettings(null, null));
+                new NodeRegistry(postgres.getPostgresDatabase()), new Installations(postgres.getPostgresDatabase()),
+                new ClusterConfig.LogsSettings(null, null));
         api = ControlApi.start(local, Tokens.hash(TOKEN), switched::add);
     }
 

@@ -5,36 +5,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real NocoBase as the cluster's nodes: a release made from the npm registry by {@code pitstop release
  * nocobase} (cached by version under ~/.cache/pitstop, so only the first run on a machine installs), two
  * nodes started in the operations guide's order behind Pitstop's gateway, sign-in, a backup and restore
- * of the database with NocoBase's storage directory, and a bundled plugin enabled in a maintenance window. One cluster for every case:
- * a NocoBase node needs ~490 MB and a minute to start. Without the npm registry the release cannot be
- * made and the test fails, saying so.
+ * of the database with NocoBase's storage directory, a bundled plugin enabled in a maintenance window,
+ * then upgrades to releases of the same NocoBase whose local plugin has a migration, and one whose migration
+ * fails. One cluster for every case, in order (the upgrades last): a NocoBase node needs ~490 MB and a
+ * minute to start. Without the npm registry the release cannot be made and the test fails, saying so.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NocobaseClusterTest {
 
     private static final String VERSION = "2.2.15";
     private static final long INSTALL_MINUTES = 15;
-    private static final long START_MINUTES = 10;
+    private static final long START_MINUTES = 20;
+    /** Backup, NocoBase's upgrade command, two starts; a rollback adds a restore. */
+    private static final long UPGRADE_MINUTES = 30;
     /** Node.js answers an HTTP/2 upgrade header as a WebSocket-style upgrade: talk HTTP/1.1 to it. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    /** A local plugin in every release, with one more of its migrations in each (test resources). */
+    private static final String PLUGIN = "@pitstop/plugin-upgrade-check";
+    private static final String UPGRADED = "2.2.16-local.1";
+    private static final String BROKEN = "2.2.16-local.2";
+    /** The user whose nickname the plugin's migrations change. */
+    private static final String USER = "upgrade-check";
 
     @TempDir
     static Path work;
@@ -43,13 +60,64 @@ class NocobaseClusterTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        release = work.resolve("release");
+        release = release(VERSION, 0);
+        Path home = Files.createDirectories(work.resolve("home"));
+        // Verified before traffic returns (upgrade, restore, maintenance end): NocoBase says its version, and its
+        // sign-in answers (refusing an empty form), so the authentication plugin is loaded.
+        // A node's ready timeout covers NocoBase's install or upgrade on the first node: minutes on a busy machine.
+        Files.writeString(home.resolve("pitstop.yml"), """
+                ready-timeout-seconds: 900
+                checks:
+                  - path: /api/app:getInfo
+                    body-contains: '"version":"%s"'
+                  - method: POST
+                    path: /api/auth:signIn
+                    status: 400
+                    body-contains: username or email
+                """.formatted(VERSION));
+        cluster = CliCluster.up(home, 2, release, START_MINUTES);
+    }
+
+    /**
+     * A release of NocoBase {@link #VERSION} with its own version, and the local plugin with its first
+     * {@code migrations} migrations. NocoBase enables the plugin at install, as a built-in one
+     * ({@code APPEND_PRESET_BUILT_IN_PLUGINS} in the release's {@code .env}), so that every release's
+     * upgrade runs its migrations.
+     */
+    private static Path release(String version, int migrations) throws Exception {
+        Path plugins = work.resolve("plugins-" + version);
+        Path plugin = plugins.resolve("upgrade-check");
+        Path source = Path.of(NocobaseClusterTest.class.getResource("/nocobase-plugin").toURI());
+        copy(source.resolve("package"), plugin);
+        Path target = Files.createDirectories(plugin.resolve("dist/server/migrations"));
+        try (Stream<Path> files = Files.list(source.resolve("migrations"))) {
+            for (Path migration : files.sorted().limit(migrations).toList()) {
+                Files.copy(migration, target.resolve(migration.getFileName()));
+            }
+        }
+        Path dir = work.resolve("release-" + version);
         Cli.Result made = new Cli(work.resolve("home")).runWithin(INSTALL_MINUTES, "release", "nocobase",
-                "--version", VERSION, "--output", release.toString());
+                "--version", VERSION, "--release-version", version, "--output", dir.toString(),
+                "--plugins", plugins.toString());
         assertThat(made.exitCode())
                 .as("pitstop release nocobase needs the npm registry (registry.npmjs.org) and npx:%n%s", made)
                 .isZero();
-        cluster = CliCluster.up(work.resolve("home"), 2, release, START_MINUTES);
+        Files.writeString(dir.resolve("app/.env"), "\nAPPEND_PRESET_BUILT_IN_PLUGINS=" + PLUGIN + "\n",
+                StandardOpenOption.APPEND);
+        return dir;
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : paths.toList()) {
+                Path copied = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(copied);
+                } else {
+                    Files.copy(path, copied);
+                }
+            }
+        }
     }
 
     @AfterAll
@@ -59,22 +127,20 @@ class NocobaseClusterTest {
         }
         // The nodes are NocoBase's CLI and the server it starts: stopping the cluster stops both.
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
-                .contains(release.toString()))).isEmpty();
+                .contains(work.toString()))).isEmpty();
     }
 
     @Test
+    @Order(1)
     void theFirstNodeInstallsAloneAndEveryNodeServes() throws Exception {
         Path logs = cluster.home().resolve("logs");
         assertThat(Files.readString(logs.resolve("node-1.log"))).contains("installed successfully");
         assertThat(Files.readString(logs.resolve("node-2.log"))).doesNotContain("installed successfully");
-        List<String> states = new ArrayList<>();
-        for (JsonNode node : cluster.status().get("nodes")) {
-            states.add(node.get("id").asText() + " " + node.get("state").asText() + " " + node.get("version").asText());
-        }
-        assertThat(states).containsExactly("node-1 ready " + VERSION, "node-2 ready " + VERSION);
+        assertThat(versions()).containsExactly("node-1 ready " + VERSION, "node-2 ready " + VERSION);
     }
 
     @Test
+    @Order(2)
     void signInThroughTheGatewayGivesATokenEveryNodeAccepts() throws Exception {
         String token = signIn();
         assertThat(token).isNotEmpty();
@@ -88,6 +154,7 @@ class NocobaseClusterTest {
     }
 
     @Test
+    @Order(3)
     void aRecordDeletedAfterABackupIsBackAfterTheRestore() throws Exception {
         String token = signIn();
         HttpResponse<String> created = send(request("/api/users:create", token).POST(json(Map.of(
@@ -111,17 +178,87 @@ class NocobaseClusterTest {
      * enable}, through its API), and the other nodes load it as they start at the end of the window.
      */
     @Test
+    @Order(4)
     void aBundledPluginEnabledInAMaintenanceWindowIsLoadedByEveryNode() throws Exception {
         String token = signIn();
         String plugin = disabledBundledPlugin(token);
         cluster.run("maintenance", "begin");
+        // NocoBase answers once it has enabled the plugin and restarted its application: a minute or more when busy.
         HttpResponse<String> enable = send(request("/api/pm:enable?awaitResponse=true&filterByTk="
-                + plugin.substring(plugin.lastIndexOf("plugin-") + "plugin-".length()), token).POST(json(Map.of())));
+                + plugin.substring(plugin.lastIndexOf("plugin-") + "plugin-".length()), token).POST(json(Map.of())),
+                Duration.ofMinutes(5));
         assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
         cluster.run("maintenance", "end");
         for (JsonNode node : cluster.status().get("nodes")) {
             assertThat(enabledOn(node.get("url").asText(), token)).as("%s", node.get("id")).contains(plugin);
         }
+    }
+
+    /**
+     * The guide's upgrade on NocoBase: status page, nodes stopped, a verified backup, the switch,
+     * {@code nocobase upgrade} on node-1 alone (which runs the plugin's new migration), node-1 verified,
+     * node-2 started, traffic back. A client polling through the gateway meanwhile sees NocoBase or the
+     * status page, nothing else.
+     */
+    @Test
+    @Order(5)
+    void anUpgradeRunsThePluginsMigrationOnOneNodeWhileClientsSeeTheStatusPage() throws Exception {
+        createUser(signIn());
+        Path upgraded = release(UPGRADED, 1);
+        UpgradeTest.Poller poller = UpgradeTest.Poller.start(() -> {
+            try {
+                return send(HttpRequest.newBuilder(URI.create(cluster.gateway() + "/api/__health_check")).GET());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Cli.Result upgrade = cluster.cli().runWithin(UPGRADE_MINUTES, "upgrade", "--to", upgraded.toString(), "--yes");
+        List<String> unexpected = poller.stop();
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
+        assertThat(unexpected).as("answers that are neither NocoBase's nor the status page").isEmpty();
+        assertThat(poller.pagesSeen()).as("clients saw the status page").isPositive();
+        assertThat(versions()).containsExactly("node-1 ready " + UPGRADED, "node-2 ready " + UPGRADED);
+        assertThat(nickname(signIn())).isEqualTo("migrated");
+        Path logs = cluster.home().resolve("logs");
+        assertThat(Files.readString(logs.resolve("node-1.log"))).contains("NocoBase has been upgraded");
+        assertThat(Files.readString(logs.resolve("node-2.log"))).doesNotContain("NocoBase has been upgraded");
+    }
+
+    /**
+     * The plugin's next migration changes the user, then throws: NocoBase's upgrade fails on node-1, and
+     * the procedure restores the backup and starts the previous release again, with the user as before.
+     */
+    @Test
+    @Order(6)
+    void anUpgradeWhoseMigrationFailsRollsBackWithTheDataIntact() throws Exception {
+        Path broken = release(BROKEN, 2);
+        Cli.Result upgrade = cluster.cli().runWithin(UPGRADE_MINUTES, "upgrade", "--to", broken.toString(), "--yes");
+        assertThat(upgrade.exitCode()).as("%s", upgrade).isEqualTo(1);
+        assertThat(upgrade.out() + upgrade.err()).contains("rolled back to " + UPGRADED);
+        assertThat(Files.readString(cluster.home().resolve("logs/node-1.log"))).contains("fails on purpose");
+        assertThat(versions()).containsExactly("node-1 ready " + UPGRADED, "node-2 ready " + UPGRADED);
+        assertThat(nickname(signIn())).isEqualTo("migrated");
+    }
+
+    private static void createUser(String token) throws Exception {
+        HttpResponse<String> created = send(request("/api/users:create", token).POST(json(Map.of(
+                "username", USER, "email", USER + "@example.com", "password", "secret-123"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+    }
+
+    private static String nickname(String token) throws Exception {
+        HttpResponse<String> user = send(request("/api/users:get?filter=" + URLEncoder.encode(
+                Http.JSON.writeValueAsString(Map.of("username", USER)), StandardCharsets.UTF_8), token).GET());
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(200);
+        return Http.json(user).at("/data/nickname").asText();
+    }
+
+    private static List<String> versions() throws Exception {
+        List<String> states = new ArrayList<>();
+        for (JsonNode node : cluster.status().get("nodes")) {
+            states.add(node.get("id").asText() + " " + node.get("state").asText() + " " + node.get("version").asText());
+        }
+        return states;
     }
 
     /** A plugin the release ships but NocoBase does not enable at install: the map, else another. */
@@ -189,6 +326,11 @@ class NocobaseClusterTest {
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        return send(request, Duration.ofSeconds(30));
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, Duration timeout)
+            throws IOException, InterruptedException {
+        return HTTP.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

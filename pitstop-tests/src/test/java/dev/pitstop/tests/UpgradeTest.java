@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -142,16 +143,25 @@ class UpgradeTest {
         private Thread thread;
 
         static Poller start(String url) {
-            return start(url, body -> false);
+            return start(() -> Http.get(url), body -> false);
         }
 
         /** The same, also counting as unexpected a 200 whose body {@code unexpectedBody} accepts. */
         static Poller start(String url, Predicate<String> unexpectedBody) {
+            return start(() -> Http.get(url), unexpectedBody);
+        }
+
+        /** Polling with {@code get}, e.g. a client of its own. */
+        static Poller start(Supplier<HttpResponse<String>> get) {
+            return start(get, body -> false);
+        }
+
+        private static Poller start(Supplier<HttpResponse<String>> get, Predicate<String> unexpectedBody) {
             Poller poller = new Poller();
             poller.thread = new Thread(() -> {
                 while (poller.running.get()) {
                     try {
-                        HttpResponse<String> response = Http.get(url);
+                        HttpResponse<String> response = get.get();
                         if (response.statusCode() == 503 && response.body().contains("Down for maintenance")
                                 && response.headers().firstValue("Retry-After").isPresent()) {
                             poller.pages.incrementAndGet();
