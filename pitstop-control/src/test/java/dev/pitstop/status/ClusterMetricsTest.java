@@ -12,6 +12,7 @@ import dev.pitstop.control.ProcedureState;
 import dev.pitstop.control.StepState;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.metrics.Metrics;
+import dev.pitstop.procedure.Upgrade;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
@@ -51,6 +52,7 @@ class ClusterMetricsTest {
                     .containsPattern("pitstop_cluster_procedure_open_started_timestamp_seconds\\{kind=\"upgrade\","
                             + "state=\"interrupted\"} [0-9.E]+");
             journal.stepEnded(journal.stepStarted(upgrade, 2, false, "switch the release"), StepState.DONE, null);
+            journal.stepEnded(journal.stepStarted(upgrade, 3, false, Upgrade.TRAFFIC_BACK_STEP), StepState.DONE, null);
             journal.setState(upgrade, ProcedureState.SUCCEEDED, "upgraded");
             new Cluster(controlDb).setMaintenance(true, null, 30);
             Backups.create(new DbSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", null),
