@@ -86,7 +86,7 @@ public final class NodeHandler extends org.eclipse.jetty.server.Handler.Abstract
             case "/health/live" -> Json.write(response, callback, 200, Map.of("status", "live", "node", node.id()));
             case "/health/ready" -> ready(response, callback);
             case "/api/info" -> Json.write(response, callback, 200,
-                    Map.of("version", node.version(), "node", node.id(), "plugins", node.plugins()));
+                    new NodeView.Info(node.version(), node.id(), node.plugins()));
             default -> {
                 if (path.startsWith("/admin/")) {
                     admin.handle(request, path, response, callback);

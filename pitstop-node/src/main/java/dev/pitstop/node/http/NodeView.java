@@ -37,4 +37,11 @@ public interface NodeView {
 
     record PluginInfo(String id, String version, boolean enabled) {
     }
+
+    /**
+     * What {@code /api/info} answers, its release's version first: a plugin's version there is the
+     * one installed in the database, which during an online upgrade is still the previous release's.
+     */
+    record Info(String version, String node, List<PluginInfo> plugins) {
+    }
 }
