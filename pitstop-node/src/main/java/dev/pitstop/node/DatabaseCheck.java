@@ -22,6 +22,13 @@ final class DatabaseCheck implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DatabaseCheck.class);
     static final Duration PERIOD = Duration.ofSeconds(1);
     static final Duration TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * The first connection's login timeout. A node's first login runs while its JVM is cold and its
+     * pool is migrating: the SCRAM exchange alone can take more than a second on a busy machine, which
+     * logged "unreachable" at every start for a database that was fine. The node is not ready before
+     * its pool has reached the database anyway, so a patient first check hides nothing.
+     */
+    static final Duration FIRST_TIMEOUT = Duration.ofSeconds(10);
 
     private final DbSettings db;
     private final String applicationName;
@@ -31,6 +38,7 @@ final class DatabaseCheck implements AutoCloseable {
         return thread;
     });
     private Connection connection;
+    private boolean connectedOnce;
     private volatile String problem;
 
     DatabaseCheck(DbSettings db, String applicationName) {
@@ -80,7 +88,8 @@ final class DatabaseCheck implements AutoCloseable {
     private Failure probe() {
         try {
             if (connection == null) {
-                connection = Database.connect(db, applicationName, TIMEOUT);
+                connection = Database.connect(db, applicationName, connectedOnce ? TIMEOUT : FIRST_TIMEOUT);
+                connectedOnce = true;
             }
             if (connection.isValid((int) TIMEOUT.toSeconds())) {
                 return null;
