@@ -31,7 +31,8 @@ public interface NodeDriver {
 
     /**
      * Node {@code nodeId}, when it starts next, runs {@code release}; the other nodes keep theirs. For
-     * the online upgrade, which replaces the nodes one at a time while both releases serve.
+     * the online upgrade, which replaces the nodes one at a time while both releases serve (the
+     * default {@link #replace}).
      *
      * @throws dev.pitstop.procedure.OperationException (refused) while that node runs, or when the
      *                                                   driver cannot run two releases at once
@@ -40,9 +41,46 @@ public interface NodeDriver {
         throw dev.pitstop.procedure.OperationException.refused(mixedReleasesUnsupported());
     }
 
-    /** Whether {@link #useRelease(String, Release)} works: nodes of two releases can run at once. */
+    /** Whether nodes of two releases can run at once: {@link #replace} works. */
     default boolean runsMixedReleases() {
         return false;
+    }
+
+    /**
+     * The online upgrade's replacement of node {@code nodeId} by a node of {@code release}, the
+     * other nodes serving meanwhile; it returns once {@code replacement} has verified the new node.
+     * Idempotent, so that a resumed step can run it again: a node that already passes verification
+     * is left as it is. The online upgrade calls it for each node in turn and for its rollback,
+     * whatever the driver, so the procedure is one.
+     *
+     * <p>The default is for nodes with a place of their own (local processes: an id, a port): the
+     * node is held out of the rotation, stopped, started on {@code release} in its place and
+     * verified. A driver whose nodes have no place of their own (pods) replaces them its own way.
+     *
+     * @throws NodeFailedException when the new node does not become ready
+     * @throws dev.pitstop.procedure.OperationException when it fails verification, or the driver
+     *                                                   cannot run two releases at once
+     */
+    default void replace(String nodeId, Release release, Replacement replacement) {
+        if (replacement.passes(nodeId)) {
+            return;
+        }
+        replacement.holdOut(nodeId);
+        stop(nodeId);
+        useRelease(nodeId, release);
+        start(nodeId);
+        awaitReady(nodeId, replacement.readyTimeout());
+        replacement.verify(nodeId);
+    }
+
+    /**
+     * How {@link #replace} replaces {@code nodeId}, for the online upgrade's step names.
+     *
+     * @param verification what verifying a node means, e.g. "ready and 2 checks"
+     */
+    default String describeReplace(String nodeId, String version, String verification) {
+        return "replace " + nodeId + ": out of rotation, drain and stop it, start it on " + version + ", verify it ("
+                + verification + "), back in rotation";
     }
 
     /** Why an online upgrade cannot run on this driver. */

@@ -9,6 +9,7 @@ import dev.pitstop.db.Database;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.driver.Replacement;
 import dev.pitstop.driver.TrafficDriver;
 import dev.pitstop.lint.SqlParser;
 import dev.pitstop.release.MigrationPhase;
@@ -28,10 +29,13 @@ import java.util.function.Consumer;
 /**
  * The online upgrade: the cluster keeps serving while its nodes are replaced one at a time. A
  * verified backup taken while serving; the pair of releases allowed to serve together recorded;
- * the expand migrations run under {@code lock_timeout}; then node by node: held out of the rotation
- * (the gateway, nginx or HAProxy stops sending it requests) and stopped, started on the new release,
+ * the expand migrations run under {@code lock_timeout}; then node by node, the node driver
+ * replacing each ({@link NodeDriver#replace}): a local node is held out of the rotation (the
+ * gateway, nginx or HAProxy stops sending it requests) and stopped, started on the new release,
  * verified (ready, version, the configured checks) while still held, and only then back in
- * rotation; then the contract migrations, after which nodes of the old release refuse to serve.
+ * rotation; on Kubernetes a pod of the new release starts beside the others (surge one) and is
+ * verified before an old pod goes. Then the contract migrations, after which nodes of the old
+ * release refuse to serve.
  * A failure before the contract phase rolls back by itself without a restore: the replaced nodes
  * are put back on the old release one at a time, the expand changes stay (the old release works
  * with them). A failure in the contract phase stops there, every node serving the new release.
@@ -174,8 +178,7 @@ public final class OnlineUpgrade {
             steps.add(ProcedureStep.of("run the expand migrations of " + to + " under lock_timeout "
                     + OnlineMigrations.LOCK_TIMEOUT + ", with retries", () -> migrate(MigrationPhase.EXPAND)));
             for (String id : ids) {
-                steps.add(ProcedureStep.of("replace " + id + ": out of rotation, drain and stop it, start it on " + to
-                        + ", verify it (" + verification.describe() + "), back in rotation",
+                steps.add(ProcedureStep.of(nodes.describeReplace(id, to, verification.describe()),
                         () -> replace(id, params.toDir(), to)));
             }
             steps.add(ProcedureStep.of("contract: nodes of " + from + " may no longer serve; run the contract "
@@ -251,45 +254,59 @@ public final class OnlineUpgrade {
         }
 
         /**
-         * Idempotent: a node that already runs {@code version} and is verified is only put back in
-         * rotation. The node is held out from before it stops until it passed verification, so no
-         * client reaches it draining, starting, or ready but not yet checked.
+         * Idempotent, as the driver's replacement is: a node that already runs {@code version} and
+         * is verified is only put back in rotation. A node held out before it stops stays held
+         * until it passed verification, so no client reaches it draining, starting, or ready but
+         * not yet checked.
          */
         private void replace(String id, Path releaseDir, String version) {
-            if (!runsVerified(id, version)) {
-                registry.hold(id, "replaced by a node of " + version + " (online upgrade from " + from + " to " + to
-                        + "); back in rotation once verified");
-                traffic.followRotation();
-                nodes.stop(id);
-                nodes.useRelease(id, Release.open(releaseDir));
-                nodes.start(id);
-                nodes.awaitReady(id, readyTimeout);
-                verify(id, version);
-            }
+            nodes.replace(id, Release.open(releaseDir), new NodeReplacement(version));
             registry.release(id);
             traffic.followRotation();
         }
 
         private void restoreNode(String id) {
-            if (runsVerified(id, from)) {
-                return;
-            }
             replace(id, params.fromDir(), from);
         }
 
-        private boolean runsVerified(String id, String version) {
-            try {
-                verify(id, version);
-                return true;
-            } catch (OperationException e) {
-                return false;
+        /** What the driver needs to replace a node by one of {@code version}. */
+        private final class NodeReplacement implements Replacement {
+
+            private final String version;
+
+            NodeReplacement(String version) {
+                this.version = version;
+            }
+
+            @Override
+            public Duration readyTimeout() {
+                return readyTimeout;
+            }
+
+            @Override
+            public void holdOut(String id) {
+                registry.hold(id, "replaced by a node of " + version + " (online upgrade from " + from + " to " + to
+                        + "); back in rotation once verified");
+                traffic.followRotation();
+            }
+
+            @Override
+            public void verify(String id) {
+                verification.verify(node(id), versionIs(id, version));
             }
         }
 
-        private void verify(String id, String version) {
-            NodeStatus node = nodes.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
-                    .orElseThrow(() -> OperationException.failed(id + " is not known to the node driver"));
-            verification.verify(node, versionIs(id, version));
+        /**
+         * The node as its driver knows it, else as it registered itself: a pod is known to the
+         * Kubernetes driver by its place in the Deployment (node-K), to the registry by its name
+         * and its own URL, which is the one to verify it at.
+         */
+        private NodeStatus node(String id) {
+            return nodes.nodes().stream().filter(n -> n.id().equals(id)).findFirst()
+                    .or(() -> registry.list().stream().filter(r -> r.id().equals(id)).findFirst()
+                            .map(r -> new NodeStatus(r.id(), r.url(), r.state(), r.message())))
+                    .orElseThrow(() -> OperationException.failed(id + " is known neither to the node driver nor to "
+                            + "the node registry; see: pitstop status"));
         }
 
         private Consumer<com.fasterxml.jackson.databind.JsonNode> versionIs(String id, String version) {

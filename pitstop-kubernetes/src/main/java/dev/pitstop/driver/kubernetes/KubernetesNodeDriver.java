@@ -7,17 +7,27 @@ import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.home.KubernetesSettings;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
+import dev.pitstop.driver.Replacement;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,6 +42,8 @@ import java.util.function.UnaryOperator;
  * Deployment. Readiness is the Deployment's status as its controller reports it, counted only once
  * the controller has observed the latest change, so a status from before a scale-down never
  * passes for readiness after it.
+ *
+ * <p>The online upgrade ({@link #replace}) rolls the Deployment one pod at a time instead; see there.
  */
 public final class KubernetesNodeDriver implements NodeDriver {
 
@@ -46,10 +58,15 @@ public final class KubernetesNodeDriver implements NodeDriver {
     private static final Duration POLL = Duration.ofMillis(250);
     /** Endpoints follow a pod's readiness, then kube-proxy the endpoints, each within seconds. */
     private static final Duration SERVICE_ROUTING_DELAY = Duration.ofSeconds(30);
+    /** The online roll: one pod more than the cluster's size at most, never one ready pod less. */
+    private static final IntOrString MAX_SURGE = new IntOrString(1);
+    private static final IntOrString MAX_UNAVAILABLE = new IntOrString(0);
 
     private final KubernetesClient client;
     private final KubernetesSettings settings;
     private final String namespace;
+    /** The pods this process verified during an online roll: a resumed roll verifies each again once. */
+    private final Set<String> verified = new HashSet<>();
 
     public KubernetesNodeDriver(KubernetesClient client, KubernetesSettings settings) {
         this.client = client;
@@ -79,7 +96,7 @@ public final class KubernetesNodeDriver implements NodeDriver {
         await(nodeId, STOP_TIMEOUT, d -> observed(d) && pods(d) < k, "stopped", false);
     }
 
-    /** Refused while any pod runs: a cluster never runs two releases at once. */
+    /** Refused while any pod runs: offline, a cluster never runs two releases at once (online, see {@link #replace}). */
     @Override
     public synchronized void useRelease(Release release) {
         Deployment current = deployment();
@@ -87,12 +104,189 @@ public final class KubernetesNodeDriver implements NodeDriver {
             throw OperationException.refused("cannot switch " + describe() + " to release " + release.version()
                     + " while " + Math.max(replicas(current), pods(current)) + " of its pods run; stop them first");
         }
-        String image = settings.image() + ":" + release.version();
+        String image = image(release);
         change("release " + release.version() + " (" + image + ")", d -> {
             container(d).setImage(image);
             ApiObjects.annotations(d).put(RELEASE, release.version());
+            // An online roll given up (--abandon) may have left it paused: a paused Deployment would
+            // start its pods from the template before this one.
+            d.getSpec().setPaused(false);
             return d;
         });
+    }
+
+    @Override
+    public boolean runsMixedReleases() {
+        return true;
+    }
+
+    @Override
+    public String describeReplace(String nodeId, String version, String verification) {
+        return "replace " + nodeId + ": a pod of " + version + " starts beside the others (surge 1), is verified ("
+                + verification + "), then one pod of the release before leaves the Service, drains and stops";
+    }
+
+    /**
+     * The online upgrade's replacement, the Kubernetes way: the Deployment itself rolls to the new
+     * image with {@code maxSurge: 1, maxUnavailable: 0}, so a pod of the new release starts beside
+     * the others and an old pod goes only once the new one is ready: never fewer ready pods than
+     * the cluster's size, never more than one pod more. Pods are not nodes with a place of their
+     * own: their names change with each pod, and which old pod goes is the controller's choice, so
+     * a node is not stopped and started on another release in its place ({@code useRelease(nodeId,
+     * ...)}); node {@code node-K} stands for the K-th pod of the roll instead: replacing it brings
+     * the Deployment to K pods of {@code release}, each ready and verified, and at most
+     * {@code size - K} pods of other releases.
+     *
+     * <p>Kubernetes does not wait for Pitstop's verification (version, checks) between two pods, so
+     * the roll is paused ({@code spec.paused}, as {@code kubectl rollout pause}) as soon as the
+     * controller has started the next pod, which takes seconds to become ready while the pause takes
+     * one poll; it is resumed once that pod is verified, for the controller to retire one old pod,
+     * and paused again. A new pod is verified at its own URL, found in the node registry by the
+     * pod's name (the nodes register as {@code PITSTOP_NODE_ID}, the pod's name). Until then it may
+     * already be in the Service's endpoints, which follow the readiness probe: the node's own
+     * readiness covers installing the release and its compatibility with the cluster's releases,
+     * which the pods check themselves; a pod that fails the checks stops the roll before any
+     * further old pod goes. The rollback is the same roll back to the previous image, by the same
+     * steps, and every step reads the pods as they are, so a resumed step goes on from there.
+     */
+    @Override
+    public synchronized void replace(String nodeId, Release release, Replacement replacement) {
+        int k = index(nodeId);
+        String image = image(release);
+        String container = container(deployment()).getName();
+        change("roll to " + release.version() + " one pod at a time", d -> rollingTo(d, image, release.version()));
+        int size = fullSize(deployment());
+        Duration timeout = replacement.readyTimeout();
+        Instant deadline = Instant.now().plus(timeout);
+        int wanted = Math.min(k, size);
+        while (true) {
+            ReleasePods pods = pods(container, image);
+            int ofRelease = pods.ofRelease().size();
+            int others = pods.others().size();
+            // The oldest K pods of the release are this step's; a newer one, which the controller may
+            // have started before the pause, is the next step's.
+            List<Pod> stepPods = pods.ofRelease().subList(0, Math.min(ofRelease, wanted));
+            if (ofRelease < wanted) {
+                roll(nodeId, "start pod " + (ofRelease + 1) + " of " + release.version(), container, image, timeout,
+                        p -> p.ofRelease().size() > ofRelease);
+                deadline = Instant.now().plus(timeout);
+            } else if (!stepPods.stream().allMatch(ReleasePods::ready)) {
+                requireProgress(nodeId, pods, deadline, timeout, wanted + " pods of " + release.version() + " ready");
+                pause(nodeId);
+            } else {
+                verifyNew(stepPods, replacement);
+                if (others <= size - k) {
+                    if (others == 0) {
+                        setPaused(false, "roll to " + release.version() + " done");
+                    }
+                    return;
+                }
+                roll(nodeId, "retire a pod of the release before " + release.version(), container, image, timeout,
+                        p -> p.others().size() < others);
+                deadline = Instant.now().plus(timeout);
+            }
+        }
+    }
+
+    /** Verifies the pods this process has not verified yet. */
+    private void verifyNew(List<Pod> pods, Replacement replacement) {
+        for (Pod pod : pods) {
+            if (!verified.contains(ReleasePods.name(pod))) {
+                replacement.verify(ReleasePods.name(pod));
+                verified.add(ReleasePods.name(pod));
+            }
+        }
+    }
+
+    /** The template on {@code image} with the roll's strategy, paused when the image changes; null if so already. */
+    private Deployment rollingTo(Deployment deployment, String image, String version) {
+        DeploymentSpec spec = deployment.getSpec();
+        boolean imageChanges = !image.equals(container(deployment).getImage());
+        boolean strategyChanges = spec.getStrategy() == null || !"RollingUpdate".equals(spec.getStrategy().getType())
+                || spec.getStrategy().getRollingUpdate() == null
+                || !MAX_SURGE.equals(spec.getStrategy().getRollingUpdate().getMaxSurge())
+                || !MAX_UNAVAILABLE.equals(spec.getStrategy().getRollingUpdate().getMaxUnavailable());
+        if (!imageChanges && !strategyChanges) {
+            return null;
+        }
+        if (strategyChanges) {
+            spec.setStrategy(new DeploymentStrategyBuilder().withType("RollingUpdate").withNewRollingUpdate()
+                    .withMaxSurge(MAX_SURGE).withMaxUnavailable(MAX_UNAVAILABLE).endRollingUpdate().build());
+        }
+        if (imageChanges) {
+            // Paused first, so that the new template starts no pod before the roll asks for one.
+            spec.setPaused(true);
+            container(deployment).setImage(image);
+            ApiObjects.annotations(deployment).put(RELEASE, version);
+        }
+        return deployment;
+    }
+
+    /** Lets the controller go on with the roll until {@code done}, then pauses it again. */
+    private void roll(String nodeId, String action, String container, String image, Duration timeout,
+                      Predicate<ReleasePods> done) {
+        setPaused(false, action);
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            ReleasePods pods = pods(container, image);
+            if (done.test(pods)) {
+                setPaused(true, action + ": done, paused until the next step");
+                return;
+            }
+            requireProgress(nodeId, pods, deadline, timeout, action);
+            pause(nodeId);
+        }
+    }
+
+    /**
+     * The Deployment's conditions are not read here: a paused roll has no progress deadline, and
+     * after a failure the stuck pods are those of the release rolled back from, which go.
+     *
+     * @throws NodeFailedException when a pod of the release cannot start, or time is up
+     */
+    private void requireProgress(String nodeId, ReleasePods pods, Instant deadline, Duration timeout, String what) {
+        Optional<String> stuck = pods.ofRelease().stream().map(ReleasePods::stuck).flatMap(Optional::stream)
+                .findFirst();
+        if (stuck.isPresent()) {
+            throw new NodeFailedException(nodeId, nodeId + " of " + describe() + ": " + stuck.get() + "; see: kubectl -n "
+                    + namespace + " describe pods -l " + selector(), false);
+        }
+        if (Instant.now().isAfter(deadline)) {
+            throw new NodeFailedException(nodeId, nodeId + " of " + describe() + ": not " + what + " within "
+                    + timeout.toSeconds() + " s (" + pods.ofRelease().stream().filter(ReleasePods::ready).count()
+                    + " of " + pods.ofRelease().size() + " new pods ready, " + pods.others().size()
+                    + " pods of other releases); see: kubectl -n " + namespace + " get pods -l " + selector(), false);
+        }
+    }
+
+    private void setPaused(boolean paused, String action) {
+        change((paused ? "pause: " : "resume: ") + action,
+                d -> Boolean.TRUE.equals(d.getSpec().getPaused()) == paused ? null : pausedTo(d, paused));
+    }
+
+    private static Deployment pausedTo(Deployment deployment, boolean paused) {
+        deployment.getSpec().setPaused(paused);
+        return deployment;
+    }
+
+    private ReleasePods pods(String container, String image) {
+        Map<String, String> labels = deployment().getSpec().getSelector().getMatchLabels();
+        try {
+            return ReleasePods.of(client.pods().inNamespace(namespace).withLabels(labels).list().getItems(),
+                    container, image);
+        } catch (KubernetesClientException e) {
+            throw OperationException.failed("cannot list the pods of " + describe() + ": " + e.getMessage()
+                    + "; the ServiceAccount needs to list pods (deploy/kubernetes/pitstop-cli.yaml)");
+        }
+    }
+
+    private String selector() {
+        return deployment().getSpec().getSelector().getMatchLabels().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    }
+
+    private String image(Release release) {
+        return settings.image() + ":" + release.version();
     }
 
     @Override
@@ -142,12 +336,16 @@ public final class KubernetesNodeDriver implements NodeDriver {
                         + " pods ready, " + pods(deployment) + " running); see: kubectl -n " + namespace
                         + " get pods", false);
             }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new NodeFailedException(nodeId, "interrupted while waiting for " + nodeId, false);
-            }
+            pause(nodeId);
+        }
+    }
+
+    private static void pause(String nodeId) {
+        try {
+            Thread.sleep(POLL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NodeFailedException(nodeId, "interrupted while waiting for " + nodeId, false);
         }
     }
 

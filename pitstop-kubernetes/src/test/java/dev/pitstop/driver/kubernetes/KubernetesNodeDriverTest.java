@@ -7,11 +7,13 @@ import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeFailedException;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.driver.Replacement;
 import dev.pitstop.home.KubernetesSettings;
 import dev.pitstop.procedure.FirstStart;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.StepList;
 import dev.pitstop.release.Release;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -47,6 +49,8 @@ class KubernetesNodeDriverTest {
     private static final KubernetesSettings.Database DATABASE =
             new KubernetesSettings.Database("jdbc:postgresql://postgres:5432/app", "app", null);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
+    private static final KubernetesSettings SETTINGS = new KubernetesSettings("app", NAMESPACE, null,
+            "registry.example.com/app", null, null, DATABASE, null, null);
 
     KubernetesClient client;
     private FakeController controller;
@@ -65,8 +69,7 @@ class KubernetesNodeDriverTest {
                 .endContainer().endSpec().endTemplate()
                 .endSpec().build()).create();
         controller = FakeController.start(client, NAMESPACE, "app");
-        driver = new Recording(new KubernetesNodeDriver(client, new KubernetesSettings("app", NAMESPACE, null,
-                "registry.example.com/app", null, null, DATABASE, null, null)));
+        driver = new Recording(new KubernetesNodeDriver(client, SETTINGS));
     }
 
     @AfterEach
@@ -110,7 +113,8 @@ class KubernetesNodeDriverTest {
         // The broken release's first pod never gets ready: the controller reports the rollout stuck.
         stopAll();
         driver.useRelease(release("1.2.0-broken"));
-        controller.failPods("ProgressDeadlineExceeded", "ReplicaSet app-7d9 has timed out progressing");
+        controller.failPods("registry.example.com/app:1.2.0-broken", "ProgressDeadlineExceeded",
+                "ReplicaSet app-7d9 has timed out progressing");
         driver.start("node-1");
         assertThatThrownBy(() -> driver.awaitReady("node-1", READY_TIMEOUT))
                 .isInstanceOf(NodeFailedException.class)
@@ -183,6 +187,162 @@ class KubernetesNodeDriverTest {
         assertThat(read().getSpec().getReplicas()).isEqualTo(1);
         assertThat(annotation(KubernetesNodeDriver.REPLICAS)).isEqualTo("2");
         assertThat(driver.nodeIds()).containsExactly("node-1", "node-2");
+    }
+
+    @Test
+    void onlineRollReplacesOnePodAtATimeEachVerifiedBeforeAnOldOneGoes() {
+        startAll();
+        steps.clear();
+        controller.watchRoll();
+
+        for (String id : driver.nodeIds()) {
+            driver.replace(id, release("1.1.0"), new Verifier("1.1.0", null));
+        }
+
+        assertThat(steps).containsExactly(
+                "verify app-00004: 1 pod of 1.1.0 (1 ready), 3 of other releases",
+                "replace node-1",
+                "verify app-00005: 2 pods of 1.1.0 (2 ready), 2 of other releases",
+                "replace node-2",
+                "verify app-00006: 3 pods of 1.1.0 (3 ready), 1 of other releases",
+                "replace node-3");
+        assertRunsOnly("1.1.0", "app-00004", "app-00005", "app-00006");
+        assertSurgedByOnePodWithoutLosingOne();
+        assertThat(read().getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal()).isEqualTo(1);
+        assertThat(read().getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal()).isZero();
+        assertThat(annotation(KubernetesNodeDriver.RELEASE)).isEqualTo("1.1.0");
+    }
+
+    @Test
+    void aNewPodThatNeverGetsReadyStopsTheRollAndTheRollbackLeavesOnlyTheOldRelease() {
+        startAll();
+        steps.clear();
+        controller.watchRoll();
+        controller.failPods("registry.example.com/app:1.1.0", "ProgressDeadlineExceeded", "back-off restarting");
+
+        assertThatThrownBy(() -> driver.replace("node-1", release("1.1.0"), new Verifier("1.1.0", null)))
+                .isInstanceOf(NodeFailedException.class)
+                .hasMessageContaining("node-1 of deployment shop/app: pod app-00004: container app is "
+                        + "CrashLoopBackOff (back-off restarting)");
+        rollBack();
+
+        assertRunsOnly("1.0.0", "app-00001", "app-00002", "app-00003");
+        assertSurgedByOnePodWithoutLosingOne();
+    }
+
+    @Test
+    void aNewPodOfTheWrongVersionStopsTheRollAndTheRollbackReplacesThePodsOfTheNewRelease() {
+        startAll();
+        steps.clear();
+        controller.watchRoll();
+
+        driver.replace("node-1", release("1.1.0"), new Verifier("1.1.0", null));
+        assertThatThrownBy(() -> driver.replace("node-2", release("1.1.0"), new Verifier("1.1.0", "app-00005")))
+                .isInstanceOf(OperationException.class)
+                .hasMessage("app-00005 reports version 1.0.9, expected 1.1.0");
+        rollBack();
+
+        assertThat(read().getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("registry.example.com/app:1.0.0");
+        assertThat(pods()).extracting(p -> p.getSpec().getContainers().get(0).getImage())
+                .containsOnly("registry.example.com/app:1.0.0").hasSize(3);
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).doesNotContain("app-00004", "app-00005");
+        assertSurgedByOnePodWithoutLosingOne();
+        assertThat(read().getSpec().getPaused()).isFalse();
+    }
+
+    @Test
+    void aRollInterruptedWhileVerifyingAPodIsResumedByAnotherProcess() {
+        startAll();
+        steps.clear();
+        controller.watchRoll();
+        driver.replace("node-1", release("1.1.0"), new Verifier("1.1.0", null));
+        assertThatThrownBy(() -> driver.replace("node-2", release("1.1.0"), new Verifier("1.1.0", null) {
+            @Override
+            public void verify(String pod) {
+                throw new IllegalStateException("the operator was killed while verifying " + pod);
+            }
+        })).hasMessage("the operator was killed while verifying app-00005");
+        assertThat(read().getSpec().getPaused()).as("the roll waits, paused").isTrue();
+        steps.clear();
+
+        // --resume: a new process, knowing nothing of the pods verified before, runs the step again.
+        NodeDriver resumed = new KubernetesNodeDriver(client, SETTINGS);
+        resumed.replace("node-2", release("1.1.0"), new Verifier("1.1.0", null));
+        resumed.replace("node-3", release("1.1.0"), new Verifier("1.1.0", null));
+
+        assertThat(steps).containsExactly(
+                "verify app-00004: 2 pods of 1.1.0 (2 ready), 2 of other releases",
+                "verify app-00005: 2 pods of 1.1.0 (2 ready), 2 of other releases",
+                "verify app-00006: 3 pods of 1.1.0 (3 ready), 1 of other releases");
+        assertRunsOnly("1.1.0", "app-00004", "app-00005", "app-00006");
+        assertSurgedByOnePodWithoutLosingOne();
+    }
+
+    /** The online upgrade's rollback: each node put back on the release before, last node first. */
+    private void rollBack() {
+        for (String id : List.of("node-3", "node-2", "node-1")) {
+            driver.replace(id, release("1.0.0"), new Verifier("1.0.0", null));
+        }
+    }
+
+    /** Never more than one pod above the three replicas, never fewer than three ready pods, in any state. */
+    private void assertSurgedByOnePodWithoutLosingOne() {
+        assertThat(controller.mostPods()).isEqualTo(4);
+        assertThat(controller.fewestReady()).isEqualTo(3);
+    }
+
+    private void assertRunsOnly(String version, String... podNames) {
+        assertThat(pods()).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder(podNames);
+        assertThat(pods()).extracting(p -> p.getSpec().getContainers().get(0).getImage())
+                .containsOnly("registry.example.com/app:" + version);
+        assertThat(pods()).allMatch(ReleasePods::ready);
+        assertThat(read().getSpec().getPaused()).isFalse();
+    }
+
+    private List<Pod> pods() {
+        return client.pods().inNamespace(NAMESPACE).list().getItems();
+    }
+
+    /**
+     * Verifies a pod as the online upgrade does, by the version it reports — here the image's tag,
+     * except for {@code wrongVersion}, which reports another — and records the pods at that moment.
+     */
+    private class Verifier implements Replacement {
+
+        private final String version;
+        private final String wrongVersion;
+
+        Verifier(String version, String wrongVersion) {
+            this.version = version;
+            this.wrongVersion = wrongVersion;
+        }
+
+        @Override
+        public Duration readyTimeout() {
+            return READY_TIMEOUT;
+        }
+
+        @Override
+        public void holdOut(String nodeId) {
+            throw new AssertionError("a pod is never held out: the Service follows its readiness");
+        }
+
+        @Override
+        public void verify(String pod) {
+            String image = client.pods().inNamespace(NAMESPACE).withName(pod).get().getSpec().getContainers().get(0)
+                    .getImage();
+            String reported = pod.equals(wrongVersion) ? "1.0.9" : image.substring(image.lastIndexOf(':') + 1);
+            if (!reported.equals(version)) {
+                throw OperationException.failed(pod + " reports version " + reported + ", expected " + version);
+            }
+            List<Pod> all = pods();
+            List<Pod> ofVersion = all.stream().filter(p -> p.getSpec().getContainers().get(0).getImage()
+                    .equals("registry.example.com/app:" + version)).toList();
+            steps.add("verify " + pod + ": " + ofVersion.size() + (ofVersion.size() == 1 ? " pod" : " pods") + " of "
+                    + version + " (" + ofVersion.stream().filter(ReleasePods::ready).count() + " ready), "
+                    + (all.size() - ofVersion.size()) + " of other releases");
+        }
     }
 
     private void startAll() {
@@ -265,6 +425,12 @@ class KubernetesNodeDriverTest {
         public void useRelease(Release release) {
             delegate.useRelease(release);
             steps.add("release " + release.version() + ": " + snapshot());
+        }
+
+        @Override
+        public void replace(String nodeId, Release release, Replacement replacement) {
+            delegate.replace(nodeId, release, replacement);
+            steps.add("replace " + nodeId);
         }
 
         @Override
