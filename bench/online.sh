@@ -5,7 +5,7 @@
 # row, then a validated NOT NULL), then `pitstop upgrade --to 1.3.0` without --online.
 #
 #   bench/online.sh [--rev COMMIT] [--rows N] [--threads N] [--connections N] [--think-ms MS]
-#                   [--writes PERCENT] [--warmup S] [--phase-seconds S] > report.md
+#                   [--writes PERCENT] [--warmup S] [--phase-seconds S] [--ready-timeout S] > report.md
 #
 # --rows: items generated in app.items (default 5000000). The load is wrk through the gateway:
 # --threads and --connections (default 2 and 8) as wrk's -t and -c, each connection waiting
@@ -13,7 +13,10 @@
 # of the requests are POST /api/items, the others GET /api/items/{id} of a random generated item.
 # Each upgrade is measured in three phases: before (--phase-seconds, default 20, after --warmup
 # seconds not counted, default 20), during (from the upgrade command's start to its exit) and after
-# (--phase-seconds, right after the command exits). Builds COMMIT (default HEAD) in a temporary
+# (--phase-seconds, right after the command exits). --ready-timeout (default 1800) is each cluster's
+# ready-timeout-seconds: the offline upgrade's first node runs every migration, the backfill of all
+# rows included, before it is ready, which takes longer than the default 180 s at millions of rows
+# on a busy machine (the upgrade then rolls back). Builds COMMIT (default HEAD) in a temporary
 # export, installs the SQL parser the online upgrade lints with (npm ci), and runs each upgrade on
 # a three-node 1.1.0 cluster of its own (embedded PostgreSQL, built-in gateway, a temporary home,
 # free loopback ports), filled the same way; the online one first, brought down before the offline
@@ -30,6 +33,7 @@ THINK_MS=20
 WRITES=10
 WARMUP=20
 PHASE_SECONDS=20
+READY_TIMEOUT=1800
 
 # --- the build -----------------------------------------------------------------------------------
 
@@ -54,6 +58,7 @@ start_cluster() {
   pitstop --home "$HOME_DIR" up --detach --nodes 3 --port "$port" --release "$RELEASE" >"$WORK/$mode-up.log" 2>&1 \
     || { cat "$WORK/$mode-up.log" >&2; die "pitstop up failed"; }
   GATEWAY="http://127.0.0.1:$port"
+  echo "ready-timeout-seconds: $READY_TIMEOUT" >"$HOME_DIR/pitstop.yml"
   use_cluster_db "$HOME_DIR"
 }
 
@@ -67,7 +72,7 @@ generate_data() {
 INSERT INTO app.items (id, name, created_at)
     SELECT g, 'item ' || g || ' ' || md5(g::text), timestamptz '2024-01-01' + g * interval '3 seconds'
     FROM generate_series(1, $ROWS) g;
-SELECT setval('app.items_id_seq', $ROWS);
+ALTER SEQUENCE app.items_id_seq RESTART WITH $((ROWS + 1));
 VACUUM ANALYZE app.items;
 CHECKPOINT;
 SQL
@@ -183,8 +188,8 @@ upgrade_under_load() {
   UPGRADE_WALL[$mode]="$(ms_to_s $(($(now_ms) - t0)))"
   kill -INT "$wrk_pid"
   wait "$wrk_pid" || true
-  ((status == 0)) || die "pitstop upgrade ($mode) exited with $status; its output is above (node logs: $HOME_DIR/logs)"
   record_phase "$mode.during" "$WORK/$mode.during.wrk"
+  ((status == 0)) || die "pitstop upgrade ($mode) exited with $status; its output is above (node logs: $HOME_DIR/logs)"
   DOWNTIME[$mode]="$(sed -n 's/.*downtime (status page up to traffic back): \([0-9.]*\) s.*/\1/p' \
     "$WORK/$mode-upgrade.out" | tail -1)"
   [[ $mode == online || -n ${DOWNTIME[$mode]} ]] || die "the offline upgrade printed no downtime line"
@@ -284,14 +289,15 @@ report() {
   failed_online=$((${PH_503[online.during]} + ${PH_OTHER[online.during]} + ${PH_SOCKET[online.during]}))
   failed_offline=$((${PH_503[offline.during]} + ${PH_OTHER[offline.during]} + ${PH_SOCKET[offline.during]}))
   echo "Command: \`bench/online.sh --rev $COMMIT --rows $ROWS --threads $THREADS --connections $CONNECTIONS" \
-    "--think-ms $THINK_MS --writes $WRITES --warmup $WARMUP --phase-seconds $PHASE_SECONDS\`"
+    "--think-ms $THINK_MS --writes $WRITES --warmup $WARMUP --phase-seconds $PHASE_SECONDS --ready-timeout $READY_TIMEOUT\`"
   echo
   environment_md
   echo "- data: $ROWS items in \`app.items\`; database $(numfmt --to=iec "${MODE_DB_BYTES[online]}") before the" \
     "online upgrade, $(numfmt --to=iec "${MODE_DB_BYTES[offline]}") before the offline one (\`app.items\` with its" \
     "indexes $(numfmt --to=iec "${MODE_ITEMS_BYTES[online]}"))"
   echo "- clusters: 3 nodes of 1.1.0, built-in gateway, embedded PostgreSQL, all on this machine; the online upgrade" \
-    "first, then the offline one on a second cluster filled the same way (the first brought down before)"
+    "first, then the offline one on a second cluster filled the same way (the first brought down before);" \
+    "ready-timeout-seconds $READY_TIMEOUT in both"
   echo "- load: \`wrk -t$THREADS -c$CONNECTIONS -d<phase> --timeout 5s -s load.lua GATEWAY -- $ROWS $THINK_MS $WRITES\`" \
     "(the script's \`load.lua\`) through the" \
     "gateway: each connection waits $THINK_MS ms after an answer before its next request (wrk's \`delay()\`);" \
@@ -320,7 +326,7 @@ report() {
 
 main() {
   parse_options --rev REV --rows ROWS --threads THREADS --connections CONNECTIONS --think-ms THINK_MS \
-    --writes WRITES --warmup WARMUP --phase-seconds PHASE_SECONDS -- "$@"
+    --writes WRITES --warmup WARMUP --phase-seconds PHASE_SECONDS --ready-timeout READY_TIMEOUT -- "$@"
   require_packages wrk jq curl npm
   require_pg_client
   init_run
