@@ -39,7 +39,7 @@ class MigrationsTest {
                 + " INSERT INTO items (name) SELECT 'Item ' || g FROM generate_series(1, " + ITEMS + ") g;");
         migrations.put("V2__add_slug.sql", "ALTER TABLE items ADD COLUMN slug text;");
         migrations.put("V3__backfill_slug.sql", "UPDATE items SET slug = lower(name)"
-                + " WHERE id IN (SELECT id FROM items WHERE slug IS NULL LIMIT 1000);");
+                + " WHERE id IN (SELECT id FROM items WHERE slug IS NULL ORDER BY id LIMIT 1000);");
         migrations.put("V4__require_slug.sql", "ALTER TABLE items ALTER COLUMN slug SET NOT NULL;");
         Path jar = plugin("plugin.id=items\nplugin.migrations.batched=3\n", migrations);
 
