@@ -56,7 +56,7 @@ public final class Console extends Handler.Abstract implements Graceful {
         super(InvocationType.BLOCKING);
         this.cluster = cluster;
         this.jobs = new Jobs(this::jobChanged);
-        LiveFragment fragment = new LiveFragment(cluster.controlDb(), jobs);
+        LiveFragment fragment = new LiveFragment(cluster, jobs);
         this.events = new LiveEvents(cluster.db(), fragment);
         this.pages = new Pages(cluster, fragment);
         this.actions = new Actions(cluster, jobs, banners);
