@@ -87,7 +87,7 @@ class KubernetesConsoleTest {
         client.services().inNamespace(NAMESPACE).resource(new ServiceBuilder()
                 .withNewMetadata().withName("app").withNamespace(NAMESPACE).endMetadata()
                 .withNewSpec().withSelector(APP_PODS).endSpec().build()).create();
-        Map<String, String> kubeconfig = Map.of("KUBECONFIG", kubeconfig().toString());
+        Map<String, String> kubeconfig = MockKubeconfig.write(dir, client, NAMESPACE);
         int port = NodeProcess.freePort();
         String console = "http://127.0.0.1:" + port + "/.pitstop/";
         Process gateway = gateway(home, port, kubeconfig);
@@ -145,25 +145,6 @@ class KubernetesConsoleTest {
                     .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready).build());
             return d;
         });
-    }
-
-    private Path kubeconfig() throws Exception {
-        return Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: mock
-                    cluster:
-                      server: %s
-                      insecure-skip-tls-verify: true
-                contexts:
-                  - name: mock
-                    context: {cluster: mock, user: mock, namespace: %s}
-                current-context: mock
-                users:
-                  - name: mock
-                    user: {token: mock}
-                """.formatted(client.getMasterUrl(), NAMESPACE));
     }
 
     /** As the status page's pod runs it, with the API server of the kubeconfig (a pod's would be its service account). */
