@@ -18,7 +18,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Optional;
 
 /**
- * The drivers {@code pitstop.yml} chooses ({@code nodes:}, {@code traffic:}) for a running cluster.
+ * The drivers {@code pitstop.yml} chooses ({@code nodes:}, {@code traffic:}) for a running cluster,
+ * each made when first asked for (the console of {@code pitstop gateway} asks from several threads).
  * The Kubernetes client is configured the standard way: the pod's service account inside the
  * cluster, else {@code KUBECONFIG} or {@code ~/.kube/config}.
  */
@@ -35,7 +36,7 @@ final class Drivers implements ClusterProcedures.Access {
     }
 
     @Override
-    public NodeDriver nodes() {
+    public synchronized NodeDriver nodes() {
         if (nodes == null) {
             nodes = config.nodes().equals(ClusterConfig.NODES_KUBERNETES)
                     ? new KubernetesNodeDriver(kubernetes(), config.kubernetes())
@@ -64,7 +65,7 @@ final class Drivers implements ClusterProcedures.Access {
         return Proxies.of(config);
     }
 
-    private KubernetesClient kubernetes() {
+    private synchronized KubernetesClient kubernetes() {
         if (kubernetes == null) {
             kubernetes = new KubernetesClientBuilder().build();
         }

@@ -1,10 +1,13 @@
 package dev.pitstop.cli;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pitstop.console.Console;
+import dev.pitstop.console.ConsoleCluster;
 import dev.pitstop.control.ControlSchema;
 import dev.pitstop.db.Database;
 import dev.pitstop.gateway.Gateway;
 import dev.pitstop.gateway.GatewayConfig;
+import dev.pitstop.metrics.Metrics;
 import dev.pitstop.procedure.OperationException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,9 +21,17 @@ import picocli.CommandLine.ParentCommand;
                 + "the nodes registered there, health checks, the maintenance mode and its status page, the "
                 + "bypass header.",
                 "",
+                "It serves the web console at /.pitstop/ as the gateway of 'up' does (log in with a token of the "
+                        + "cluster's): procedures started there run in this process with the drivers of pitstop.yml "
+                        + "and are journaled in the cluster's database, so the CLI follows, resumes or rolls them back. "
+                        + "Backups, storage and uploads are HOME's backups/, storage/ and uploads/; an upgrade picks from "
+                        + "kubernetes.releases (locally: the directory of the running release); the verification of "
+                        + "nodes needs HOME/bypass.token, and the cluster key cluster-key-file.",
+                "",
                 "On Kubernetes (nodes: kubernetes) it is what the status page's pods run for traffic: kubernetes "
-                        + "(see deploy/kubernetes/status-page.yaml), or a gateway of your own in front of the "
-                        + "Deployment."},
+                        + "and the console (see deploy/kubernetes/status-page.yaml: its ServiceAccount drives the "
+                        + "Deployment, its Service pitstop-console serves the console), or a gateway of your own in "
+                        + "front of the Deployment. Tell 'status' the console's address with console.url in pitstop.yml."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped", "1:the cluster's database cannot be reached, or the port cannot be opened",
                 "2:a bad option or pitstop.yml"})
@@ -50,7 +61,7 @@ final class GatewayCommand implements Callable<Integer> {
         try {
             // As a node does: a status-page pod may start before the cluster's first 'up' created the schema.
             ControlSchema.migrate(pool);
-            gateway = Gateway.start(config, pool, cluster.db());
+            gateway = Gateway.start(config, pool, cluster.db(), Metrics.registry(), console(cluster, pool));
         } catch (RuntimeException e) {
             pool.close();
             throw OperationException.failed(e.getMessage());
@@ -61,9 +72,20 @@ final class GatewayCommand implements Callable<Integer> {
             pool.close();
             stopped.countDown();
         }, "stop-gateway"));
-        System.out.printf("Gateway on http://%s:%d for the cluster in %s; stop it with Ctrl-C%n", host,
-                gateway.port(), cluster.db());
+        String url = (config.tls() == null ? "http" : "https") + "://" + host + ":" + gateway.port();
+        System.out.printf("Gateway on %s for the cluster in %s, console at %s%s/; stop it with Ctrl-C%n", url,
+                cluster.db(), url, Gateway.CONSOLE_PATH);
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The console runs its procedures in this process, built as the CLI's are, with the drivers of
+     * pitstop.yml; the drivers and the bypass token are made when a procedure is, so that the gateway
+     * runs before the cluster's first 'up' made the tokens.
+     */
+    private Console console(RunningCluster cluster, HikariDataSource pool) {
+        return new Console(new ConsoleCluster(cluster.db(), pool, pitstop.home(), pitstop.config(),
+                new Drivers(pitstop.config(), cluster), cluster.admin(), pitstop.tlsTrust(), cluster.releasesDir()));
     }
 }

@@ -34,9 +34,10 @@ final class RunningCluster {
     private final String admin;
     private final String control;
     private final Function<DataSource, Path> release;
+    private final Path releasesDir;
 
     private RunningCluster(Home home, DbSettings db, String gateway, String admin, String control,
-                           Function<DataSource, Path> release) {
+                           Function<DataSource, Path> release, Path releasesDir) {
         this.home = home;
         this.db = db;
         this.controlDb = connect(db);
@@ -44,6 +45,7 @@ final class RunningCluster {
         this.admin = admin;
         this.control = control;
         this.release = release;
+        this.releasesDir = releasesDir;
     }
 
     /**
@@ -69,7 +71,8 @@ final class RunningCluster {
                         + " (start one with: pitstop up)"));
         DbSettings db = new DbSettings(file.db().url(), file.db().user(), passwordIn(file.db().passwordFile()));
         Path release = Path.of(file.release());
-        return new RunningCluster(home, db, file.gateway(), file.admin(), file.control(), controlDb -> release);
+        return new RunningCluster(home, db, file.gateway(), file.admin(), file.control(), controlDb -> release,
+                release.getParent());
     }
 
     /** The release running is the one installed, found among the releases by its version. */
@@ -86,7 +89,7 @@ final class RunningCluster {
                         + "not exist; kubernetes.releases in pitstop.yml must hold a directory per release version");
             }
             return dir;
-        });
+        }, Path.of(settings.releases()));
     }
 
     DbSettings db() {
@@ -123,6 +126,11 @@ final class RunningCluster {
     /** The directory of the release the nodes run. */
     Path release() {
         return release.apply(controlDb);
+    }
+
+    /** Where the releases an upgrade picks from are: the directory of the running one's, or kubernetes.releases. */
+    Path releasesDir() {
+        return releasesDir;
     }
 
     String adminToken() {

@@ -38,7 +38,9 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON, for scripts: {\"mode\", \"release\", \"windowOpen\", "
             + "\"policy\": {\"plugins\", \"upgrade\"}, \"nodes\": [{\"id\", \"url\", \"version\", \"state\", "
             + "\"message\"}], \"procedure\": null or {\"id\", \"kind\", \"step\", \"state\", \"actor\", "
-            + "\"startedAt\"}, \"console\": the web console's URL (null where the gateway serves none)}. While the database of a running local cluster is unreachable: {\"mode\": null, "
+            + "\"startedAt\"}, \"console\": the web console's URL (console.url of pitstop.yml, else the local "
+            + "supervisor's gateway's; null on Kubernetes without console.url)}. While the database of a running "
+            + "local cluster is unreachable: {\"mode\": null, "
             + "\"database\": \"down\", \"message\", \"nodes\": [], \"procedure\": null}.")
     private boolean json;
 
@@ -55,8 +57,7 @@ final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         ClusterStatus status = ClusterStatus.read(cluster.controlDb());
-        // The supervisor's gateway serves the console; a gateway of one's own (nginx, a Service) does not.
-        String console = RunningCluster.supervisedLocally(pitstop) ? cluster.gateway() + Gateway.CONSOLE_PATH + "/" : null;
+        String console = consoleUrl(cluster);
         if (json) {
             ObjectNode tree = JSON.valueToTree(status);
             tree.put("console", console);
@@ -65,6 +66,19 @@ final class StatusCommand implements Callable<Integer> {
             printTable(status, cluster.gateway(), console, System.out);
         }
         return 0;
+    }
+
+    /**
+     * console.url of pitstop.yml, where the operator says how browsers reach it (on Kubernetes, the
+     * Service of the status page's pods); else the supervisor's gateway, which serves it, while a
+     * gateway of one's own (nginx, a Service) does not.
+     */
+    private String consoleUrl(RunningCluster cluster) {
+        String configured = pitstop.config().console().url();
+        if (configured != null) {
+            return configured;
+        }
+        return RunningCluster.supervisedLocally(pitstop) ? cluster.gateway() + Gateway.CONSOLE_PATH + "/" : null;
     }
 
     /**

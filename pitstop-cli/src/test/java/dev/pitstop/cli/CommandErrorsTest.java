@@ -161,7 +161,7 @@ class CommandErrorsTest {
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.line()).isEqualTo("pitstop: unknown config key 'policy.plugin' in " + home.resolve("pitstop.yml")
                 + "; known keys: app-schemas, backup.password-file, backup.scratch-database-url, checks, cluster-key-file, "
-                + "gateway.access-log, gateway.access-log-retain-days, gateway.drain-timeout-seconds, gateway.h2c, "
+                + "console.url, gateway.access-log, gateway.access-log-retain-days, gateway.drain-timeout-seconds, gateway.h2c, "
                 + "gateway.trust-forwarded-for, haproxy.backend, haproxy.map-file, haproxy.server-prefix, haproxy.socket, "
                 + "kubernetes.container, kubernetes.database.password-file, kubernetes.database.url, "
                 + "kubernetes.database.user, kubernetes.deployment, kubernetes.image, kubernetes.namespace, "

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -40,8 +43,13 @@ public final class Console extends Handler.Abstract implements Graceful {
     record Route(String method, String path, Role.Need need, Action action) {
     }
 
+    /** How often ended sessions' uploads and leftovers are looked for. */
+    private static final Duration SWEEP = Duration.ofMinutes(1);
+
     private final ConsoleCluster cluster;
-    private final Sessions sessions = new Sessions(Clock.systemUTC());
+    private final Sessions sessions = new Sessions(Clock.systemUTC(), this::sessionEnded);
+    private final Uploads uploads;
+    private ScheduledExecutorService sweeper;
     private final LoginThrottle throttle = new LoginThrottle(Clock.systemUTC());
     private final Map<String, Html.Banner> banners = new ConcurrentHashMap<>();
     private final Jobs jobs;
@@ -55,8 +63,9 @@ public final class Console extends Handler.Abstract implements Graceful {
     public Console(ConsoleCluster cluster) {
         super(InvocationType.BLOCKING);
         this.cluster = cluster;
+        this.uploads = new Uploads(cluster.uploadsDir(), Clock.systemUTC(), Uploads.namedByJournal(cluster.controlDb()));
         this.jobs = new Jobs(this::jobChanged);
-        LiveFragment fragment = new LiveFragment(cluster.controlDb(), jobs);
+        LiveFragment fragment = new LiveFragment(cluster, jobs);
         this.events = new LiveEvents(cluster.db(), fragment);
         this.pages = new Pages(cluster, fragment);
         this.actions = new Actions(cluster, jobs, banners);
@@ -209,10 +218,8 @@ public final class Console extends Handler.Abstract implements Graceful {
         exchange.redirect("/.pitstop/");
     }
 
-    private void logout(Exchange exchange, Sessions.Session session) throws IOException {
-        migration.forget(session);
+    private void logout(Exchange exchange, Sessions.Session session) {
         sessions.close(session);
-        banners.remove(session.id());
         exchange.setCookie(Sessions.cookie("", exchange.secure(), Duration.ZERO));
         exchange.redirect("/.pitstop/login");
     }
@@ -240,8 +247,42 @@ public final class Console extends Handler.Abstract implements Graceful {
         events.changed();
     }
 
+    /** At logout or expiry: what the session kept goes with it, its checked migration file first. */
+    private void sessionEnded(Sessions.Session session) {
+        banners.remove(session.id());
+        try {
+            migration.forget(session);
+        } catch (IOException e) {
+            log.warn("Cannot remove the migration file checked in an ended console session; remove it from {} by hand",
+                    cluster.uploadsDir(), e);
+        }
+    }
+
+    /** Uploads left by a gateway that stopped with sessions open go at start; sessions' ends are found every minute. */
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "console-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, 0, SWEEP.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private void sweep() {
+        try {
+            sessions.expire();
+            uploads.removeLeftovers();
+        } catch (RuntimeException e) {
+            // The next sweep tries again; the console serves meanwhile.
+            log.warn("The console could not clean its uploads in {}", cluster.uploadsDir(), e);
+        }
+    }
+
     @Override
     protected void doStop() throws Exception {
+        sweeper.shutdownNow();
         jobs.close();
         super.doStop();
     }

@@ -34,14 +34,35 @@ import javax.sql.DataSource;
  * drivers and {@code pitstop.yml} as the CLI's, so that a procedure started in the console is the
  * one the CLI would run, journaled alike, and can be resumed or rolled back from either.
  *
- * @param adminUrl    where the nodes' admin API is reached (the gateway itself), with the user's token
+ * @param drivers     the drivers of {@code pitstop.yml} and the bypass token, asked for when a procedure is built
+ *                    (a gateway may serve the console before the cluster's first start made the tokens)
+ * @param adminUrl    where the nodes' admin API is reached (a gateway), with the user's token
  * @param adminTrust  the certificates an HTTPS {@code adminUrl} is signed by; null for the runtime's CAs
  * @param releasesDir the directory holding one directory per release, from which an upgrade picks
- * @param bypassToken the token that passes the status page, for the verification of nodes
  */
-public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, ClusterConfig config, NodeDriver nodes,
-                             TrafficDriver traffic, String adminUrl, SSLContext adminTrust, Path releasesDir,
-                             String bypassToken) implements ClusterProcedures.Access {
+public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, ClusterConfig config,
+                             ClusterProcedures.Access drivers, String adminUrl, SSLContext adminTrust,
+                             Path releasesDir) implements ClusterProcedures.Access {
+
+    @Override
+    public NodeDriver nodes() {
+        return drivers.nodes();
+    }
+
+    @Override
+    public TrafficDriver traffic() {
+        return drivers.traffic();
+    }
+
+    @Override
+    public String bypassToken() {
+        return drivers.bypassToken();
+    }
+
+    /** Whether the nodes are a Kubernetes Deployment's pods, whose state the API server knows before the nodes do. */
+    boolean nodesOnKubernetes() {
+        return config.nodes().equals(ClusterConfig.NODES_KUBERNETES);
+    }
 
     /** Restores with the cluster's backup password, which opens its encrypted backups and encrypts the safety one. */
     Restore restore() {

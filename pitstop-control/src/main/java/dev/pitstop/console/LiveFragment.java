@@ -4,6 +4,8 @@ import dev.pitstop.control.NodeRecord;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureRecord;
+import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.procedure.OperationException;
 import dev.pitstop.status.ClusterStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,22 +15,29 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live part of the overview, rendered from the control schema: cluster mode, release, window,
- * policy, the nodes, and the procedure in progress (or the last one) step by step. The same HTML is
- * in the page when it loads and in every server-sent event after a change.
+ * policy, the nodes, and the procedure in progress (or the last one) step by step; on Kubernetes also
+ * the Deployment's pods, from the API server. The same HTML is in the page when it loads and in every
+ * server-sent event after a change.
  */
 final class LiveFragment {
 
     /** States of an open procedure that nobody runs: it waits for an operator to resume or roll it back. */
     private static final Set<String> WAITING = Set.of("paused", "failed", "interrupted");
 
+    private static final Logger log = LoggerFactory.getLogger(LiveFragment.class);
+
+    private final ConsoleCluster cluster;
     private final DataSource controlDb;
     private final Jobs jobs;
 
-    LiveFragment(DataSource controlDb, Jobs jobs) {
-        this.controlDb = controlDb;
+    LiveFragment(ConsoleCluster cluster, Jobs jobs) {
+        this.cluster = cluster;
+        this.controlDb = cluster.controlDb();
         this.jobs = jobs;
     }
 
@@ -57,9 +66,39 @@ final class LiveFragment {
                     .append("</td><td>").append(Html.text(node.message())).append("</td></tr>");
         }
         html.append("</tbody></table>");
+        if (cluster.nodesOnKubernetes()) {
+            html.append(pods());
+        }
         html.append(procedure(procedure, status.procedure()));
         html.append(jobs());
         return html.toString();
+    }
+
+    /**
+     * The Deployment's replicas as the API server reports them, through the node driver: pods that
+     * are starting, or failing before they reach the database, are in no node registry.
+     */
+    private String pods() {
+        StringBuilder html = new StringBuilder("<h2>Pods of deployment ")
+                .append(Html.text(cluster.config().kubernetes().deployment())).append("</h2>");
+        List<NodeStatus> pods;
+        try {
+            pods = cluster.nodes().nodes();
+        } catch (OperationException e) {
+            return html.append("<p id=\"pods\">").append(Html.text(e.getMessage())).append("</p>").toString();
+        } catch (RuntimeException e) {
+            log.warn("The console could not read the Deployment from the Kubernetes API server", e);
+            return html.append("<p id=\"pods\">The Kubernetes API server did not answer; the gateway's log says why.</p>")
+                    .toString();
+        }
+        html.append("<table id=\"pods\"><thead><tr><th>Replica</th><th>State</th><th>Message</th></tr></thead><tbody>");
+        for (NodeStatus pod : pods) {
+            String state = pod.state().label();
+            html.append("<tr class=\"pod\" data-state=\"").append(Html.text(state)).append("\"><td>")
+                    .append(Html.text(pod.id())).append("</td><td class=\"state-").append(Html.text(state)).append("\">")
+                    .append(Html.text(state)).append("</td><td>").append(Html.text(pod.message())).append("</td></tr>");
+        }
+        return html.append("</tbody></table>").toString();
     }
 
     private static String procedure(ProcedureRecord procedure, ClusterStatus.Procedure open) {

@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpCookie;
 
 /**
@@ -40,14 +41,17 @@ final class Sessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final Consumer<Session> ended;
 
-    Sessions(Clock clock) {
+    /** @param ended told of each session once, when it is closed or found expired: what it held can go */
+    Sessions(Clock clock, Consumer<Session> ended) {
         this.clock = clock;
+        this.ended = ended;
     }
 
     Session open(ApiTokens.ApiToken token, String tokenValue) {
         Instant now = clock.instant();
-        sessions.values().removeIf(s -> s.expiresAt().isBefore(now));
+        expire();
         Session session = new Session(randomId(), randomId(), token, tokenValue, now.plus(LIFETIME));
         sessions.put(session.id(), session);
         return session;
@@ -66,7 +70,20 @@ final class Sessions {
     }
 
     void close(Session session) {
-        sessions.remove(session.id());
+        end(session);
+    }
+
+    /** Ends the sessions whose lifetime is over; the console calls it every minute, besides at each login. */
+    void expire() {
+        Instant now = clock.instant();
+        sessions.values().stream().filter(s -> s.expiresAt().isBefore(now)).toList().forEach(this::end);
+    }
+
+    /** Only the caller that removes the session tells of its end, so it is told once. */
+    private void end(Session session) {
+        if (sessions.remove(session.id(), session)) {
+            ended.accept(session);
+        }
     }
 
     /** The session cookie: script cannot read it, it goes only to the console, never cross-site. */

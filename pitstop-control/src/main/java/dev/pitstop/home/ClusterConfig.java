@@ -76,13 +76,15 @@ import java.util.Set;
  *                            # (HOME/logs/supervisor.log, the gateway's with it): when one passes max-file-bytes it
  *   max-file-bytes: 10485760 # becomes NODE.log.1 (and .1 becomes .2...); files counts the current one too,
  *   files: 5                 # the oldest beyond it is deleted; defaults 10 MiB and 5 files
+ * console:                   # where operators open the web console ('status' shows it); default: the local
+ *   url: https://pitstop.example.com/.pitstop/  # supervisor's gateway, none on Kubernetes (status-page.yaml)
  * </pre>
  */
 public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer readyTimeoutSeconds, String nodes,
                             String traffic, NginxSettings nginx, HaproxySettings haproxy,
                             KubernetesSettings kubernetes, BackupSettings backup, List<String> appSchemas,
                             String clusterKeyFile, GatewaySettings gateway, LimitsSettings limits, TlsConfig tls,
-                            LogsSettings logs) {
+                            LogsSettings logs, ConsoleSettings console) {
 
     public static final String FILE_NAME = "pitstop.yml";
 
@@ -100,6 +102,7 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
         limits = limits == null ? new LimitsSettings(null, null, null, null, null, null) : limits;
         tls = tls == null ? new TlsConfig(null, null, null) : tls;
         logs = logs == null ? new LogsSettings(null, null) : logs;
+        console = console == null ? new ConsoleSettings(null) : console;
         if (gateway.h2c() && tls.certificate() != null) {
             throw new IllegalArgumentException("config key 'gateway.h2c' is HTTP/2 without TLS, but the tls section "
                     + "configures HTTPS, over which the gateway offers HTTP/2 anyway: remove gateway.h2c or the tls section");
@@ -302,6 +305,24 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
                         + " (PEM files) for HTTPS, or neither");
             }
             TlsSettings.PlainHttp.of(http);
+        }
+    }
+
+    /**
+     * Where operators open the web console, for {@code status}: needed where no local supervisor's gateway
+     * serves it, as on Kubernetes, whose console is served by the pods of {@code pitstop gateway} behind a
+     * Service or Ingress only the operator knows.
+     *
+     * @param url the console's address as a browser reaches it, ending in {@code /.pitstop/}; null for none
+     */
+    public record ConsoleSettings(String url) {
+
+        public ConsoleSettings {
+            if (url != null && !url.matches("https?://[^/\\s]+/\\.pitstop/")) {
+                throw new IllegalArgumentException("config key 'console.url' must be the console's address as a "
+                        + "browser reaches it, http(s)://HOST[:PORT]/.pitstop/ (the Service or Ingress in front of "
+                        + "the pods of 'pitstop gateway'), got '" + url + "'");
+            }
         }
     }
 

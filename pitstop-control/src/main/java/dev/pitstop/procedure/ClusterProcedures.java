@@ -45,6 +45,13 @@ public final class ClusterProcedures {
 
         /** The token that passes the status page, for the verification of nodes. */
         String bypassToken();
+
+        /** Drivers made already and a token read already, where a process holds all three from its start. */
+        static Access of(NodeDriver nodes, TrafficDriver traffic, String bypassToken) {
+            record Given(NodeDriver nodes, TrafficDriver traffic, String bypassToken) implements Access {
+            }
+            return new Given(nodes, traffic, bypassToken);
+        }
     }
 
     private final DbSettings db;

@@ -23,6 +23,7 @@ import dev.pitstop.home.Home;
 import dev.pitstop.http.DevCertificate;
 import dev.pitstop.http.Pem;
 import dev.pitstop.metrics.Metrics;
+import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.procedure.FirstStart;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.StepList;
@@ -149,8 +150,8 @@ public final class Supervisor implements AutoCloseable {
                 .<TrafficDriver>map(proxy -> new ProxyTraffic(proxy, nodes, cluster, new NodeRegistry(pool)))
                 .orElseGet(() -> new BuiltInGatewayTraffic(cluster));
         return new Console(new ConsoleCluster(db, pool, home, settings.config(),
-                new ReleaseFollowingNodes(nodes, releaseSwitched), traffic, gatewayUrl, adminTrust(),
-                settings.release().dir().getParent(), Tokens.read(home.bypassTokenFile())));
+                ClusterProcedures.Access.of(new ReleaseFollowingNodes(nodes, releaseSwitched), traffic,
+                        Tokens.read(home.bypassTokenFile())), gatewayUrl, adminTrust(), settings.release().dir().getParent()));
     }
 
     /** The console reaches the admin API through this gateway: over TLS, it trusts the home's CA, as the CLI does. */

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.http.HttpCookie;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +20,8 @@ class SessionsTest {
     @Test
     void aSessionEndsAtItsLifetimeOrAtLogout() {
         MutableClock clock = new MutableClock();
-        Sessions sessions = new Sessions(clock);
+        List<Sessions.Session> ended = new ArrayList<>();
+        Sessions sessions = new Sessions(clock, ended::add);
         Sessions.Session session = sessions.open(VIEWER, "value");
         assertThat(sessions.find(session.id())).contains(session);
         clock.now = clock.now.plus(Sessions.LIFETIME).plusSeconds(1);
@@ -28,11 +31,29 @@ class SessionsTest {
         sessions.close(next);
         assertThat(sessions.find(next.id())).isEmpty();
         assertThat(sessions.find(null)).isEmpty();
+        assertThat(ended).containsExactly(session, next);
+    }
+
+    @Test
+    void theSweepEndsAnExpiredSessionOnceWithoutALogin() {
+        MutableClock clock = new MutableClock();
+        List<Sessions.Session> ended = new ArrayList<>();
+        Sessions sessions = new Sessions(clock, ended::add);
+        Sessions.Session session = sessions.open(VIEWER, "value");
+
+        sessions.expire();
+        assertThat(ended).isEmpty();
+        clock.now = clock.now.plus(Sessions.LIFETIME).plusSeconds(1);
+        sessions.expire();
+        sessions.expire();
+        sessions.close(session);
+
+        assertThat(ended).containsExactly(session);
     }
 
     @Test
     void theCsrfTokenIsTheSessionsOwnAndAViewerMayOnlyRead() {
-        Sessions sessions = new Sessions(Clock.systemUTC());
+        Sessions sessions = new Sessions(Clock.systemUTC(), session -> { });
         Sessions.Session one = sessions.open(VIEWER, "value");
         Sessions.Session other = sessions.open(VIEWER, "value");
         assertThat(one.csrf()).isNotEqualTo(one.id()).isNotEqualTo(other.csrf());

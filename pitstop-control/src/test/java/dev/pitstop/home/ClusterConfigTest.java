@@ -105,6 +105,19 @@ class ClusterConfigTest {
     }
 
     @Test
+    void theConsoleUrlIsWhereABrowserOpensTheConsoleOrNothing() throws Exception {
+        Home home = new Home(dir);
+        assertThat(ClusterConfig.load(home, null, Map.of()).console().url()).isNull();
+        Files.writeString(dir.resolve("pitstop.yml"), "console:\n  url: https://ops.example.com/.pitstop/\n");
+        assertThat(ClusterConfig.load(home, null, Map.of()).console().url()).isEqualTo("https://ops.example.com/.pitstop/");
+
+        Files.writeString(dir.resolve("pitstop.yml"), "console:\n  url: https://ops.example.com/console\n");
+        assertThatThrownBy(() -> ClusterConfig.load(home, null, Map.of()))
+                .hasMessageContaining("config key 'console.url' must be the console's address as a browser reaches it, "
+                        + "http(s)://HOST[:PORT]/.pitstop/");
+    }
+
+    @Test
     void readsThePolicyAndChecksFromTheHome() throws Exception {
         Files.writeString(dir.resolve("pitstop.yml"), """
                 policy:

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -43,6 +45,7 @@ class ConsoleTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern PROCEDURE = Pattern.compile("<section class=\"procedure\" data-id=\"\\d+\"><h2>([a-z-]+) #");
 
     private Path home;
     private CliCluster cluster;
@@ -282,8 +285,67 @@ class ConsoleTest {
         assertThat(cluster.nodeVersions()).containsOnly("ready 1.1.0");
     }
 
+    /** The text typed in the console is what the gateway's 503 page says, escaped, until the page comes down. */
     @Test
     @Order(9)
+    void theStatusPageTextSetInTheConsoleIsWhatTheGatewayServes() throws Exception {
+        browser.open(console + "maintenance");
+        browser.find("#page-text").sendKeys("Back at 14:00 UTC.\n<b>Orders</b> are kept");
+        browser.find("form[action$='page/on'] button").click();
+        browser.await("the page up", d -> browser.text("#banner").startsWith("The status page is up"));
+
+        String items = cluster.gateway() + "/api/items";
+        // The gateway follows the cluster mode when the database notifies it, a moment after the commit.
+        browser.await("the gateway's status page", d -> Http.get(items).statusCode() == 503);
+        HttpResponse<String> page = Http.get(items);
+        assertThat(page.body()).contains("<p>Back at 14:00 UTC.</p>", "<p>&lt;b&gt;Orders&lt;/b&gt; are kept</p>");
+        assertThat(page.headers().firstValue("Retry-After")).isPresent();
+
+        browser.find("form[action$='page/off'] button").click();
+        // The page before the click has a banner too: the new one says the page came down.
+        browser.await("the page down", d -> browser.text("#banner").startsWith("The status page is down"));
+        browser.await("the gateway back on the nodes", d -> Http.get(items).statusCode() == 200);
+    }
+
+    /**
+     * The history filtered by kind, outcome and UTC days, against the journal of the cases before: two
+     * maintenance ends (the CLI's, the console's), one upgrade, nothing rolled back, nothing in the future.
+     */
+    @Test
+    @Order(10)
+    void theHistoryFiltersByKindOutcomeAndDay() throws Exception {
+        String cookie = cookieOf(login(adminToken));
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String days = "&from=" + today.minusDays(1) + "&to=" + today;
+
+        assertThat(procedures(cookie, "kind=upgrade&outcome=succeeded" + days)).containsExactly("upgrade");
+        assertThat(procedures(cookie, "kind=maintenance-end&outcome=succeeded" + days))
+                .containsExactly("maintenance-end", "maintenance-end");
+        assertThat(procedures(cookie, "outcome=rolled-back")).isEmpty();
+        assertThat(procedures(cookie, "from=" + today.plusDays(1))).isEmpty();
+        assertThat(procedures(cookie, "to=2020-01-01")).isEmpty();
+        assertThat(procedures(cookie, "")).contains("upgrade", "migration-apply", "maintenance-begin");
+
+        HttpResponse<String> bad = get("history?kind=upgrade&from=yesterday", cookie);
+        assertThat(bad.body()).contains("history filter: &#39;from&#39; must be a day as YYYY-MM-DD, got &#39;yesterday&#39;");
+        assertThat(bad.body()).contains("data-id=");
+    }
+
+    /** The kinds of the procedures the history page shows for {@code query}, newest first. */
+    private List<String> procedures(String cookie, String query) throws Exception {
+        HttpResponse<String> page = get("history?" + query, cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).as(query).doesNotContain("class=\"banner error");
+        List<String> kinds = new ArrayList<>();
+        Matcher matcher = PROCEDURE.matcher(page.body());
+        while (matcher.find()) {
+            kinds.add(matcher.group(1));
+        }
+        return kinds;
+    }
+
+    @Test
+    @Order(11)
     void everyPageIsKeyboardReachableAndFitsAPhone() throws Exception {
         browser.open(console);
         List<String> reached = new ArrayList<>();
@@ -316,7 +378,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void logoutEndsTheSession() throws Exception {
         browser.open(console);
         String cookie = Sessions.COOKIE + "=" + browser.driver().manage().getCookieNamed(Sessions.COOKIE).getValue();
@@ -326,7 +388,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void repeatedFailedLoginsFromAnAddressAreRefusedForAWhileEvenWithTheRightToken() throws Exception {
         for (int i = 0; i < 5; i++) {
             HttpResponse<String> wrong = post("login", "token=wrong-" + i, null);

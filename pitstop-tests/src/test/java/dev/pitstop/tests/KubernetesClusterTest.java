@@ -96,24 +96,7 @@ class KubernetesClusterTest {
                   - path: /api/items
                 """.formatted(DEPLOYMENT, NAMESPACE, IMAGE, gateway, Demo.release("1.0.0").getParent(), db.url(),
                 db.user()));
-        Path config = dir.resolve("kubeconfig");
-        Files.writeString(config, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: mock
-                    cluster:
-                      server: %s
-                      insecure-skip-tls-verify: true
-                contexts:
-                  - name: mock
-                    context: {cluster: mock, user: mock, namespace: %s}
-                current-context: mock
-                users:
-                  - name: mock
-                    user: {token: mock}
-                """.formatted(client.getMasterUrl(), NAMESPACE));
-        kubeconfig = Map.of("KUBECONFIG", config.toString());
+        kubeconfig = MockKubeconfig.write(dir, client, NAMESPACE);
         cli = new Cli(home);
         // The status page's pod, started before the cluster's first up, as Kubernetes may start it.
         statusPagePod = cli.start("gateway", "--port", String.valueOf(statusPagePort));
