@@ -137,7 +137,7 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
                 "-cp", release.lib().resolve("*").toString(),
                 "dev.pitstop.node.NodeMain", "--config", config.toString()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-        node.useCommand(command);
+        node.useCommand(command, ClassDataArchive.inUserCache("node", List.of(release.lib())));
     }
 
     /**
