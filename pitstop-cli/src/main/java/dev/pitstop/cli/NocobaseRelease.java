@@ -47,13 +47,7 @@ final class NocobaseRelease {
 
     /** The cache: {@code $PITSTOP_CACHE}, else {@code $XDG_CACHE_HOME/pitstop}, else {@code ~/.cache/pitstop}. */
     static Path defaultCache(java.util.Map<String, String> env) {
-        if (env.get("PITSTOP_CACHE") != null) {
-            return Path.of(env.get("PITSTOP_CACHE"));
-        }
-        if (env.get("XDG_CACHE_HOME") != null) {
-            return Path.of(env.get("XDG_CACHE_HOME"), "pitstop");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "pitstop");
+        return dev.pitstop.home.UserCache.dir(env);
     }
 
     /**

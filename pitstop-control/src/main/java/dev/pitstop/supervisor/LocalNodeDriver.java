@@ -13,6 +13,7 @@ import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,12 +133,25 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
         nodeReleases.put(node.id(), release.dir());
         int port = URI.create(node.url()).getPort();
         Path config = NodeConfigFile.write(home, node.id(), node.url(), port, release, db);
+        Path lib = realPath(release.lib());
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", release.lib().resolve("*").toString(),
+                "-cp", lib.resolve("*").toString(),
                 "dev.pitstop.node.NodeMain", "--config", config.toString()));
         settings.forEach((key, value) -> command.addAll(List.of("--set", key + "=" + value)));
-        node.useCommand(command);
+        node.useCommand(command, ClassDataArchive.inUserCache("node", List.of(lib)));
+    }
+
+    /**
+     * A release whose lib/ links another's (the same runtime with other plugins) runs from, and shares
+     * the class data archive of, that one: an archive maps only for the class path it was made with.
+     */
+    private static Path realPath(Path dir) {
+        try {
+            return dir.toRealPath();
+        } catch (IOException e) {
+            return dir;
+        }
     }
 
     /**

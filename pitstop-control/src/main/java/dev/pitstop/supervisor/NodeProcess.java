@@ -24,6 +24,7 @@ final class NodeProcess {
 
     /** Bytes read from the end of the log to find the last lines of a failed run. */
     private static final int TAIL_BYTES = 16 * 1024;
+    private static final int SIGTERM_EXIT = 143;
 
     private final String id;
     private final String url;
@@ -33,6 +34,8 @@ final class NodeProcess {
     private List<String> command;
     /** Null for Pitstop's own runtime, which needs neither. */
     private ProcessNodes.Launch launch;
+    /** For a JVM: its class data archive, made by its first launch that exits cleanly; else null. */
+    private ClassDataArchive classData;
     private Process process;
     private Instant startedAt;
     private long logOffset;
@@ -46,15 +49,17 @@ final class NodeProcess {
     }
 
     /** What the next launch runs; the current run, if any, goes on with what it was launched with. */
-    synchronized void useCommand(List<String> newCommand) {
+    synchronized void useCommand(List<String> newCommand, ClassDataArchive newClassData) {
         command = List.copyOf(newCommand);
         launch = null;
+        classData = newClassData;
     }
 
     /** The same, for a node described by its release ({@link ProcessNodes}): its own directory and environment. */
     synchronized void useLaunch(ProcessNodes.Launch newLaunch) {
         command = newLaunch.command();
         launch = newLaunch;
+        classData = null;
     }
 
     synchronized boolean running() {
@@ -92,9 +97,10 @@ final class NodeProcess {
         if (running()) {
             return;
         }
+        ClassDataArchive.Launch sharing = classData == null ? ClassDataArchive.Launch.NONE : classData.launch();
         try {
             logOffset = Files.exists(log.file()) ? Files.size(log.file()) : 0;
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(sharing.apply(command))
                     .redirectErrorStream(true)
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             // The node's configuration is its file and flags; settings meant for the CLI (or a
@@ -107,6 +113,7 @@ final class NodeProcess {
             }
             process = builder.start();
         } catch (IOException e) {
+            sharing.exited(false);
             throw new UncheckedIOException("cannot start " + id + ": " + e.getMessage(), e);
         }
         startedAt = Instant.now();
@@ -119,8 +126,14 @@ final class NodeProcess {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            sharing.exited(stoppedCleanly(exited));
             onExit.accept(exited);
         });
+    }
+
+    /** Exited as asked, through its shutdown: 0, or the JVM's exit code after SIGTERM (128 + 15), not killed (137). */
+    private synchronized boolean stoppedCleanly(Process exited) {
+        return stopRequested && (exited.exitValue() == 0 || exited.exitValue() == SIGTERM_EXIT);
     }
 
     private void awaitExit() {

@@ -1,0 +1,95 @@
+package dev.pitstop.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real JVMs record and map the archive; {@code -Xshare:on} makes a JVM fail rather than run without it. */
+class ClassDataArchiveTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theFirstCleanExitRecordsTheArchiveThatLaterLaunchesMap() throws Exception {
+        Path lib = lib("a.jar");
+        ClassDataArchive archive = ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib));
+
+        ClassDataArchive.Launch first = archive.launch();
+        assertThat(archive.launch()).as("while the first records, others run without").isEqualTo(ClassDataArchive.Launch.NONE);
+        assertThat(java(first, lib)).isZero();
+        first.exited(true);
+
+        ClassDataArchive.Launch next = archive.launch();
+        assertThat(next.jvmOptions()).singleElement().asString().startsWith("-XX:SharedArchiveFile=");
+        List<String> shareOn = new ArrayList<>(next.jvmOptions());
+        shareOn.add("-Xshare:on");
+        assertThat(java(new ClassDataArchive.Launch(shareOn, null, null), lib)).isZero();
+        assertThat(files()).singleElement().asString().endsWith(".jsa");
+    }
+
+    @Test
+    void aLaunchThatDidNotExitCleanlyKeepsNothingAndTheNextRecordsAgain() throws Exception {
+        Path lib = lib("a.jar");
+        ClassDataArchive archive = ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib));
+
+        ClassDataArchive.Launch killed = archive.launch();
+        assertThat(java(killed, lib)).isZero();
+        killed.exited(false);
+
+        assertThat(files()).isEmpty();
+        assertThat(archive.launch().jvmOptions()).anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit="));
+    }
+
+    @Test
+    void changedJarsGetANewArchiveAndTheOldOneGoes() throws Exception {
+        Path lib = lib("a.jar");
+        ClassDataArchive before = ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib));
+        ClassDataArchive.Launch first = before.launch();
+        assertThat(java(first, lib)).isZero();
+        first.exited(true);
+        List<Path> old = files();
+
+        lib("b.jar");
+        ClassDataArchive after = ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib));
+        ClassDataArchive.Launch recording = after.launch();
+        assertThat(recording.jvmOptions()).anyMatch(option -> option.startsWith("-XX:ArchiveClassesAtExit="));
+        assertThat(java(recording, lib)).isZero();
+        recording.exited(true);
+
+        assertThat(files()).hasSize(1).doesNotContainAnyElementsOf(old);
+    }
+
+    /** A class path directory holding one more (empty) jar; CDS takes jars only, not class directories. */
+    private Path lib(String jar) throws IOException {
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        try (OutputStream file = Files.newOutputStream(lib.resolve(jar));
+             JarOutputStream ignored = new JarOutputStream(file, new Manifest())) {
+            // A manifest only.
+        }
+        return lib;
+    }
+
+    private static int java(ClassDataArchive.Launch sharing, Path lib) throws Exception {
+        List<String> command = sharing.apply(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", lib.resolve("*").toString(), "-version"));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start().waitFor();
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("cds"))) {
+            return files.toList();
+        }
+    }
+}
