@@ -6,6 +6,8 @@ import dev.pitstop.plugin.PluginContext;
 import dev.pitstop.plugin.Routes;
 import dev.pitstop.plugin.WsHandler;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 import org.pf4j.DefaultPluginManager;
@@ -93,7 +95,14 @@ public final class PluginHost implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        manager.stopPlugins();
+        // Not manager.stopPlugins(): PF4J 3.15 removes each plugin from the list it iterates and
+        // throws ConcurrentModificationException after the first (pf4j/pf4j#656), which skipped the
+        // rest of a node's stop. Last started, first stopped, as stopPlugins means to do.
+        List<PluginWrapper> started = new ArrayList<>(manager.getStartedPlugins());
+        Collections.reverse(started);
+        for (PluginWrapper plugin : started) {
+            manager.stopPlugin(plugin.getPluginId());
+        }
         manager.unloadPlugins();
     }
 
