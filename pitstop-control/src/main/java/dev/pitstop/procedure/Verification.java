@@ -14,6 +14,7 @@ import dev.pitstop.release.Release;
 import dev.pitstop.secret.ClusterSecrets;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,8 +64,22 @@ public final class Verification {
 
     /** "ready and 2 checks", for step names. */
     public String describe() {
-        return checks.isEmpty() ? "ready (no checks configured)"
-                : "ready and " + checks.size() + (checks.size() == 1 ? " check" : " checks");
+        return describe(checks.size());
+    }
+
+    /** The same for a node of the release in {@code releaseDir}, with the checks that release declares. */
+    public String describe(Path releaseDir) {
+        int declared;
+        try {
+            declared = ClusterConfig.Check.declaredBy(Release.open(releaseDir)).size();
+        } catch (RuntimeException e) {
+            declared = 0; // verifyRuns says what is wrong with the release's checks, as the step runs
+        }
+        return describe(checks.size() + declared);
+    }
+
+    private static String describe(int count) {
+        return count == 0 ? "ready (no checks configured)" : "ready and " + count + (count == 1 ? " check" : " checks");
     }
 
     /**

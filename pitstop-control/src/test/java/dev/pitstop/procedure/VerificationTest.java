@@ -76,6 +76,7 @@ class VerificationTest {
         NodeStatus node = new NodeStatus("node-1", "http://127.0.0.1:" + server.getAddress().getPort(),
                 NodeState.READY, null);
 
+        assertThat(verification.describe(dir)).isEqualTo("ready and 1 check");
         verification.verifyRuns(node, release, Set::of);
         assertThat(seenAuthenticator).isEqualTo("basic");
 

@@ -183,8 +183,16 @@ class NocobaseClusterTest {
         String token = signIn();
         String plugin = disabledBundledPlugin(token);
         cluster.run("maintenance", "begin");
-        // NocoBase answers once it has enabled the plugin and restarted its application: a minute or more when busy.
-        HttpResponse<String> enable = send(request("/api/pm:enable?awaitResponse=true&filterByTk="
+        // NocoBase answers once it has enabled the plugin and restarted its application: a minute or more when busy,
+        // longer than the gateway waits for a node's answer (504 after 60 s), so the request goes to the serving node.
+        String serving = null;
+        for (JsonNode node : cluster.status().get("nodes")) {
+            if (serving == null && node.get("state").asText().equals("ready")) {
+                serving = node.get("url").asText();
+            }
+        }
+        assertThat(serving).as("the node that serves the window").isNotNull();
+        HttpResponse<String> enable = send(request(serving, "/api/pm:enable?awaitResponse=true&filterByTk="
                 + plugin.substring(plugin.lastIndexOf("plugin-") + "plugin-".length()), token).POST(json(Map.of())),
                 Duration.ofMinutes(5));
         assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
@@ -327,7 +335,11 @@ class NocobaseClusterTest {
     }
 
     private static HttpRequest.Builder request(String path, String token) {
-        return HttpRequest.newBuilder(URI.create(cluster.gateway() + path)).header("Content-Type", "application/json")
+        return request(cluster.gateway(), path, token);
+    }
+
+    private static HttpRequest.Builder request(String base, String path, String token) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + token).header("X-Authenticator", "basic");
     }
 
