@@ -248,6 +248,59 @@ timed() {
   SECONDS_TAKEN="$(ms_to_s $(($(now_ms) - t0)))"
 }
 
+# The floor's backup, as an upgrade's backup step: `pitstop backup create` of the cluster in HOME_DIR
+# (database and storage, the procedure's own engine), which reports the engine's time ("Backup written:
+# FILE (SIZE in X s; ...)"). Sets FLOOR_BACKUP to that, FLOOR_BACKUP_WALL to the command's wall time
+# (with the CLI's JVM start) and BACKUP_BYTES; the backup is left in $WORK/floor.backup.
+floor_backup_create() {
+  timed pitstop --home "$HOME_DIR" backup create --output "$WORK/floor.backup"
+  FLOOR_BACKUP_WALL=$SECONDS_TAKEN
+  FLOOR_BACKUP="$(sed -n 's/^Backup written: .* in \([0-9.]*\) s;.*/\1/p' "$WORK/last.out")"
+  [[ -n $FLOOR_BACKUP ]] || { cat "$WORK/last.out" >&2; die "backup create printed no 'Backup written: ... in X s' line"; }
+  BACKUP_BYTES="$(stat -c %s "$WORK/floor.backup")"
+}
+
+# `pitstop upgrade --to TARGET --yes` of the cluster in HOME_DIR, its output shown as it goes. Sets
+# UPGRADE_WALL (the command's wall time), DOWNTIME (as the command reports it: status page up to traffic
+# back) and PROCEDURE_SECONDS (the journal's), and writes the procedure from `history --json` to
+# $WORK/upgrade.json, whose steps the reports list.
+upgrade_timed() {
+  local t0 status=0
+  t0="$(now_ms)"
+  pitstop --home "$HOME_DIR" upgrade --to "$TARGET" --yes 2>&1 | tee "$WORK/upgrade.out" >&2 || status=$?
+  UPGRADE_WALL="$(ms_to_s $(($(now_ms) - t0)))"
+  ((status == 0)) || die "pitstop upgrade exited with $status; its output is above (node logs: $HOME_DIR/logs)"
+  DOWNTIME="$(sed -n 's/.*downtime (status page up to traffic back): \([0-9.]*\) s.*/\1/p' "$WORK/upgrade.out" | tail -1)"
+  [[ -n $DOWNTIME ]] || die "pitstop upgrade printed no downtime line"
+  pitstop --home "$HOME_DIR" history --json >"$WORK/history.json"
+  jq -e '[.procedures[] | select(.kind | ascii_downcase == "upgrade")][0]' "$WORK/history.json" >"$WORK/upgrade.json" \
+    || die "history --json has no upgrade"
+  [[ $(jq -r .state "$WORK/upgrade.json") =~ ^(done|succeeded|completed)$ ]] \
+    || log "warning: the upgrade's state in history is $(jq -r .state "$WORK/upgrade.json")"
+  PROCEDURE_SECONDS="$(jq -r .seconds "$WORK/upgrade.json")"
+}
+
+# The report's section on the upgrade upgrade_timed ran to VERSION: its steps from the journal, the
+# downtime, the procedure's and the command's times; then the floor's table, up to its first row, the
+# backup of floor_backup_create: the script adds its other parts.
+upgrade_and_floor_md() {
+  echo "#### The upgrade, step by step (\`pitstop upgrade --to $1 --yes\`, from \`history --json\`)"
+  echo
+  echo "| step | seconds |"
+  echo "|---|---:|"
+  jq -r '.steps[] | select(.rollback | not) | "| \(.position). \(.name) | \(.seconds) |"' "$WORK/upgrade.json"
+  echo "| **downtime** (status page up to traffic back, as \`upgrade\` reports it) | **$DOWNTIME** |"
+  echo
+  echo "The procedure took ${PROCEDURE_SECONDS} s in the journal; the \`upgrade\` command ${UPGRADE_WALL} s of wall time" \
+    "(with its preflight, confirmation and JVM start)."
+  echo
+  echo "#### The floor, measured in the same run on the same data"
+  echo
+  echo "| part | seconds | how |"
+  echo "|---|---:|---|"
+  echo "| backup | $FLOOR_BACKUP | \`pitstop backup create\` (database and storage, the upgrade's own engine), the time it reports; the command took $FLOOR_BACKUP_WALL s with its JVM |"
+}
+
 # Launches one node of the release in DIR the way the supervisor does (same java, its lib/ as the
 # classpath), configured by flags, against a database that release has already installed; sets
 # ELAPSED_MS to the time from launch to the first 200 of /health/ready, then stops it with SIGTERM.

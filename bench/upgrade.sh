@@ -57,11 +57,7 @@ SQL
 # JVM start. Verification is timed apart (wall time, no engine time is printed): it is the
 # procedure's choice, not part of the floor.
 floor_backup() {
-  timed pitstop --home "$HOME_DIR" backup create --output "$WORK/floor.backup"
-  FLOOR_BACKUP_WALL=$SECONDS_TAKEN
-  FLOOR_BACKUP="$(sed -n 's/^Backup written: .* in \([0-9.]*\) s;.*/\1/p' "$WORK/last.out")"
-  [[ -n $FLOOR_BACKUP ]] || { cat "$WORK/last.out" >&2; die "backup create printed no 'Backup written: ... in X s' line"; }
-  BACKUP_BYTES="$(stat -c %s "$WORK/floor.backup")"
+  floor_backup_create
   timed pitstop --home "$HOME_DIR" backup verify "$WORK/floor.backup"
   FLOOR_VERIFY=$SECONDS_TAKEN
   rm -f "$WORK/floor.backup"
@@ -104,19 +100,7 @@ floor_node_start() {
 run_upgrade() {
   TARGET="$SRC/demo/target/releases/1.1.0"
   log "upgrading to 1.1.0 (the steps follow as they finish)"
-  local t0 status=0
-  t0="$(now_ms)"
-  pitstop --home "$HOME_DIR" upgrade --to "$TARGET" --yes 2>&1 | tee "$WORK/upgrade.out" >&2 || status=$?
-  UPGRADE_WALL="$(ms_to_s $(($(now_ms) - t0)))"
-  ((status == 0)) || die "pitstop upgrade exited with $status; its output is above (node logs: $HOME_DIR/logs)"
-  DOWNTIME="$(sed -n 's/.*downtime (status page up to traffic back): \([0-9.]*\) s.*/\1/p' "$WORK/upgrade.out" | tail -1)"
-  [[ -n $DOWNTIME ]] || die "pitstop upgrade printed no downtime line"
-  pitstop --home "$HOME_DIR" history --json >"$WORK/history.json"
-  jq -e '[.procedures[] | select(.kind | ascii_downcase == "upgrade")][0]' "$WORK/history.json" >"$WORK/upgrade.json" \
-    || die "history --json has no upgrade"
-  [[ $(jq -r .state "$WORK/upgrade.json") =~ ^(done|succeeded|completed)$ ]] \
-    || log "warning: the upgrade's state in history is $(jq -r .state "$WORK/upgrade.json")"
-  PROCEDURE_SECONDS="$(jq -r .seconds "$WORK/upgrade.json")"
+  upgrade_timed
 }
 
 # The data survived and every node runs 1.1.0: a benchmark of an upgrade that lost rows is no result.
@@ -145,21 +129,7 @@ report() {
     "(\`app.items\` with its primary key $(numfmt --to=iec "$ITEMS_BYTES")); a backup of it is $(numfmt --to=iec "$BACKUP_BYTES")"
   echo "- cluster: 3 nodes, built-in gateway, embedded PostgreSQL, all on this machine"
   echo
-  echo "#### The upgrade, step by step (\`pitstop upgrade --to 1.1.0 --yes\`, from \`history --json\`)"
-  echo
-  echo "| step | seconds |"
-  echo "|---|---:|"
-  jq -r '.steps[] | select(.rollback | not) | "| \(.position). \(.name) | \(.seconds) |"' "$WORK/upgrade.json"
-  echo "| **downtime** (status page up to traffic back, as \`upgrade\` reports it) | **$DOWNTIME** |"
-  echo
-  echo "The procedure took ${PROCEDURE_SECONDS} s in the journal; the \`upgrade\` command ${UPGRADE_WALL} s of wall time" \
-    "(with its preflight, confirmation and JVM start)."
-  echo
-  echo "#### The floor, measured in the same run on the same data"
-  echo
-  echo "| part | seconds | how |"
-  echo "|---|---:|---|"
-  echo "| backup | $FLOOR_BACKUP | \`pitstop backup create\` (database and storage, the upgrade's own engine), the time it reports; the command took $FLOOR_BACKUP_WALL s with its JVM |"
+  upgrade_and_floor_md 1.1.0
   echo "| migration | $FLOOR_MIGRATION | \`psql --single-transaction -f V2__add_sku.sql\` on a copy of \`app.items\` |"
   echo "| one node's start | $FLOOR_NODE | a 1.1.0 node on the upgraded database, launch to \`/health/ready\` 200, median of $REPEAT: $(for i in "${NODE_MS[@]}"; do printf '%s ' "$(ms_to_s "$i")"; done)|"
   echo "| **floor** | **$floor** | |"

@@ -12,9 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -66,7 +63,7 @@ final class NocobaseRelease {
         try {
             Files.createDirectories(output);
             Tree.link(installed, app);
-            freshAppKey(app.resolve(".env"));
+            withoutClusterSecrets(app.resolve(".env"));
             exitCodes(app.resolve(EXIT_CODE));
             if (plugins != null) {
                 addPlugins(plugins, app);
@@ -125,18 +122,17 @@ final class NocobaseRelease {
     }
 
     /**
-     * Every release gets its own key for signing NocoBase's tokens, rather than the one of the cached
-     * project that every release of the version would share.
+     * The session key and the root user's password are the cluster's, not the release's: the descriptor gives
+     * them to every node as {@code ${secret.…}} (made once per cluster in its home), so that an upgrade keeps
+     * users signed in and no two clusters share the cached project's key or its default password.
      */
-    private static void freshAppKey(Path env) throws IOException {
-        byte[] key = new byte[64];
-        new SecureRandom().nextBytes(key);
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(env)) {
-            lines.add(line.startsWith("APP_KEY=") ? "APP_KEY=" + Base64.getEncoder().encodeToString(key) : line);
-        }
+    private void withoutClusterSecrets(Path env) throws IOException {
+        List<String> lines = Files.readAllLines(env).stream()
+                .filter(line -> !line.startsWith("APP_KEY=") && !line.startsWith("INIT_ROOT_PASSWORD=")).toList();
         Files.delete(env); // a hard link to the cache: replaced, never written through
         Files.write(env, lines);
+        out.println("  .env without APP_KEY and INIT_ROOT_PASSWORD: each cluster makes its own once (HOME/secrets/"
+                + "nocobase-app-key, nocobase-root-password), so that an upgrade keeps users signed in");
     }
 
     /**

@@ -43,7 +43,9 @@ public final class Pitstop {
     @Option(names = "--config", paramLabel = "FILE", scope = CommandLine.ScopeType.INHERIT,
             description = {"The operator's configuration (YAML; unknown keys are errors): policy.plugins (allowed | "
                     + "window-only | prohibited), policy.upgrade (allowed | prohibited); checks, the HTTP requests "
-                    + "that verify a node before traffic returns to it: [{method, path, status, body-contains}]; "
+                    + "that verify a node before traffic returns to it: [{method, path, status, body-contains, headers, body "
+                    + "(JSON, sent as application/json; its strings may say ${secret.NAME}, a secret of HOME/secrets), "
+                    + "json-field (a JSON pointer the answer must hold)}], besides those a release declares; "
                     + "ready-timeout-seconds (180); app-schemas, the application's schemas in a shared database "
                     + "(default: every schema but pitstop and the system ones); backup.scratch-database-url, where "
                     + "backups are replayed to prove they restore when the database user may not create databases; "

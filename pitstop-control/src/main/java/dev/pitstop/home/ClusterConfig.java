@@ -1,6 +1,8 @@
 package dev.pitstop.home;
 
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.backup.schema.AppSchemas;
 import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.format.ReadLimits;
@@ -10,6 +12,8 @@ import dev.pitstop.db.DbSettings;
 import dev.pitstop.gateway.AccessLogSettings;
 import dev.pitstop.gateway.GatewayConfig;
 import dev.pitstop.http.TlsSettings;
+import dev.pitstop.release.Release;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +35,10 @@ import java.util.Set;
  *   - path: /api/items
  *     status: 200            # default: 200
  *     body-contains: "["     # default: any body
- *     method: GET            # default: GET
+ *     method: GET            # default: GET, or POST with a body
+ *     headers: {X-Authenticator: basic}   # default: none
+ *     body: {account: root, password: "${secret.root-password}"}  # JSON, default: none
+ *     json-field: /data/token               # a JSON pointer the answer must hold; default: none
  * ready-timeout-seconds: 180 # how long a node may take to become ready; the first of a release
  *                            # installs or upgrades the database meanwhile; default: 180
  * cluster-key-file: /etc/pitstop/key/cluster.key # seals app.environment's secrets; default HOME/cluster.key
@@ -392,18 +399,26 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
     }
 
     /**
-     * An HTTP request a node must answer as expected before a procedure lets traffic back to it.
+     * An HTTP request a node must answer as expected before a procedure lets traffic back to it. The same
+     * entries may stand in a release's {@code release.json} ({@code "checks"}), for the nodes of that release.
+     * Header values and the body's strings may hold {@code ${secret.NAME}}, the cluster's secret (say a
+     * password to sign in with), filled as the request is sent and never shown.
      *
      * @param method       default {@code GET}
      * @param path         starting with {@code /}, sent to the node
      * @param status       the expected status; default 200
      * @param bodyContains a text the body must contain; null for any body
+     * @param headers      request headers, e.g. {@code Content-Type}; none by default
+     * @param body         a JSON request body (sent as {@code application/json}); null for none
+     * @param jsonField    a JSON pointer (e.g. {@code /data/token}) the answer's JSON must hold, not empty; null for none
      */
-    public record Check(String method, String path, Integer status, String bodyContains) {
+    public record Check(String method, String path, Integer status, String bodyContains, Map<String, String> headers,
+                        JsonNode body, String jsonField) {
 
         public Check {
-            method = method == null ? "GET" : method;
+            method = method == null ? (body == null ? "GET" : "POST") : method;
             status = status == null ? 200 : status;
+            headers = headers == null ? Map.of() : Map.copyOf(headers);
             if (path == null || !path.startsWith("/")) {
                 throw new IllegalArgumentException("each entry of config key 'checks' needs a 'path' starting with /"
                         + (path == null ? "" : ", got '" + path + "'"));
@@ -412,18 +427,42 @@ public record ClusterConfig(PolicyConfig policy, List<Check> checks, Integer rea
                 throw new IllegalArgumentException("config key 'checks' has status " + status + " for " + path
                         + "; an HTTP status is between 100 and 599");
             }
+            if (jsonField != null && !jsonField.startsWith("/")) {
+                throw new IllegalArgumentException("config key 'checks' has json-field '" + jsonField + "' for " + path
+                        + "; it is a JSON pointer, starting with / (e.g. /data/token)");
+            }
+        }
+
+        /**
+         * The checks a release declares for its nodes: {@code "checks"} in its {@code release.json}, entries as in
+         * pitstop.yml; none when it has none.
+         *
+         * @throws dev.pitstop.config.ConfigException naming the file when an entry is invalid
+         */
+        public static List<Check> declaredBy(Release release) {
+            Path descriptor = release.dir().resolve(Release.DESCRIPTOR);
+            JsonNode checks;
+            try {
+                checks = new ObjectMapper().readTree(descriptor.toFile()).get("checks");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + descriptor + ": " + e.getMessage(), e);
+            }
+            return checks == null || checks.isNull() ? List.of()
+                    : ConfigLoader.readList(checks, Check.class, descriptor + ", \"checks\"");
         }
 
         /** Jackson's own message for an unknown key names the Java class; an operator needs the key. */
         @JsonAnySetter
         void unknownKey(String key, Object value) {
             throw new IllegalArgumentException("unknown key '" + key + "' in an entry of config key 'checks'; "
-                    + "known keys: method, path, status, body-contains");
+                    + "known keys: method, path, status, body-contains, headers, body, json-field");
         }
 
+        /** What is asked and expected; never the body, which may hold a password. */
         @Override
         public String toString() {
-            return method + " " + path + " → " + status + (bodyContains == null ? "" : " containing '" + bodyContains + "'");
+            return method + " " + path + " → " + status + (bodyContains == null ? "" : " containing '" + bodyContains + "'")
+                    + (jsonField == null ? "" : " with " + jsonField);
         }
     }
 }

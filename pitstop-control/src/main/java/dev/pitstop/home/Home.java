@@ -61,6 +61,14 @@ public record Home(Path dir) {
         return dir.resolve("cluster.key");
     }
 
+    /**
+     * The secrets the nodes of a process release ask for as {@code ${secret.NAME}}, one file each (mode
+     * 0600), made once per cluster: NocoBase's session key and root password.
+     */
+    public Path secretsDir() {
+        return dir.resolve("secrets");
+    }
+
     /** This cluster's key pair for signing migration files, and the public keys it trusts. */
     public Path migrationKeysDir() {
         return dir.resolve("migration-keys");

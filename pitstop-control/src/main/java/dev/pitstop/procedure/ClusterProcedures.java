@@ -21,6 +21,7 @@ import dev.pitstop.migration.MigrationKeys;
 import dev.pitstop.migration.MigrationRefusedException;
 import dev.pitstop.migration.Migrations;
 import dev.pitstop.secret.ClusterKey;
+import dev.pitstop.secret.ClusterSecrets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -158,6 +159,7 @@ public final class ClusterProcedures {
 
     private Verification verification() {
         NodeDriver nodes = access.nodes();
-        return new Verification(config.checks(), access.bypassToken(), nodes.routingDelay());
+        return new Verification(config.checks(), access.bypassToken(), nodes.routingDelay(),
+                new ClusterSecrets(home.secretsDir()));
     }
 }

@@ -179,7 +179,7 @@ public final class Upgrade {
             steps.add(ProcedureStep.of("start " + first + " and wait until it has upgraded the database to " + to
                     + " and is ready", () -> startAndAwait(first)));
             steps.add(ProcedureStep.of("verify " + first + ": runs " + to + ", "
-                    + verification.describe(), () -> verify(first, params.toDir())));
+                    + verification.describe(params.toDir()), () -> verify(first, params.toDir())));
             if (pause) {
                 steps.add(ProcedureStep.pause("verify through the gateway with the bypass header "
                         + Verification.BYPASS_HEADER + ", then resume or roll back"));
@@ -229,7 +229,7 @@ public final class Upgrade {
             undo.add(ProcedureStep.of("switch the release back to " + from, () -> switchRelease(params.fromDir(), null)));
             undo.add(ProcedureStep.of("start " + first + " and wait until ready", () -> startAndAwait(first)));
             undo.add(ProcedureStep.of("verify " + first + ": runs " + from + ", "
-                    + verification.describe(), () -> verify(first, params.fromDir())));
+                    + verification.describe(params.fromDir()), () -> verify(first, params.fromDir())));
             if (!others.isEmpty()) {
                 undo.add(ProcedureStep.of("start " + Nodes.names(others) + " and wait until ready",
                         () -> startAllAndAwait(others)));

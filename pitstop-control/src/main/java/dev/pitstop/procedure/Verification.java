@@ -2,13 +2,19 @@ package dev.pitstop.procedure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.pitstop.config.ConfigException;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
+import dev.pitstop.secret.ClusterSecrets;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,21 +45,41 @@ public final class Verification {
     private final List<ClusterConfig.Check> checks;
     private final String bypassToken;
     private final Duration routingDelay;
+    private final ClusterSecrets secrets;
     /** HTTP/1.1: a Node.js node (NocoBase) takes an HTTP/2 upgrade header for a WebSocket-style upgrade and never answers. */
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(TIMEOUT).build();
 
-    /** @param routingDelay see {@link dev.pitstop.driver.NodeDriver#routingDelay()} */
-    public Verification(List<ClusterConfig.Check> checks, String bypassToken, Duration routingDelay) {
+    /**
+     * @param routingDelay see {@link dev.pitstop.driver.NodeDriver#routingDelay()}
+     * @param secrets      what a check's {@code ${secret.NAME}} stands for
+     */
+    public Verification(List<ClusterConfig.Check> checks, String bypassToken, Duration routingDelay,
+                        ClusterSecrets secrets) {
         this.checks = List.copyOf(checks);
         this.bypassToken = bypassToken;
         this.routingDelay = routingDelay;
+        this.secrets = secrets;
     }
 
     /** "ready and 2 checks", for step names. */
     public String describe() {
-        return checks.isEmpty() ? "ready (no checks configured)"
-                : "ready and " + checks.size() + (checks.size() == 1 ? " check" : " checks");
+        return describe(checks.size());
+    }
+
+    /** The same for a node of the release in {@code releaseDir}, with the checks that release declares. */
+    public String describe(Path releaseDir) {
+        int declared;
+        try {
+            declared = ClusterConfig.Check.declaredBy(Release.open(releaseDir)).size();
+        } catch (RuntimeException e) {
+            declared = 0; // verifyRuns says what is wrong with the release's checks, as the step runs
+        }
+        return describe(checks.size() + declared);
+    }
+
+    private static String describe(int count) {
+        return count == 0 ? "ready (no checks configured)" : "ready and " + count + (count == 1 ? " check" : " checks");
     }
 
     /**
@@ -81,10 +107,17 @@ public final class Verification {
      * Verifies that {@code node} serves as a node of {@code release}, asked the way the release says:
      * Pitstop's runtime reports its version and plugins at {@code /api/info}, and must have loaded
      * {@code plugins}; a node described as a process (NocoBase) reports neither, so it must answer its
-     * descriptor's health endpoint, the driver having launched it from that release. Then the checks.
+     * descriptor's health endpoint, the driver having launched it from that release. Then the configured
+     * checks, and those the release declares ({@code "checks"} in its release.json: say a sign-in).
      */
     public void verifyRuns(NodeStatus node, Release release, Supplier<Set<String>> plugins) {
         Optional<ProcessNode> process = ProcessNode.of(release);
+        List<ClusterConfig.Check> declared;
+        try {
+            declared = ClusterConfig.Check.declaredBy(release);
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw OperationException.failed("cannot verify " + node.id() + ": " + e.getMessage());
+        }
         retried(node, () -> {
             verifyOnce(node);
             if (process.isPresent()) {
@@ -97,6 +130,7 @@ public final class Verification {
             } else {
                 reports(node, info(node), release.version(), plugins.get());
             }
+            answers(node, declared);
         });
     }
 
@@ -142,11 +176,15 @@ public final class Verification {
             throw OperationException.failed(node.id() + " is not ready: it is " + node.state().label()
                     + (node.message() == null ? "" : " (" + node.message() + ")"));
         }
+        answers(node, checks);
+    }
+
+    private void answers(NodeStatus node, List<ClusterConfig.Check> checks) {
         for (ClusterConfig.Check check : checks) {
             HttpResponse<String> response = send(node, check);
             boolean statusMatches = response.statusCode() == check.status();
             boolean bodyMatches = check.bodyContains() == null || response.body().contains(check.bodyContains());
-            if (!statusMatches || !bodyMatches) {
+            if (!statusMatches || !bodyMatches || !holds(response, check.jsonField())) {
                 String body = response.body().length() > BODY_SHOWN
                         ? response.body().substring(0, BODY_SHOWN) + "…" : response.body();
                 throw OperationException.failed("check " + check + " failed on " + node.id() + ": it answered "
@@ -165,15 +203,59 @@ public final class Verification {
         }
     }
 
+    /** Whether the answer is JSON holding a value at {@code pointer} that is not empty; true without a pointer. */
+    private static boolean holds(HttpResponse<String> response, String pointer) {
+        if (pointer == null) {
+            return true;
+        }
+        try {
+            JsonNode value = JSON.readTree(response.body()).at(pointer);
+            return !value.isMissingNode() && !value.isNull() && !(value.isTextual() && value.asText().isEmpty());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private HttpResponse<String> send(NodeStatus node, ClusterConfig.Check check) {
-        return send(node, check.method(), check.path(), "check " + check + " failed on " + node.id());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.url() + check.path()));
+        HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.noBody();
+        if (check.body() != null) {
+            request.setHeader("Content-Type", "application/json");
+            body = HttpRequest.BodyPublishers.ofString(withSecrets(check.body()).toString());
+        }
+        check.headers().forEach((name, value) -> request.setHeader(name, secrets.expand(value)));
+        return send(node, request, check.method(), body, "check " + check + " failed on " + node.id());
+    }
+
+    /** The body with each string's {@code ${secret.NAME}} filled, walked as JSON so a secret's quotes stay text. */
+    private JsonNode withSecrets(JsonNode node) {
+        if (node.isTextual()) {
+            return TextNode.valueOf(secrets.expand(node.textValue()));
+        }
+        if (node.isObject()) {
+            ObjectNode copy = JSON.createObjectNode();
+            node.fields().forEachRemaining(field -> copy.set(field.getKey(), withSecrets(field.getValue())));
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JSON.createArrayNode();
+            node.forEach(element -> copy.add(withSecrets(element)));
+            return copy;
+        }
+        return node;
     }
 
     private HttpResponse<String> send(NodeStatus node, String method, String path, String failure) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.url() + path))
+        return send(node, HttpRequest.newBuilder(URI.create(node.url() + path)), method,
+                HttpRequest.BodyPublishers.noBody(), failure);
+    }
+
+    private HttpResponse<String> send(NodeStatus node, HttpRequest.Builder builder, String method,
+                                      HttpRequest.BodyPublisher body, String failure) {
+        HttpRequest request = builder
                 .header(BYPASS_HEADER, bypassToken)
                 .timeout(TIMEOUT)
-                .method(method, HttpRequest.BodyPublishers.noBody())
+                .method(method, body)
                 .build();
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());

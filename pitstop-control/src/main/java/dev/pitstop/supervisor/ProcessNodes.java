@@ -6,6 +6,7 @@ import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.NodePlaceholders;
 import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
+import dev.pitstop.secret.ClusterSecrets;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -88,7 +89,7 @@ final class ProcessNodes {
                     + ", " + nodeDir + "): " + e.getMessage(), e);
         }
         return new NodePlaceholders(nodeId, URI.create(url).getPort(), url, db.url(), db.user(), password, passwordFile,
-                home.storageDir(), nodeDir, release.dir());
+                home.storageDir(), nodeDir, release.dir(), new ClusterSecrets(home.secretsDir()));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.pitstop.home;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.backup.format.KeyDerivation;
 import dev.pitstop.backup.format.ReadLimits;
@@ -129,14 +130,23 @@ class ClusterConfigTest {
                   - method: HEAD
                     path: /health/ready
                     status: 204
+                  - path: /api/auth:signIn
+                    headers: {X-Authenticator: basic}
+                    body: {account: root, password: "${secret.root-password}"}
+                    json-field: /data/token
                 """);
 
         ClusterConfig config = ClusterConfig.load(new Home(dir), null, Map.of());
 
         assertThat(config.policy().pluginsFor(3)).isEqualTo("allowed");
         assertThat(config.policy().upgradeOrDefault()).isEqualTo("prohibited");
-        assertThat(config.checks()).containsExactly(new ClusterConfig.Check("GET", "/api/items", 200, "["),
-                new ClusterConfig.Check("HEAD", "/health/ready", 204, null));
+        assertThat(config.checks()).containsExactly(
+                new ClusterConfig.Check("GET", "/api/items", 200, "[", null, null, null),
+                new ClusterConfig.Check("HEAD", "/health/ready", 204, null, null, null, null),
+                new ClusterConfig.Check("POST", "/api/auth:signIn", 200, null, Map.of("X-Authenticator", "basic"),
+                        new ObjectMapper().createObjectNode().put("account", "root")
+                                .put("password", "${secret.root-password}"), "/data/token"));
+        assertThat(config.checks().get(2).toString()).doesNotContain("secret");
     }
 
     @Test
@@ -162,7 +172,7 @@ class ClusterConfigTest {
         Files.writeString(dir.resolve("pitstop.yml"), "checks:\n  - path: /x\n    expect: 200\n");
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))
                 .hasMessage("unknown key 'expect' in an entry of config key 'checks'; known keys: method, path, status, "
-                        + "body-contains");
+                        + "body-contains, headers, body, json-field");
 
         Files.writeString(dir.resolve("pitstop.yml"), "checks:\n  - status: 200\n");
         assertThatThrownBy(() -> ClusterConfig.load(new Home(dir), null, Map.of()))

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.lang.reflect.RecordComponent;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -55,6 +56,20 @@ public final class ConfigLoader {
             values.put(key, value);
         });
         return bind(type, values);
+    }
+
+    /**
+     * {@code array}'s entries as {@code type}, keyed as in a config file (kebab-case), for a section that
+     * another file carries; {@code where} names that file and section in errors.
+     */
+    public static <T> List<T> readList(JsonNode array, Class<T> type, String where) {
+        try {
+            return MAPPER.readerForListOf(type).readValue(array);
+        } catch (JsonMappingException e) {
+            throw new ConfigException(where + ": " + describe(e));
+        } catch (IOException e) {
+            throw new ConfigException(where + ": " + e.getMessage());
+        }
     }
 
     public static String envName(String key) {

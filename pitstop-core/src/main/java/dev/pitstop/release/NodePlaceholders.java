@@ -1,5 +1,6 @@
 package dev.pitstop.release;
 
+import dev.pitstop.secret.ClusterSecrets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,14 +15,17 @@ import java.util.regex.Pattern;
  * anywhere), {@code db.password-file}, {@code storage} (shared by the nodes and backed up),
  * {@code node.dir} (the node's own directory, not backed up: sockets, logs), {@code release} and, in
  * plugin commands, {@code plugin}; {@code env.NAME} is the supervisor's variable {@code NAME} (empty when unset),
- * e.g. to extend {@code PATH}.
+ * e.g. to extend {@code PATH}; {@code secret.NAME} is the cluster's secret {@code NAME}, made once per cluster
+ * ({@link ClusterSecrets}), e.g. the key an application signs its sessions with.
  *
  * @param password the database password, or null when the database needs none
+ * @param secrets  the cluster's secrets
  */
 public record NodePlaceholders(String nodeId, int port, String url, String dbUrl, String dbUser, String password,
-                               Path passwordFile, Path storage, Path nodeDir, Path release) {
+                               Path passwordFile, Path storage, Path nodeDir, Path release, ClusterSecrets secrets) {
 
     private static final String ENV = "env.";
+    private static final String SECRET = "secret.";
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_.-]+)}");
 
     /** {@code template} with every placeholder replaced; {@code extra} adds names such as {@code plugin}. */
@@ -32,10 +36,12 @@ public record NodePlaceholders(String nodeId, int port, String url, String dbUrl
         while (matcher.find()) {
             String name = matcher.group(1);
             String value = name.startsWith(ENV) ? System.getenv().getOrDefault(name.substring(ENV.length()), "")
+                    : name.startsWith(SECRET) ? secrets.get(name.substring(SECRET.length()))
                     : values.get(name);
             if (value == null) {
                 throw new IllegalArgumentException("unknown placeholder ${" + name + "} in \"" + template
-                        + "\"; known: " + String.join(", ", values.keySet().stream().sorted().toList()));
+                        + "\"; known: " + String.join(", ", values.keySet().stream().sorted().toList())
+                        + ", env.NAME, secret.NAME");
             }
             matcher.appendReplacement(result, Matcher.quoteReplacement(value));
         }

@@ -3,7 +3,9 @@ package dev.pitstop.release;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pitstop.secret.ClusterSecrets;
 import java.io.IOException;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,11 +41,16 @@ class ProcessNodeTest {
         assertThat(node.commands().upgrade()).isNull();
 
         NodePlaceholders values = new NodePlaceholders("node-1", 13001, "http://127.0.0.1:13001",
-                "jdbc:postgresql://127.0.0.1:5433/pitstop?sslmode=disable", "app", "secret", null, dir, dir, dir);
+                "jdbc:postgresql://127.0.0.1:5433/pitstop?sslmode=disable", "app", "secret", null, dir, dir, dir, new ClusterSecrets(dir.resolve("secrets")));
         assertThat(values.expand(node.command(), Map.of())).containsExactly("node", "server.js", "--port", "13001");
         assertThat(values.expand(node.environment().get("DB"), Map.of())).isEqualTo("127.0.0.1:5433/pitstop");
         assertThat(values.expand(node.commands().pluginEnable(), Map.of("plugin", "map")))
                 .isEqualTo(List.of("node", "pm.js", "enable", "map"));
+        String key = values.expand("${secret.app-key}", Map.of());
+        assertThat(key).hasSize(64).isEqualTo(new ClusterSecrets(dir.resolve("secrets")).get("app-key"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("secrets/app-key"))))
+                .isEqualTo("rw-------");
+        assertThatThrownBy(() -> values.expand("${secret.App_Key}", Map.of())).hasMessageContaining("not a secret's name");
         assertThatThrownBy(() -> values.expand("${db.pasword}", Map.of()))
                 .hasMessageContaining("unknown placeholder ${db.pasword}").hasMessageContaining("db.password");
     }

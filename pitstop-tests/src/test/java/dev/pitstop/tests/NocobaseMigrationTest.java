@@ -72,11 +72,14 @@ class NocobaseMigrationTest {
 
             Path file = work.resolve("staging.migration");
             Cli.Result created = staging.run("migration", "create", "--output", file.toString());
-            assertThat(created.out()).contains("Migration written: " + file, "signed by ed25519:");
+            // The release comes from pitstop.installations, where the supervisor records NocoBase's install.
+            assertThat(created.out()).contains("Migration written: " + file, "release " + VERSION + ";",
+                    "signed by ed25519:");
             Path stagingKey = Files.writeString(work.resolve("staging.pub"), staging.run("migration", "public-key").out());
             production.run("migration", "trust", stagingKey.toString());
             Cli.Result preview = production.run("migration", "check", file.toString());
-            assertThat(preview.out()).contains("public.collections", "overwrite", "public.\"uiSchemas\"",
+            assertThat(preview.out()).contains("made by release " + VERSION + ", for the target at release " + VERSION,
+                    "public.collections", "overwrite", "public.\"uiSchemas\"",
                     "public.\"desktopRoutes\"", "public.users", "schema-only", "CREATE TABLE public.orders");
             Cli.Result applied = production.cli().runWithin(START_MINUTES, "migration", "apply", file.toString(), "--yes");
             assertThat(applied.exitCode()).as("%s", applied).isZero();
@@ -127,7 +130,8 @@ class NocobaseMigrationTest {
         static Api signIn(CliCluster cluster) throws Exception {
             HttpResponse<String> signIn = send(HttpRequest.newBuilder(URI.create(cluster.gateway() + "/api/auth:signIn"))
                     .header("Content-Type", "application/json").header("X-Authenticator", "basic")
-                    .POST(json(Map.of("account", "nocobase", "password", "admin123"))));
+                    .POST(json(Map.of("account", "nocobase", "password", Files.readString(cluster.home()
+                            .resolve("secrets/nocobase-root-password")).strip()))));
             assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
             return new Api(cluster.gateway(), Http.json(signIn).at("/data/token").asText());
         }
