@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.proxy.ProxyHandler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -144,10 +145,19 @@ final class NodeProxy extends ProxyHandler.Reverse {
                     callback, failure);
             return;
         }
-        rotation.markDown(attempt.backend, "proxying failed: " + failure);
+        if (failure instanceof EofException && !attempt.closedConnectionRetried) {
+            // A kept-alive connection that the node closed while it was idle fails the request
+            // written on it with an EOF, and says nothing about the node. One more try, on a new
+            // connection, without taking the node out: a node really gone refuses that connection
+            // and leaves the rotation then.
+            attempt.closedConnectionRetried = true;
+            attempt.triesLeft++;
+        } else {
+            rotation.markDown(attempt.backend, "proxying failed: " + failure);
+        }
         String notRetried = whyNotRetried(clientToProxy.getMethod(), proxyToClient, attempt);
         if (notRetried == null) {
-            log.debug("Retrying {} {} on another node after {} failed", clientToProxy.getMethod(),
+            log.debug("Retrying {} {} after {} failed", clientToProxy.getMethod(),
                     clientToProxy.getHttpURI().getPath(), attempt.backend);
             proxyToClient.reset();
             metrics.retried();
@@ -184,6 +194,7 @@ final class NodeProxy extends ProxyHandler.Reverse {
         volatile int triesLeft;
         volatile boolean bodyStarted;
         volatile boolean clientFailed;
+        volatile boolean closedConnectionRetried;
 
         Attempt(int tries) {
             this.triesLeft = tries;
