@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 /**
  * One node of the demo release on a database of its own, whose cluster row holds the hash of
@@ -21,6 +22,7 @@ final class AdminNode implements AutoCloseable {
 
     static final String TOKEN = "admin-token-for-tests";
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final Duration TOKEN_BOUND = Duration.ofSeconds(30);
 
     final DbSettings db;
     final NodeProcess node;
@@ -54,7 +56,28 @@ final class AdminNode implements AutoCloseable {
         }
         HikariDataSource pool = Database.pool(db, "test", 2);
         new Cluster(pool).setTokenHashes(Tokens.hash(TOKEN), null);
-        return new AdminNode(db, node, pool);
+        AdminNode admin = new AdminNode(db, node, pool);
+        admin.awaitToken();
+        return admin;
+    }
+
+    /**
+     * The node learns the new token hash from a database notification, a moment after it is
+     * written: until then the admin API answers 401, which a test's first request must not meet.
+     */
+    private void awaitToken() {
+        long deadline = System.nanoTime() + TOKEN_BOUND.toNanos();
+        while (send("GET", "/admin/node", HttpRequest.BodyPublishers.noBody(), TOKEN).statusCode() == 401) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("node-1 still refuses the admin token " + TOKEN_BOUND + " after it was set");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** A request to the node with {@code token}, and more headers as name, value pairs. */
