@@ -1,11 +1,15 @@
 package dev.pitstop.supervisor;
 
 import dev.pitstop.home.UserCache;
+import dev.pitstop.secret.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -86,11 +90,15 @@ public final class ClassDataArchive {
             return Launch.NONE;
         }
         try {
-            Files.createDirectories(archive.getParent());
+            PrivateFiles.createDirectories(archive.getParent());
         } catch (IOException e) {
             RECORDING.remove(archive);
             log.warn("Cannot create {} for class data archives; JVMs start without one: {}", archive.getParent(),
                     e.getMessage());
+            return Launch.NONE;
+        }
+        if (!isPrivate(archive.getParent())) {
+            RECORDING.remove(archive);
             return Launch.NONE;
         }
         Path recording = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -100,8 +108,33 @@ public final class ClassDataArchive {
 
     /** The archive if there is one, for a launch that may not exit cleanly (one that is killed): it records none. */
     public Launch reuse() {
-        return Files.isRegularFile(archive)
+        return Files.isRegularFile(archive) && isPrivate(archive.getParent())
                 ? new Launch(List.of("-XX:SharedArchiveFile=" + archive), null, null) : Launch.NONE;
+    }
+
+    /**
+     * Whether only this user can put files in {@code dir}. The JVM maps an archive's class data as the
+     * classes themselves, so an archive planted by another local account (a shared {@code $PITSTOP_CACHE})
+     * would run its code in every node: such a directory is not used, and the log says why.
+     */
+    private static boolean isPrivate(Path dir) {
+        try {
+            PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            boolean othersWrite = attributes.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                    || attributes.permissions().contains(PosixFilePermission.OTHERS_WRITE);
+            boolean mine = attributes.owner().getName().equals(System.getProperty("user.name"));
+            if (attributes.isDirectory() && mine && !othersWrite) {
+                return true;
+            }
+            log.warn("Not using class data archives in {}: it must be a directory of {} that no one else may write "
+                    + "(chmod 700 it, or point $PITSTOP_CACHE elsewhere); JVMs start without one", dir,
+                    System.getProperty("user.name"));
+            return false;
+        } catch (IOException | UnsupportedOperationException e) {
+            log.warn("Not using class data archives in {}: cannot read its owner and mode: {}", dir, e.getMessage());
+            return false;
+        }
     }
 
     /**

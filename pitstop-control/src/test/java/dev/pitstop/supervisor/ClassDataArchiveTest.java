@@ -21,6 +21,30 @@ class ClassDataArchiveTest {
     Path dir;
 
     @Test
+    void aDirectoryOthersMayWriteIsNotUsed() throws Exception {
+        Path lib = lib("a.jar");
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        ClassDataArchive archive = ClassDataArchive.in(shared, "test", List.of(lib));
+
+        assertThat(archive.launch()).isEqualTo(ClassDataArchive.Launch.NONE);
+
+        Path planted = ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib)).launch().recording();
+        assertThat(planted).isNotNull();
+        Files.setPosixFilePermissions(planted.getParent(),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.writeString(planted.resolveSibling(archiveName(planted)), "an archive another account wrote");
+        assertThat(ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib)).reuse())
+                .as("an archive in a directory others may write is not mapped").isEqualTo(ClassDataArchive.Launch.NONE);
+    }
+
+    /** The archive's name, from the name of the file a launch records it to. */
+    private static String archiveName(Path recording) {
+        String name = recording.getFileName().toString();
+        return name.substring(0, name.indexOf(".jsa") + 4);
+    }
+
+    @Test
     void theFirstCleanExitRecordsTheArchiveThatLaterLaunchesMap() throws Exception {
         Path lib = lib("a.jar");
         ClassDataArchive archive = ClassDataArchive.in(dir.resolve("cds"), "test", List.of(lib));
