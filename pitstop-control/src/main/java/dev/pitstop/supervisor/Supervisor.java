@@ -126,8 +126,7 @@ public final class Supervisor implements AutoCloseable {
             // An external proxy learns where the nodes are only from Pitstop: before the cluster counts as running.
             Proxies.of(settings.config()).ifPresent(proxy -> steps.run("point " + proxy + " at the nodes",
                     () -> new ProxyTraffic(proxy, nodes, new Cluster(pool), new NodeRegistry(pool)).followRotation()));
-            markRunning();
-            out.printf("Cluster ready at %s (admin token in %s)%n", gatewayUrl, home.adminTokenFile());
+            markRunning(gatewayUrl);
         } catch (RuntimeException | IOException e) {
             OperationException failure = describe(e);
             close();
@@ -206,9 +205,15 @@ public final class Supervisor implements AutoCloseable {
     }
 
     /** Records that the cluster runs, unless a stop began meanwhile: then it no longer does. */
-    private void markRunning() {
+    /**
+     * Announces the cluster, then records it as running: {@code up --detach} stops following this
+     * process's log when the cluster file says running, so the announcement must be in the log first.
+     */
+    private void markRunning(String gatewayUrl) {
         synchronized (this) {
             if (!stopping) {
+                out.printf("Cluster ready at %s (admin token in %s)%n", gatewayUrl, home.adminTokenFile());
+                out.flush();
                 writeClusterFile(clusterFile.withState(ClusterFile.RUNNING));
                 return;
             }
