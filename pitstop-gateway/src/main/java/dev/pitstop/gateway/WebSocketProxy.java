@@ -1,11 +1,16 @@
 package dev.pitstop.gateway;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -13,6 +18,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.api.StatusCode;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
@@ -23,8 +29,11 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * WebSocket upgrades go to the next ready node and stay there for the connection's life (see
  * {@link WebSocketRelay}); every other request goes on to the HTTP proxy. The client's headers go
  * to the node as for any request (cookies, tokens, the bypass header), with who the client is.
- * Subprotocols are not negotiated: the client's upgrade is accepted before the node is asked.
- * Connections are counted by node, for the {@link WebSocketDrain}.
+ * The node is asked first, and the client's upgrade accepted only once the node has accepted its
+ * own: a node that refuses (no such route, not authorised) stays in rotation and its status goes to
+ * the client, so a client asking for a path no plugin serves cannot take nodes out of rotation; a
+ * node that cannot be reached is marked down and the client gets 502. Subprotocols are not
+ * negotiated. Connections are counted by node, for the {@link WebSocketDrain}.
  */
 final class WebSocketProxy extends Handler.Wrapper {
 
@@ -41,12 +50,14 @@ final class WebSocketProxy extends Handler.Wrapper {
     private final boolean trustForwardedFor;
     private final WebSocketClient client;
     private final WebSocketUpgradeHandler upgrade;
+    private final Duration nodeTimeout;
 
     WebSocketProxy(Server server, Rotation rotation, WebSocketDrain drain, GatewayConfig config, Handler http) {
         super(http);
         this.rotation = rotation;
         this.drain = drain;
         this.trustForwardedFor = config.trustForwardedFor();
+        this.nodeTimeout = config.nodeTimeout();
         HttpClient httpClient = new HttpClient();
         httpClient.setConnectTimeout(config.nodeTimeout().toMillis());
         this.client = new WebSocketClient(httpClient);
@@ -73,7 +84,6 @@ final class WebSocketProxy extends Handler.Wrapper {
         }
         request.setAttribute(AccessLog.NODE_ATTRIBUTE, backend.id());
         WebSocketRelay relay = new WebSocketRelay();
-        drain.opened(backend, relay);
         HttpURI http = backend.target(request.getHttpURI());
         HttpURI target = HttpURI.build(http).scheme(http.getScheme().equals("https") ? "wss" : "ws");
         ClientUpgradeRequest toNode = new ClientUpgradeRequest(target.toURI());
@@ -84,16 +94,33 @@ final class WebSocketProxy extends Handler.Wrapper {
         }
         ForwardedFor.headers(request, trustForwardedFor, (header, value) -> toNode.setHeader(header.asString(), value));
         try {
-            client.connect(relay.node, toNode).whenComplete((session, failure) -> {
-                if (failure != null) {
-                    rotation.markDown(backend, "WebSocket upgrade failed: " + failure);
-                    relay.client.close(StatusCode.SERVER_ERROR, "the node could not be reached");
-                }
-            });
-        } catch (IOException e) {
-            rotation.markDown(backend, "WebSocket upgrade failed: " + e);
-            relay.client.close(StatusCode.SERVER_ERROR, "the node could not be reached");
+            // Blocks this handshake's thread for the node's own handshake, a loopback or LAN round trip.
+            client.connect(relay.node, toNode).get(nodeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | IOException | TimeoutException | InterruptedException e) {
+            // Should the node's side open after all, it closes at once: no client will read it.
+            relay.node.close(StatusCode.SHUTDOWN, "the client's upgrade was answered without the node");
+            return refused(backend, e, request, response, callback);
         }
+        drain.opened(backend, relay);
         return relay.client;
+    }
+
+    /** Answers the client's upgrade without upgrading; the node is marked down only if it could not be reached. */
+    private Object refused(Backend backend, Exception e, ServerUpgradeRequest request, ServerUpgradeResponse response,
+                           Callback callback) {
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable failure = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (failure instanceof UpgradeException answered && answered.getResponseStatusCode() > 0) {
+            // A refusal (404, 401, 503...) is the client's answer; a node that answered anything else did not upgrade.
+            int status = answered.getResponseStatusCode();
+            Response.writeError(request, response, callback, status >= 400 ? status : HttpStatus.BAD_GATEWAY_502,
+                    "the node answered the WebSocket upgrade with " + status);
+            return null;
+        }
+        rotation.markDown(backend, "WebSocket upgrade failed: " + failure);
+        Response.writeError(request, response, callback, HttpStatus.BAD_GATEWAY_502, "the node could not be reached");
+        return null;
     }
 }

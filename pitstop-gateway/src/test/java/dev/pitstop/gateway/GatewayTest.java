@@ -481,6 +481,26 @@ class GatewayTest {
         assertThat(received.closeCode()).isEqualTo(1001);
     }
 
+    /** Else any client could take every node out of rotation by asking for a path no node upgrades. */
+    @Test
+    void aWebSocketUpgradeTheNodeDoesNotAcceptIsRefusedAndTheNodeStaysInRotation() throws Exception {
+        node("a");
+        node("b");
+        startGateway(FREQUENT);
+        awaitRotation("a", "b");
+        URI uri = URI.create("ws://127.0.0.1:" + gateway.port() + "/no-such-socket");
+
+        for (int i = 0; i < 2; i++) {
+            java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.CompletionException.class,
+                    () -> http.newWebSocketBuilder().buildAsync(uri, new WebSocketInbox()).join());
+            assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                    .as("the node answered 200 without upgrading").isEqualTo(502);
+        }
+
+        assertThat(gateway.nodesInRotation()).containsExactlyInAnyOrder("a", "b");
+    }
+
     @Test
     void aDrainingNodesWebSocketsAreClosedWith1001AfterTheDrainTimeoutThoughTheNodeKeepsThemOpen() throws Exception {
         TestNode a = node("a");

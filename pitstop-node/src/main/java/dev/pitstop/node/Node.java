@@ -23,6 +23,7 @@ import dev.pitstop.node.http.NodeHandler;
 import dev.pitstop.node.http.NodeView;
 import dev.pitstop.node.install.Installer;
 import dev.pitstop.node.install.ReleaseSchema;
+import dev.pitstop.node.plugin.OpenWebSockets;
 import dev.pitstop.node.plugin.PluginHost;
 import dev.pitstop.node.plugin.PluginJar;
 import dev.pitstop.node.plugin.PluginManagement;
@@ -66,6 +67,7 @@ public final class Node implements NodeView {
     private final NodeConfig config;
     private final RouteTable<Handler> routes = new RouteTable<>();
     private final RouteTable<WsHandler> webSockets = new RouteTable<>();
+    private final OpenWebSockets openWebSockets = new OpenWebSockets();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile NodeState state = NodeState.STARTING;
@@ -110,11 +112,12 @@ public final class Node implements NodeView {
         registry.register(id(), config.advertisedUrl(), version(), NodeState.STARTING);
         refreshClusterState();
         pluginStates = new PluginStates(pool);
-        pluginHost = new PluginHost(release.pluginsDir(), pool, id(), routes, webSockets);
+        pluginHost = new PluginHost(release.pluginsDir(), pool, id(), routes, webSockets, openWebSockets);
         listener = new ChangeListener(db, id() + " (listener)", List.of(Cluster.CHANNEL, PluginStates.CHANNEL),
                 this::onChange).start();
         try {
-            NodeHandler handler = new NodeHandler(this, routes, webSockets, () -> pluginManagement, pluginHost::isStarted,
+            NodeHandler handler = new NodeHandler(this, routes, webSockets, openWebSockets, () -> pluginManagement,
+                    pluginHost::isStarted,
                     new NodeHandler.Backing(db, pool, Path.of(config.storage()), config.backupDir(),
                             config.backup().password()), config.limits());
             http = HttpServer.start(config.http().host(), config.http().port(),

@@ -196,6 +196,41 @@ class GatewayClusterTest {
         assertThat(gateway.nodesInRotation()).containsExactlyInAnyOrder("node-1", "node-3");
     }
 
+    /** Last: the cluster has no echo plugin afterwards. */
+    @Test
+    @Order(7)
+    void disablingAPluginClosesItsOpenWebSocketsWith1001() throws Exception {
+        WebSocketInbox inbox = new WebSocketInbox();
+        WebSocket socket = webSocket("/api/echo/lobby", inbox);
+        socket.sendText("before", true).join();
+        String before = inbox.next();
+        NodeProcess serving = nodes.stream().filter(n -> n.id().equals(nodeOf(before))).findFirst().orElseThrow();
+
+        HttpResponse<String> disabled = Http.post(serving.url() + "/admin/plugins/echo/disable", Map.of(),
+                "Authorization", "Bearer admin-token-for-tests");
+
+        assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
+        assertThat(inbox.closeCode()).as("closed as the plugin stopped on its node").isEqualTo(1001);
+        // The other nodes unload it as they are notified; every node stays in rotation, refusing the route.
+        awaitTrue("no node serves the route", Duration.ofSeconds(10), () -> handshakeStatus("/api/echo/lobby") == 404);
+        assertThat(gateway.nodesInRotation()).containsExactlyInAnyOrder("node-1", "node-3");
+    }
+
+    /**
+     * The HTTP status a WebSocket handshake gets; 101 when the connection opened (it is closed again,
+     * unless the node closed it first, its plugin stopping meanwhile).
+     */
+    private int handshakeStatus(String path) {
+        WebSocket probe;
+        try {
+            probe = webSocket(path, new WebSocketInbox());
+        } catch (CompletionException e) {
+            return ((WebSocketHandshakeException) e.getCause()).getResponse().statusCode();
+        }
+        probe.abort();
+        return 101;
+    }
+
     @Test
     @Order(3)
     void theMaintenancePageIsServedByGatewayAndNodesUntilTakenDown() {

@@ -9,6 +9,7 @@ import dev.pitstop.backup.PasswordSource;
 import dev.pitstop.db.DbSettings;
 import dev.pitstop.node.NodeConfig;
 import dev.pitstop.node.plugin.PluginManagement;
+import dev.pitstop.node.plugin.OpenWebSockets;
 import dev.pitstop.node.plugin.RouteTable;
 import dev.pitstop.plugin.BadRequestException;
 import dev.pitstop.plugin.Handler;
@@ -45,6 +46,7 @@ public final class NodeHandler extends org.eclipse.jetty.server.Handler.Abstract
     private final NodeView node;
     private final RouteTable<Handler> routes;
     private final RouteTable<WsHandler> webSockets;
+    private final OpenWebSockets openWebSockets;
     private final AdminHandler admin;
     private final long maxBodyBytes;
 
@@ -52,13 +54,15 @@ public final class NodeHandler extends org.eclipse.jetty.server.Handler.Abstract
      * @param plugins    the plugin lifecycle the admin API offers; null while the node cannot change
      *                   plugins (not installed, or incompatible), when the plugin endpoints answer 404
      * @param loadedHere whether a plugin runs on this node
+     * @param openWebSockets where each connection on a plugin's WebSocket route is tracked while open
      */
     public NodeHandler(NodeView node, RouteTable<Handler> routes, RouteTable<WsHandler> webSockets,
-                       Supplier<PluginManagement> plugins, Predicate<String> loadedHere, Backing backing,
+                       OpenWebSockets openWebSockets, Supplier<PluginManagement> plugins, Predicate<String> loadedHere, Backing backing,
                        NodeConfig.Limits limits) {
         this.node = node;
         this.routes = routes;
         this.webSockets = webSockets;
+        this.openWebSockets = openWebSockets;
         this.maxBodyBytes = limits.requestBodyBytes();
         this.admin = new AdminHandler(node, plugins, loadedHere, new BackupEndpoints(node, backing.db(),
                 backing.dataSource(), backing.storage(), backing.backupDir(), backing.backupPassword()), backing.dataSource(),
@@ -182,7 +186,7 @@ public final class NodeHandler extends org.eclipse.jetty.server.Handler.Abstract
         request.setAttribute(ROUTE_ATTRIBUTE, match.template());
         boolean upgraded = ServerWebSocketContainer.get(request.getContext()).upgrade(
                 (upgrade, upgradeResponse, upgradeCallback) ->
-                        new PluginWebSocket(match.pluginId(), match.handler(), match.pathParams()),
+                        new PluginWebSocket(match.pluginId(), match.handler(), match.pathParams(), openWebSockets),
                 request, response, callback);
         if (!upgraded) {
             Json.write(response, callback, 400, Map.of("error", "not a valid WebSocket upgrade request for " + path

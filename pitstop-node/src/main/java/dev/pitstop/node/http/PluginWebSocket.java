@@ -1,5 +1,6 @@
 package dev.pitstop.node.http;
 
+import dev.pitstop.node.plugin.OpenWebSockets;
 import dev.pitstop.plugin.WsHandler;
 import dev.pitstop.plugin.WsSession;
 import java.nio.ByteBuffer;
@@ -23,17 +24,20 @@ public final class PluginWebSocket implements Session.Listener.AutoDemanding, Ws
     private final String pluginId;
     private final WsHandler handler;
     private final Map<String, String> pathParams;
+    private final OpenWebSockets open;
     private volatile Session session;
 
-    PluginWebSocket(String pluginId, WsHandler handler, Map<String, String> pathParams) {
+    PluginWebSocket(String pluginId, WsHandler handler, Map<String, String> pathParams, OpenWebSockets open) {
         this.pluginId = pluginId;
         this.handler = handler;
         this.pathParams = pathParams;
+        this.open = open;
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        open.opened(pluginId, this);
         try {
             handler.onConnect(this);
         } catch (Exception e) {
@@ -58,6 +62,7 @@ public final class PluginWebSocket implements Session.Listener.AutoDemanding, Ws
 
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
+        open.closed(pluginId, this);
         handler.onClose(this, statusCode, reason);
     }
 

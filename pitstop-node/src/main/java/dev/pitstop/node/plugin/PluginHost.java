@@ -8,7 +8,9 @@ import dev.pitstop.plugin.WsHandler;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
@@ -33,14 +35,16 @@ public final class PluginHost implements AutoCloseable {
     private final String nodeId;
     private final RouteTable<Handler> routes;
     private final RouteTable<WsHandler> webSockets;
+    private final OpenWebSockets openWebSockets;
 
     public PluginHost(Path pluginsRoot, DataSource dataSource, String nodeId, RouteTable<Handler> routes,
-                      RouteTable<WsHandler> webSockets) {
+                      RouteTable<WsHandler> webSockets, OpenWebSockets openWebSockets) {
         this.manager = new DatabaseStatePluginManager(pluginsRoot);
         this.dataSource = dataSource;
         this.nodeId = nodeId;
         this.routes = routes;
         this.webSockets = webSockets;
+        this.openWebSockets = openWebSockets;
     }
 
     /** Loads the jar; its dependencies must be loaded already. */
@@ -106,18 +110,21 @@ public final class PluginHost implements AutoCloseable {
         manager.unloadPlugins();
     }
 
+    /** The routes and open WebSocket connections of every plugin that no longer runs go. */
     private void removeRoutesOfStoppedPlugins() {
+        Set<String> stopped = new HashSet<>();
+        for (PluginWrapper plugin : manager.getPlugins()) {
+            if (plugin.getPluginState() != PluginState.STARTED) {
+                stopped.add(plugin.getPluginId());
+            }
+        }
         for (RouteTable<?> table : List.of(routes, webSockets)) {
-            for (PluginWrapper plugin : manager.getPlugins()) {
-                if (plugin.getPluginState() != PluginState.STARTED) {
-                    table.removeAll(plugin.getPluginId());
-                }
-            }
-            for (String id : table.pluginIds()) {
-                if (manager.getPlugin(id) == null) {
-                    table.removeAll(id);
-                }
-            }
+            table.pluginIds().stream().filter(id -> manager.getPlugin(id) == null).forEach(stopped::add);
+        }
+        for (String id : stopped) {
+            routes.removeAll(id);
+            webSockets.removeAll(id);
+            openWebSockets.closeAll(id);
         }
     }
 
