@@ -1,6 +1,7 @@
 package dev.pitstop.cli;
 
 import dev.pitstop.control.Cluster;
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.NodeRegistry;
 import dev.pitstop.driver.BuiltInGatewayTraffic;
 import dev.pitstop.driver.NodeDriver;
@@ -39,7 +40,8 @@ final class Drivers implements ClusterProcedures.Access {
     public synchronized NodeDriver nodes() {
         if (nodes == null) {
             nodes = config.nodes().equals(ClusterConfig.NODES_KUBERNETES)
-                    ? new KubernetesNodeDriver(kubernetes(), config.kubernetes())
+                    ? new KubernetesNodeDriver(kubernetes(), config.kubernetes(),
+                            new Installations(cluster.controlDb()))
                     : new SupervisorNodeDriver(cluster.control(), cluster.adminToken());
         }
         return nodes;

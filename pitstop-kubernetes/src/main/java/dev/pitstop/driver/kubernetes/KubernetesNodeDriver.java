@@ -1,5 +1,6 @@
 package dev.pitstop.driver.kubernetes;
 
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeFailedException;
@@ -7,6 +8,7 @@ import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.home.KubernetesSettings;
 import dev.pitstop.procedure.OperationException;
 import dev.pitstop.release.Release;
+import dev.pitstop.release.Versions;
 import dev.pitstop.driver.Replacement;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStrategyBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.RollableScalableResource;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,6 +47,15 @@ import java.util.function.UnaryOperator;
  * passes for readiness after it.
  *
  * <p>The online upgrade ({@link #replace}) rolls the Deployment one pod at a time instead; see there.
+ *
+ * <p>A release described as a process ({@code "node"} in its release.json, found under
+ * {@code kubernetes.releases} by the image's tag: NocoBase's official image) runs pods that know
+ * nothing of Pitstop. Its nodes are read from the pods themselves ({@link ProcessPods}: each at its own
+ * address, ready as its Ready condition), and the driver records in {@code pitstop.installations} the
+ * install or upgrade that the first pod of a release makes as it starts (the image's entrypoint
+ * does it), as the local supervisor does for such nodes: the upgrade's preflight and rollback, and the
+ * CLI finding the running release, read it there. Such a release switches all its pods together
+ * (offline only), since its first pod upgrades the database under the pods of the release before.
  */
 public final class KubernetesNodeDriver implements NodeDriver {
 
@@ -64,13 +76,16 @@ public final class KubernetesNodeDriver implements NodeDriver {
 
     private final KubernetesClient client;
     private final KubernetesSettings settings;
+    private final Installations installations;
     private final String namespace;
     /** The pods this process verified during an online roll: a resumed roll verifies each again once. */
     private final Set<String> verified = new HashSet<>();
 
-    public KubernetesNodeDriver(KubernetesClient client, KubernetesSettings settings) {
+    /** @param installations where the install or upgrade made by the first pod of a process release is recorded */
+    public KubernetesNodeDriver(KubernetesClient client, KubernetesSettings settings, Installations installations) {
         this.client = client;
         this.settings = settings;
+        this.installations = installations;
         this.namespace = settings.namespace() != null ? settings.namespace() : client.getNamespace();
     }
 
@@ -115,9 +130,17 @@ public final class KubernetesNodeDriver implements NodeDriver {
         });
     }
 
+    /** Not for a release described as a process: see {@link #mixedReleasesUnsupported()}. */
     @Override
     public boolean runsMixedReleases() {
-        return true;
+        return processPods(deployment()).isEmpty();
+    }
+
+    @Override
+    public String mixedReleasesUnsupported() {
+        return "the pods of a release described as a process (" + settings.image() + ") upgrade the database as "
+                + "the first of them starts, under the pods of the release before, so they switch releases all "
+                + "together: upgrade without --online";
     }
 
     @Override
@@ -151,6 +174,9 @@ public final class KubernetesNodeDriver implements NodeDriver {
      */
     @Override
     public synchronized void replace(String nodeId, Release release, Replacement replacement) {
+        if (!runsMixedReleases() || ProcessPods.in(release.dir()).isPresent()) {
+            throw OperationException.refused(mixedReleasesUnsupported());
+        }
         int k = index(nodeId);
         String image = image(release);
         String container = container(deployment()).getName();
@@ -292,6 +318,10 @@ public final class KubernetesNodeDriver implements NodeDriver {
     @Override
     public List<NodeStatus> nodes() {
         Deployment deployment = deployment();
+        Optional<ProcessPods> process = processPods(deployment);
+        if (process.isPresent()) {
+            return processStatuses(deployment, process.get());
+        }
         int ready = ready(deployment);
         List<NodeStatus> nodes = new ArrayList<>();
         for (String id : nodeIds(deployment)) {
@@ -304,16 +334,67 @@ public final class KubernetesNodeDriver implements NodeDriver {
         return nodes;
     }
 
-    /** The nodes' URL is the Service's. */
+    /** The nodes' URL is the Service's; a process release's nodes are at their pods' own. */
     @Override
     public Duration routingDelay() {
-        return SERVICE_ROUTING_DELAY;
+        return processPods(deployment()).isPresent() ? Duration.ZERO : SERVICE_ROUTING_DELAY;
     }
 
+    /**
+     * Node-K of a process release is ready once its own pod is too (the K-th of the release): that is
+     * the pod verification will ask. Its first pod being ready means the image has installed or
+     * upgraded the database to its release, which is recorded then.
+     */
     @Override
     public void awaitReady(String nodeId, Duration timeout) {
         int k = index(nodeId);
-        await(nodeId, timeout, d -> ready(d) >= k, "ready", true);
+        Optional<ProcessPods> process = processPods(deployment());
+        if (process.isEmpty()) {
+            await(nodeId, timeout, d -> ready(d) >= k, "ready", true);
+            return;
+        }
+        await(nodeId, timeout, d -> ready(d) >= k
+                && processStatuses(d, process.get()).get(k - 1).state() == NodeState.READY, "ready", true);
+        Container container = container(deployment());
+        List<Pod> pods = pods(container.getName(), container.getImage()).ofRelease();
+        recorded(process.get(), pods.isEmpty() ? nodeId : "pod " + ReleasePods.name(pods.get(0)));
+    }
+
+    /** The nodes of a process release, from its pods (see {@link ProcessPods}). */
+    private List<NodeStatus> processStatuses(Deployment deployment, ProcessPods process) {
+        Container container = container(deployment);
+        return process.statuses(nodeIds(deployment), pods(container.getName(), container.getImage()).ofRelease(),
+                container.getName(), settings.url());
+    }
+
+    /**
+     * The release the Deployment's template runs, if described as a process: its directory in
+     * {@code kubernetes.releases}, named by the image's tag. An image of another repository than
+     * {@code kubernetes.image}, or a version without a directory, is taken for Pitstop's own runtime,
+     * whose pods register themselves.
+     */
+    private Optional<ProcessPods> processPods(Deployment deployment) {
+        String image = container(deployment).getImage();
+        String repository = settings.image() + ":";
+        if (image == null || !image.startsWith(repository)) {
+            return Optional.empty();
+        }
+        return ProcessPods.in(Path.of(settings.releases(), image.substring(repository.length())));
+    }
+
+    /**
+     * Records that the database holds {@code process}'s release, unless it is recorded already or an
+     * older release's pod is ready (after a rollback's restore, which records what it restored).
+     * {@code byWhom} is the release's first pod, whose start made it.
+     * Synchronized: the procedures wait for several nodes at once.
+     */
+    private synchronized void recorded(ProcessPods process, String byWhom) {
+        Optional<String> installed = installations.installedVersion();
+        if (installed.isPresent() && Versions.compare(process.version(), installed.get()) <= 0) {
+            return;
+        }
+        installations.complete(installations.begin(installed.isEmpty() ? "install" : "upgrade", process.version(),
+                byWhom));
     }
 
     /** @param stopWhenStuck whether a rollout the controller reports stuck ends the wait at once */

@@ -1,5 +1,6 @@
 package dev.pitstop.driver.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -38,6 +39,11 @@ import java.util.Map;
  * {@link #watchRoll()} on, after every change, so that a test sees every state, not samples.
  * Only this thread writes pods and the Deployment's status; an edit that conflicts with the driver's
  * (a 409) is made again in the next round, which recomputes it from the spec.
+ *
+ * <p>Pods have no container that runs unless the test gives {@link Containers}: then each pod's
+ * container is started as the pod is created and stopped as it goes, and the pod gets the IP
+ * 127.0.0.1 and the container's port as its spec's {@code containerPort}, so that the driver finds a
+ * pod at its own address as on a cluster (where pods share the port and differ by IP).
  */
 final class FakeController implements AutoCloseable {
 
@@ -47,6 +53,7 @@ final class FakeController implements AutoCloseable {
     private final Thread thread;
     /** The pods, oldest first; only the controller's thread touches them. */
     private final List<FakePod> pods = new ArrayList<>();
+    private final Containers containers;
     /** What the API holds of each pod: whether it is ready. */
     private final Map<String, Boolean> written = new HashMap<>();
     private volatile String failingImage;
@@ -57,15 +64,31 @@ final class FakeController implements AutoCloseable {
     private volatile int fewestReady = Integer.MAX_VALUE;
     private int created;
 
-    private FakeController(KubernetesClient client, String namespace, String name) {
+    /** What runs in the pods, for a test whose pods answer requests. */
+    interface Containers {
+
+        /** Starts the container of pod {@code pod}, of {@code image}, at 127.0.0.1; returns its port. */
+        int start(String pod, String image);
+
+        /** Stops it: the pod is gone. */
+        void stop(String pod);
+    }
+
+    private FakeController(KubernetesClient client, String namespace, String name, Containers containers) {
         this.client = client;
+        this.containers = containers;
         this.namespace = namespace;
         this.deployment = client.apps().deployments().inNamespace(namespace).withName(name);
         this.thread = new Thread(this::run, "fake-deployment-controller");
     }
 
     static FakeController start(KubernetesClient client, String namespace, String name) {
-        FakeController controller = new FakeController(client, namespace, name);
+        return start(client, namespace, name, null);
+    }
+
+    /** The same, each pod running a container of {@code containers}. */
+    static FakeController start(KubernetesClient client, String namespace, String name, Containers containers) {
+        FakeController controller = new FakeController(client, namespace, name, containers);
         controller.thread.start();
         return controller;
     }
@@ -194,12 +217,16 @@ final class FakeController implements AutoCloseable {
     }
 
     private void add(String image) {
-        pods.add(new FakePod(String.format("app-%05d", ++created), image));
+        String name = String.format("app-%05d", ++created);
+        pods.add(new FakePod(name, image, containers == null ? null : containers.start(name, image)));
         observe();
     }
 
     private void remove(FakePod pod) {
         pods.remove(pod);
+        if (containers != null) {
+            containers.stop(pod.name);
+        }
         observe();
     }
 
@@ -224,7 +251,9 @@ final class FakeController implements AutoCloseable {
             if (!written.containsKey(pod.name)) {
                 client.pods().inNamespace(namespace).resource(new PodBuilder()
                         .withNewMetadata().withName(pod.name).withNamespace(namespace).withLabels(labels).endMetadata()
-                        .withNewSpec().addNewContainer().withName("app").withImage(pod.image).endContainer().endSpec()
+                        .withNewSpec().addNewContainer().withName("app").withImage(pod.image)
+                        .withPorts(pod.port == null ? List.of() : List.of(new ContainerPortBuilder().withName("http")
+                                .withContainerPort(pod.port).build())).endContainer().endSpec()
                         .withStatus(status(pod)).build()).create();
                 written.put(pod.name, pod.ready);
             } else if (written.get(pod.name) != pod.ready) {
@@ -239,6 +268,7 @@ final class FakeController implements AutoCloseable {
 
     private PodStatus status(FakePod pod) {
         PodStatusBuilder status = new PodStatusBuilder().withPhase("Running")
+                .withPodIP(pod.port == null ? null : "127.0.0.1")
                 .addNewCondition().withType("Ready").withStatus(pod.ready ? "True" : "False").endCondition();
         if (pod.image.equals(failingImage)) {
             status.addNewContainerStatus().withName("app").withNewState().withNewWaiting()
@@ -276,11 +306,14 @@ final class FakeController implements AutoCloseable {
 
         final String name;
         final String image;
+        /** Its container's port, when it runs one. */
+        final Integer port;
         boolean ready;
 
-        FakePod(String name, String image) {
+        FakePod(String name, String image, Integer port) {
             this.name = name;
             this.image = image;
+            this.port = port;
         }
     }
 }

@@ -8,10 +8,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -21,8 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +52,9 @@ class KubernetesManifestsTest {
     private static final Path DEPLOY = Path.of("../deploy/kubernetes").toAbsolutePath().normalize();
     private static final KubernetesSerialization KUBERNETES = new KubernetesSerialization();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path NOCOBASE_RELEASE =
+            Path.of("../pitstop-cli/src/main/resources/dev/pitstop/cli/nocobase/release.json");
+    private static final Pattern SECRET = Pattern.compile("\\$\\{secret\\.([a-z0-9-]+)}");
 
     static Stream<Path> manifests() throws IOException {
         try (Stream<Path> files = Files.walk(DEPLOY)) {
@@ -91,6 +106,49 @@ class KubernetesManifestsTest {
         assertThat(container.getPorts()).anySatisfy(port -> assertThat(port.getName())
                 .isEqualTo(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()));
         assertThat(config.kubernetes().url()).endsWith(":" + service.getSpec().getPorts().get(0).getPort());
+    }
+
+    /**
+     * The secrets NocoBase's release names as {@code ${secret.NAME}} (the key its sessions are signed
+     * with, the root password its verification signs in with) come from one Secret to both sides: the
+     * pods as env, the CLI's Job as {@code HOME/secrets/NAME}, where the CLI reads them.
+     */
+    @Test
+    void nocobasePodsAndTheJobTakeTheReleasesSecretsFromOneSecret() throws Exception {
+        JsonNode release = JSON.readTree(NOCOBASE_RELEASE.toFile());
+        Deployment deployment = only(objects(DEPLOY.resolve("nocobase/app.yaml")), Deployment.class);
+        Map<String, EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+                .stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+        Set<String> secretNames = new HashSet<>();
+        for (String variable : List.of("APP_KEY", "INIT_ROOT_PASSWORD")) {
+            Matcher secret = SECRET.matcher(release.path("node").path("environment").path(variable).asText());
+            assertThat(secret.matches()).as(variable + " in release.json is a cluster secret").isTrue();
+            SecretKeySelector ref = env.get(variable).getValueFrom().getSecretKeyRef();
+            assertThat(ref.getKey()).as(variable + " of the pods").isEqualTo(secret.group(1));
+            secretNames.add(ref.getName());
+        }
+        assertThat(env.get("INIT_ROOT_USERNAME").getValue())
+                .isEqualTo(release.path("checks").get(0).path("body").path("account").asText());
+        assertThat(secretNames).hasSize(1);
+
+        PodSpec job = only(objects(DEPLOY.resolve("pitstop-job.yaml")), Job.class).getSpec().getTemplate().getSpec();
+        Volume all = job.getVolumes().stream().filter(v -> v.getSecret() != null
+                && secretNames.contains(v.getSecret().getSecretName())).findFirst().orElseThrow();
+        assertThat(all.getSecret().getItems()).as("every key of the Secret").isNullOrEmpty();
+        Container cli = job.getContainers().get(0);
+        Path home = Path.of(cli.getArgs().get(cli.getArgs().indexOf("--home") + 1));
+        String copies = cli.getVolumeMounts().stream()
+                .filter(m -> Path.of(m.getMountPath()).equals(new Home(home).secretsDir()))
+                .map(VolumeMount::getName).findFirst().orElseThrow();
+        Container init = job.getInitContainers().get(0);
+        String from = mountPath(init, all.getName());
+        String to = mountPath(init, copies);
+        assertThat(String.join(" ", init.getCommand())).contains(from + "/*").contains("install -m 600 \"$f\" " + to);
+    }
+
+    private static String mountPath(Container container, String volume) {
+        return container.getVolumeMounts().stream().filter(m -> m.getName().equals(volume))
+                .map(VolumeMount::getMountPath).findFirst().orElseThrow();
     }
 
     private static List<HasMetadata> objects(Path manifest) throws IOException {

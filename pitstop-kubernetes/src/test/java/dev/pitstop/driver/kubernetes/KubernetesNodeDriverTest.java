@@ -3,6 +3,7 @@ package dev.pitstop.driver.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pitstop.control.Installations;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeFailedException;
@@ -27,7 +28,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import dev.pitstop.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +55,18 @@ class KubernetesNodeDriverTest {
     private static final KubernetesSettings SETTINGS = new KubernetesSettings("app", NAMESPACE, null,
             "registry.example.com/app", null, null, DATABASE, null, null);
 
+    /** The driver's record of installs, which only a process release's pods need: there are none here. */
+    private static Installations installations;
+
     KubernetesClient client;
     private FakeController controller;
     private NodeDriver driver;
     private final List<String> steps = new ArrayList<>();
+
+    @BeforeAll
+    static void database() {
+        installations = new Installations(KubernetesProcessReleaseTest.controlDb(TestDatabase.create()));
+    }
 
     @BeforeEach
     void deployment() {
@@ -69,7 +80,7 @@ class KubernetesNodeDriverTest {
                 .endContainer().endSpec().endTemplate()
                 .endSpec().build()).create();
         controller = FakeController.start(client, NAMESPACE, "app");
-        driver = new Recording(new KubernetesNodeDriver(client, SETTINGS));
+        driver = new Recording(new KubernetesNodeDriver(client, SETTINGS, installations));
     }
 
     @AfterEach
@@ -267,7 +278,7 @@ class KubernetesNodeDriverTest {
         steps.clear();
 
         // --resume: a new process, knowing nothing of the pods verified before, runs the step again.
-        NodeDriver resumed = new KubernetesNodeDriver(client, SETTINGS);
+        NodeDriver resumed = new KubernetesNodeDriver(client, SETTINGS, installations);
         resumed.replace("node-2", release("1.1.0"), new Verifier("1.1.0", null));
         resumed.replace("node-3", release("1.1.0"), new Verifier("1.1.0", null));
 
