@@ -100,7 +100,7 @@ class KubernetesClusterTest {
         cli = new Cli(home);
         // The status page's pod, started before the cluster's first up, as Kubernetes may start it.
         statusPagePod = cli.start("gateway", "--port", String.valueOf(statusPagePort));
-        awaitAnswer(statusPage);
+        awaitAnswer(statusPage, statusPagePod);
         client.apps().deployments().inNamespace(NAMESPACE).withName(STATUS_PAGE).editStatus(d -> {
             d.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
             return d;
@@ -281,10 +281,14 @@ class KubernetesClusterTest {
         return versions;
     }
 
-    /** Until the process listening at {@code url} answers anything at all. */
-    private static void awaitAnswer(String url) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
+    /**
+     * Until {@code process}, listening at {@code url}, answers anything at all. A JVM's start takes what
+     * the machine gives it (seconds quiet, a minute on a loaded CI machine): the wait ends when the process
+     * answers or exits, and only a process that neither answers nor exits in 5 minutes is given up on.
+     */
+    private static void awaitAnswer(String url, Process process) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (process.isAlive() && System.nanoTime() < deadline) {
             try {
                 Http.get(url + "/health/live");
                 return;
@@ -292,7 +296,8 @@ class KubernetesClusterTest {
                 NodeProcess.sleep(200);
             }
         }
-        throw new AssertionError("nothing answered on " + url);
+        throw new AssertionError("nothing answered on " + url + (process.isAlive() ? " in 5 minutes"
+                : ": the process exited with " + process.exitValue()));
     }
 
     /** Until the Service reaches {@code count} ready pods, as kube-proxy learns of them in its own time. */
