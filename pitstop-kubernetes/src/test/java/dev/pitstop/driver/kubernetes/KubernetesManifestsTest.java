@@ -111,10 +111,10 @@ class KubernetesManifestsTest {
     /**
      * The secrets NocoBase's release names as {@code ${secret.NAME}} (the key its sessions are signed
      * with, the root password its verification signs in with) come from one Secret to both sides: the
-     * pods as env, the CLI's Job as {@code HOME/secrets/NAME}, where the CLI reads them.
+     * pods as env, the CLI's Job and the console's pods as {@code HOME/secrets/NAME}, where pitstop reads them.
      */
     @Test
-    void nocobasePodsAndTheJobTakeTheReleasesSecretsFromOneSecret() throws Exception {
+    void nocobasePodsTheJobAndTheConsoleTakeTheReleasesSecretsFromOneSecret() throws Exception {
         JsonNode release = JSON.readTree(NOCOBASE_RELEASE.toFile());
         Deployment deployment = only(objects(DEPLOY.resolve("nocobase/app.yaml")), Deployment.class);
         Map<String, EnvVar> env = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
@@ -132,18 +132,29 @@ class KubernetesManifestsTest {
         assertThat(secretNames).hasSize(1);
 
         PodSpec job = only(objects(DEPLOY.resolve("pitstop-job.yaml")), Job.class).getSpec().getTemplate().getSpec();
-        Volume all = job.getVolumes().stream().filter(v -> v.getSecret() != null
-                && secretNames.contains(v.getSecret().getSecretName())).findFirst().orElseThrow();
-        assertThat(all.getSecret().getItems()).as("every key of the Secret").isNullOrEmpty();
-        Container cli = job.getContainers().get(0);
+        copiesEverySecretToTheHome(job, secretNames, "the CLI's Job");
+        PodSpec console = only(objects(DEPLOY.resolve("status-page.yaml")), Deployment.class).getSpec().getTemplate()
+                .getSpec();
+        copiesEverySecretToTheHome(console, secretNames, "the console's pods (pitstop gateway)");
+    }
+
+    /** The pod's init container copies every key of the Secret, 0600, to where its pitstop reads HOME/secrets. */
+    private static void copiesEverySecretToTheHome(PodSpec pod, Set<String> secretNames, String what) {
+        Volume all = pod.getVolumes().stream().filter(v -> v.getSecret() != null
+                && secretNames.contains(v.getSecret().getSecretName())).findFirst().orElseThrow(
+                        () -> new AssertionError(what + " mount no volume of the Secret " + secretNames));
+        assertThat(all.getSecret().getItems()).as(what + ": every key of the Secret").isNullOrEmpty();
+        Container cli = pod.getContainers().get(0);
         Path home = Path.of(cli.getArgs().get(cli.getArgs().indexOf("--home") + 1));
         String copies = cli.getVolumeMounts().stream()
                 .filter(m -> Path.of(m.getMountPath()).equals(new Home(home).secretsDir()))
-                .map(VolumeMount::getName).findFirst().orElseThrow();
-        Container init = job.getInitContainers().get(0);
+                .map(VolumeMount::getName).findFirst().orElseThrow(
+                        () -> new AssertionError(what + " mount nothing at " + new Home(home).secretsDir()));
+        Container init = pod.getInitContainers().get(0);
         String from = mountPath(init, all.getName());
         String to = mountPath(init, copies);
-        assertThat(String.join(" ", init.getCommand())).contains(from + "/*").contains("install -m 600 \"$f\" " + to);
+        assertThat(String.join(" ", init.getCommand())).as(what).contains(from + "/*")
+                .contains("install -m 600 \"$f\" " + to);
     }
 
     private static String mountPath(Container container, String volume) {
