@@ -15,6 +15,7 @@ import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.supervisor.SupervisorNodeDriver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -56,6 +57,11 @@ final class Drivers implements ClusterProcedures.Access {
     @Override
     public String bypassToken() {
         return cluster.bypassToken();
+    }
+
+    @Override
+    public Path release() {
+        return cluster.release();
     }
 
     private Optional<Proxy> proxy() {
