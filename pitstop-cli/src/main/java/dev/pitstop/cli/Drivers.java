@@ -16,6 +16,7 @@ import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.supervisor.SupervisorNodeDriver;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -58,6 +59,11 @@ final class Drivers implements ClusterProcedures.Access {
     @Override
     public String bypassToken() {
         return cluster.bypassToken();
+    }
+
+    @Override
+    public Path release() {
+        return cluster.release();
     }
 
     private Optional<Proxy> proxy() {

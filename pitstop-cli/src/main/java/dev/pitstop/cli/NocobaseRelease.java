@@ -8,18 +8,23 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
  * Makes a Pitstop release of NocoBase from the npm registry: the project {@code create-nocobase-app}
  * writes, installed with three fixes that let {@code yarn install} work from the registries alone,
  * plus local plugins. The install (about a gigabyte of {@code node_modules}) is kept in a cache by
- * version, and release directories hard-link to it, so a second release or CI run skips it.
+ * version, and release directories hard-link its packages, so a second release or CI run skips it;
+ * what NocoBase writes is each release's own ({@link Holding}).
  */
 final class NocobaseRelease {
 
@@ -59,10 +64,11 @@ final class NocobaseRelease {
         }
         Path installed = installed(version);
         Path app = output.resolve("app");
-        out.println("Writing the release to " + output + " (files hard-linked to the cache where it is on the same disk)");
+        out.println("Writing the release to " + output + " (node_modules hard-linked to the cache where it is on the "
+                + "same disk, but for the files NocoBase rewrites as it starts; the project's own files copied)");
         try {
             Files.createDirectories(output);
-            Tree.link(installed, app);
+            Tree.place(installed, app, Holding::of);
             withoutClusterSecrets(app.resolve(".env"));
             exitCodes(app.resolve(EXIT_CODE));
             if (plugins != null) {
@@ -129,7 +135,6 @@ final class NocobaseRelease {
     private void withoutClusterSecrets(Path env) throws IOException {
         List<String> lines = Files.readAllLines(env).stream()
                 .filter(line -> !line.startsWith("APP_KEY=") && !line.startsWith("INIT_ROOT_PASSWORD=")).toList();
-        Files.delete(env); // a hard link to the cache: replaced, never written through
         Files.write(env, lines);
         out.println("  .env without APP_KEY and INIT_ROOT_PASSWORD: each cluster makes its own once (HOME/secrets/"
                 + "nocobase-app-key, nocobase-root-password), so that an upgrade keeps users signed in");
@@ -198,38 +203,78 @@ final class NocobaseRelease {
         }
     }
 
-    /** Directory trees: hard-linked, copied, deleted; symbolic links stay links. */
+    /**
+     * How a release holds each path of the cached install (relative to its {@code app} directory). NocoBase
+     * writes into its project as it runs, and a write to a hard-linked file lands in the cache every release
+     * and cluster shares. Read in NocoBase 2.2.15's {@code @nocobase/cli-v1} and {@code @nocobase/server}: every
+     * command of its CLI (start, install, upgrade, pm) rewrites {@code tsconfig.paths.json} and
+     * {@code node_modules/@nocobase/app/dist/client/index.html} (from {@code index.html.tpl}, which it writes
+     * when missing); {@code postinstall} appends to {@code .git/info/exclude}, {@code update-deps} rewrites
+     * {@code package.json}, {@code e2e} writes {@code .env.e2e}; without a {@code STORAGE_PATH} its logs, pm2
+     * state, plugins and keys go to {@code storage/}. The server otherwise writes under {@code STORAGE_PATH},
+     * which a node has outside the release, and makes plugin symbolic links in {@code node_modules}'s
+     * directories, which are the release's own. So only {@code node_modules}, the installed packages NocoBase
+     * only reads, is linked, but for the two files it rewrites there; the rest, a few hundred kilobytes, is
+     * copied; and the install's own logs in {@code storage/logs} are left out.
+     */
+    enum Holding {
+        LINKED, COPIED, LEFT_OUT;
+
+        private static final Path PACKAGES = Path.of("node_modules");
+        private static final Path CLIENT = Path.of("node_modules/@nocobase/app/dist/client");
+        private static final Set<Path> REWRITTEN = Set.of(CLIENT.resolve("index.html"), CLIENT.resolve("index.html.tpl"));
+        private static final Path INSTALL_LOGS = Path.of("storage/logs");
+
+        static Holding of(Path relative) {
+            if (relative.startsWith(INSTALL_LOGS)) {
+                return LEFT_OUT;
+            }
+            return relative.startsWith(PACKAGES) && !REWRITTEN.contains(relative) ? LINKED : COPIED;
+        }
+    }
+
+    /** Directory trees: placed (hard-linked, copied or left out, path by path), deleted; symbolic links stay links. */
     private static final class Tree {
 
-        static void link(Path from, Path to) throws IOException {
-            walk(from, to, true);
-        }
-
         static void copy(Path from, Path to) throws IOException {
-            walk(from, to, false);
+            place(from, to, relative -> Holding.COPIED);
         }
 
-        private static void walk(Path from, Path to, boolean link) throws IOException {
-            try (Stream<Path> paths = Files.walk(from)) {
-                for (Path source : (Iterable<Path>) paths::iterator) {
-                    Path target = to.resolve(from.relativize(source).toString());
-                    if (Files.isSymbolicLink(source)) {
-                        Files.createSymbolicLink(target, Files.readSymbolicLink(source));
-                    } else if (Files.isDirectory(source)) {
-                        Files.createDirectories(target);
-                    } else if (link) {
+        /** {@code holding} tells for each path relative to {@code from}; a directory left out is left out whole. */
+        static void place(Path from, Path to, Function<Path, Holding> holding) throws IOException {
+            Files.walkFileTree(from, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) throws IOException {
+                    Path relative = from.relativize(dir);
+                    if (holding.apply(relative) == Holding.LEFT_OUT) {
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    Files.createDirectories(to.resolve(relative.toString()));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Path relative = from.relativize(file);
+                    Path target = to.resolve(relative.toString());
+                    Holding held = holding.apply(relative);
+                    if (held == Holding.LEFT_OUT) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    if (attributes.isSymbolicLink()) {
+                        Files.createSymbolicLink(target, Files.readSymbolicLink(file));
+                    } else if (held == Holding.LINKED) {
                         try {
-                            Files.createLink(target, source);
+                            Files.createLink(target, file);
                         } catch (IOException | UnsupportedOperationException e) {
-                            Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                            Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
                         }
                     } else {
-                        Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
                     }
+                    return FileVisitResult.CONTINUE;
                 }
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+            });
         }
 
         static void delete(Path dir) throws IOException {

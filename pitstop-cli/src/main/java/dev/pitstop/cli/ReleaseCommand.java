@@ -19,8 +19,9 @@ final class ReleaseCommand {
                     + "project and yarn installs it, with the fixes it needs to install from the registry alone "
                     + "(each explained as it is applied). Needs Node.js 20 or later and npx; no global yarn.",
                     "The install is cached by version (the first one takes a few minutes, later ones seconds); "
-                            + "the release directory hard-links to the cache, has its own key for NocoBase's "
-                            + "tokens, and is then started with: pitstop up --release DIR."},
+                            + "the release directory hard-links the cache's node_modules but copies what NocoBase "
+                            + "writes as it runs (so do not run yarn in it), has no key for NocoBase's tokens "
+                            + "(each cluster makes its own), and is then started with: pitstop up --release DIR."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:written", "1:the registry, npx or the install failed; the message shows the log",
                     "2:usage error: --output exists, or a plugin directory has no package.json"})

@@ -71,7 +71,9 @@ final class RunningCluster {
                         + " (start one with: pitstop up)"));
         DbSettings db = new DbSettings(file.db().url(), file.db().user(), passwordIn(file.db().passwordFile()));
         Path release = Path.of(file.release());
-        return new RunningCluster(home, db, file.gateway(), file.admin(), file.control(), controlDb -> release,
+        // Read again when asked: the supervisor rewrites it as an upgrade switches the release.
+        return new RunningCluster(home, db, file.gateway(), file.admin(), file.control(),
+                controlDb -> ClusterFile.read(home).map(now -> Path.of(now.release())).orElse(release),
                 release.getParent());
     }
 

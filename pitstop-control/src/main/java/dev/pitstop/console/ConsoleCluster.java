@@ -59,6 +59,11 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
         return drivers.bypassToken();
     }
 
+    @Override
+    public Path release() {
+        return drivers.release();
+    }
+
     /** Whether the nodes are a Kubernetes Deployment's pods, whose state the API server knows before the nodes do. */
     boolean nodesOnKubernetes() {
         return config.nodes().equals(ClusterConfig.NODES_KUBERNETES);

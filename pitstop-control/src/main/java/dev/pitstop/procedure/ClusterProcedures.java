@@ -47,11 +47,25 @@ public final class ClusterProcedures {
         /** The token that passes the status page, for the verification of nodes. */
         String bypassToken();
 
-        /** Drivers made already and a token read already, where a process holds all three from its start. */
-        static Access of(NodeDriver nodes, TrafficDriver traffic, String bypassToken) {
-            record Given(NodeDriver nodes, TrafficDriver traffic, String bypassToken) implements Access {
+        /**
+         * The directory of the release the nodes run now, asked each time a node is verified: the checks
+         * it declares verify them.
+         */
+        Path release();
+
+        /**
+         * Drivers made already and a token read already, where a process holds them from its start, and
+         * where it reads the release the nodes run.
+         */
+        static Access of(NodeDriver nodes, TrafficDriver traffic, String bypassToken, Supplier<Path> release) {
+            record Given(NodeDriver nodes, TrafficDriver traffic, String bypassToken, Supplier<Path> running)
+                    implements Access {
+                @Override
+                public Path release() {
+                    return running.get();
+                }
             }
-            return new Given(nodes, traffic, bypassToken);
+            return new Given(nodes, traffic, bypassToken, release);
         }
     }
 
@@ -157,9 +171,10 @@ public final class ClusterProcedures {
                 .withAppSchemas(config.applicationSchemas()));
     }
 
+    /** Every procedure verifies with the checks of pitstop.yml and of the release its nodes run. */
     private Verification verification() {
         NodeDriver nodes = access.nodes();
-        return new Verification(config.checks(), access.bypassToken(), nodes.routingDelay(),
+        return new Verification(config.checks(), access::release, access.bypassToken(), nodes.routingDelay(),
                 new ClusterSecrets(home.secretsDir()));
     }
 }

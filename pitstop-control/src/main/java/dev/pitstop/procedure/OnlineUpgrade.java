@@ -178,8 +178,8 @@ public final class OnlineUpgrade {
             steps.add(ProcedureStep.of("run the expand migrations of " + to + " under lock_timeout "
                     + OnlineMigrations.LOCK_TIMEOUT + ", with retries", () -> migrate(MigrationPhase.EXPAND)));
             for (String id : ids) {
-                steps.add(ProcedureStep.of(nodes.describeReplace(id, to, verification.describe()),
-                        () -> replace(id, params.toDir(), to)));
+                steps.add(ProcedureStep.of(nodes.describeReplace(id, to, verification.describe(params.toDir())),
+                        () -> replace(id, params.toDir())));
             }
             steps.add(ProcedureStep.of("contract: nodes of " + from + " may no longer serve; run the contract "
                     + "migrations of " + to, () -> {
@@ -259,23 +259,26 @@ public final class OnlineUpgrade {
          * until it passed verification, so no client reaches it draining, starting, or ready but
          * not yet checked.
          */
-        private void replace(String id, Path releaseDir, String version) {
-            nodes.replace(id, Release.open(releaseDir), new NodeReplacement(version));
+        private void replace(String id, Path releaseDir) {
+            Release release = Release.open(releaseDir);
+            nodes.replace(id, release, new NodeReplacement(release));
             registry.release(id);
             traffic.followRotation();
         }
 
         private void restoreNode(String id) {
-            replace(id, params.fromDir(), from);
+            replace(id, params.fromDir());
         }
 
-        /** What the driver needs to replace a node by one of {@code version}. */
+        /** What the driver needs to replace a node by one of {@code release}. */
         private final class NodeReplacement implements Replacement {
 
+            private final Release release;
             private final String version;
 
-            NodeReplacement(String version) {
-                this.version = version;
+            NodeReplacement(Release release) {
+                this.release = release;
+                this.version = release.version();
             }
 
             @Override
@@ -292,7 +295,7 @@ public final class OnlineUpgrade {
 
             @Override
             public void verify(String id) {
-                verification.verify(node(id), versionIs(id, version));
+                verification.verify(node(id), release, versionIs(id, version));
             }
         }
 

@@ -28,11 +28,14 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Verifies a node before traffic returns to it: it reports ready, and answers each configured
- * check as expected. Checks go to the node's URL with the operators' bypass header, since the
- * status page may still be up. When that URL is a load balancer's (a Kubernetes Service), it may
- * take a moment to reach a node that has just become ready: failures are retried for the node
- * driver's routing delay, and only the last one counts.
+ * Verifies a node before traffic returns to it: it reports ready, and answers each check as
+ * expected — those of {@code pitstop.yml} and those the release it runs declares ({@code "checks"}
+ * in its release.json: NocoBase's sign-in), whichever procedure verifies it. The release is the
+ * one the cluster runs unless the caller names another (an upgrade's new release), so no
+ * procedure can verify with half the checks. Checks go to the node's URL with the operators'
+ * bypass header, since the status page may still be up. When that URL is a load balancer's (a
+ * Kubernetes Service), it may take a moment to reach a node that has just become ready: failures
+ * are retried for the node driver's routing delay, and only the last one counts.
  */
 public final class Verification {
 
@@ -43,6 +46,7 @@ public final class Verification {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<ClusterConfig.Check> checks;
+    private final Supplier<Path> runningRelease;
     private final String bypassToken;
     private final Duration routingDelay;
     private final ClusterSecrets secrets;
@@ -51,20 +55,30 @@ public final class Verification {
             .connectTimeout(TIMEOUT).build();
 
     /**
-     * @param routingDelay see {@link dev.pitstop.driver.NodeDriver#routingDelay()}
-     * @param secrets      what a check's {@code ${secret.NAME}} stands for
+     * @param checks         those of {@code pitstop.yml}, for every node
+     * @param runningRelease the directory of the release the cluster's nodes run now, asked as a node is
+     *                       verified (an upgrade switches it)
+     * @param routingDelay   see {@link dev.pitstop.driver.NodeDriver#routingDelay()}
+     * @param secrets        what a check's {@code ${secret.NAME}} stands for
      */
-    public Verification(List<ClusterConfig.Check> checks, String bypassToken, Duration routingDelay,
-                        ClusterSecrets secrets) {
+    public Verification(List<ClusterConfig.Check> checks, Supplier<Path> runningRelease, String bypassToken,
+                        Duration routingDelay, ClusterSecrets secrets) {
         this.checks = List.copyOf(checks);
+        this.runningRelease = runningRelease;
         this.bypassToken = bypassToken;
         this.routingDelay = routingDelay;
         this.secrets = secrets;
     }
 
-    /** "ready and 2 checks", for step names. */
+    /** "ready and 2 checks", for step names: for a node of the release the cluster runs. */
     public String describe() {
-        return describe(checks.size());
+        Path release;
+        try {
+            release = runningRelease.get();
+        } catch (RuntimeException e) {
+            return describe(checks.size()); // verify says why the release cannot be read, as the step runs
+        }
+        return describe(release);
     }
 
     /** The same for a node of the release in {@code releaseDir}, with the checks that release declares. */
@@ -73,7 +87,7 @@ public final class Verification {
         try {
             declared = ClusterConfig.Check.declaredBy(Release.open(releaseDir)).size();
         } catch (RuntimeException e) {
-            declared = 0; // verifyRuns says what is wrong with the release's checks, as the step runs
+            declared = 0; // the verification says what is wrong with the release's checks, as the step runs
         }
         return describe(checks.size() + declared);
     }
@@ -83,23 +97,38 @@ public final class Verification {
     }
 
     /**
+     * Verifies a node of the release the cluster runs: ready, and the checks of {@code pitstop.yml} and of
+     * that release.
+     *
      * @throws OperationException (failed) naming the node, what was expected and what it answered
      */
     public void verify(NodeStatus node) {
-        verify(node, null);
+        Release release;
+        try {
+            release = Release.open(runningRelease.get());
+        } catch (IllegalArgumentException e) {
+            throw OperationException.failed("cannot verify " + node.id() + ": the release the cluster runs cannot "
+                    + "be read: " + e.getMessage());
+        }
+        List<ClusterConfig.Check> all = checksOf(node, release);
+        retried(node, () -> {
+            ready(node);
+            answers(node, all);
+        });
     }
 
     /**
-     * The same, and {@code infoCheck} accepts what the node says of itself ({@code /api/info}:
-     * version, plugins), throwing an {@link OperationException} when it is not what is expected. Without
-     * one, {@code /api/info} is not read: nodes of a process release (NocoBase) have none.
+     * Verifies a node of {@code release} (an online upgrade's, while two releases serve): ready, the checks
+     * of {@code pitstop.yml} and of that release, and {@code infoCheck} accepts what the node says of
+     * itself ({@code /api/info}: version, plugins), throwing an {@link OperationException} when it is not
+     * what is expected.
      */
-    public void verify(NodeStatus node, Consumer<JsonNode> infoCheck) {
+    public void verify(NodeStatus node, Release release, Consumer<JsonNode> infoCheck) {
+        List<ClusterConfig.Check> all = checksOf(node, release);
         retried(node, () -> {
-            verifyOnce(node);
-            if (infoCheck != null) {
-                infoCheck.accept(info(node));
-            }
+            ready(node);
+            answers(node, all);
+            infoCheck.accept(info(node));
         });
     }
 
@@ -107,19 +136,14 @@ public final class Verification {
      * Verifies that {@code node} serves as a node of {@code release}, asked the way the release says:
      * Pitstop's runtime reports its version and plugins at {@code /api/info}, and must have loaded
      * {@code plugins}; a node described as a process (NocoBase) reports neither, so it must answer its
-     * descriptor's health endpoint, the driver having launched it from that release. Then the configured
-     * checks, and those the release declares ({@code "checks"} in its release.json: say a sign-in).
+     * descriptor's health endpoint, the driver having launched it from that release. Then the checks
+     * of {@code pitstop.yml} and of that release.
      */
     public void verifyRuns(NodeStatus node, Release release, Supplier<Set<String>> plugins) {
         Optional<ProcessNode> process = ProcessNode.of(release);
-        List<ClusterConfig.Check> declared;
-        try {
-            declared = ClusterConfig.Check.declaredBy(release);
-        } catch (ConfigException | IllegalArgumentException e) {
-            throw OperationException.failed("cannot verify " + node.id() + ": " + e.getMessage());
-        }
+        List<ClusterConfig.Check> all = checksOf(node, release);
         retried(node, () -> {
-            verifyOnce(node);
+            ready(node);
             if (process.isPresent()) {
                 String health = process.get().health().ready();
                 HttpResponse<String> answer = send(node, "GET", health, "cannot reach " + node.url() + health);
@@ -130,8 +154,19 @@ public final class Verification {
             } else {
                 reports(node, info(node), release.version(), plugins.get());
             }
-            answers(node, declared);
+            answers(node, all);
         });
+    }
+
+    /** The checks of {@code pitstop.yml}, then those {@code release} declares. */
+    private List<ClusterConfig.Check> checksOf(NodeStatus node, Release release) {
+        List<ClusterConfig.Check> all = new ArrayList<>(checks);
+        try {
+            all.addAll(ClusterConfig.Check.declaredBy(release));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw OperationException.failed("cannot verify " + node.id() + ": " + e.getMessage());
+        }
+        return all;
     }
 
     private static void reports(NodeStatus node, JsonNode info, String version, Set<String> plugins) {
@@ -171,12 +206,11 @@ public final class Verification {
         }
     }
 
-    private void verifyOnce(NodeStatus node) {
+    private static void ready(NodeStatus node) {
         if (node.state() != NodeState.READY) {
             throw OperationException.failed(node.id() + " is not ready: it is " + node.state().label()
                     + (node.message() == null ? "" : " (" + node.message() + ")"));
         }
-        answers(node, checks);
     }
 
     private void answers(NodeStatus node, List<ClusterConfig.Check> checks) {

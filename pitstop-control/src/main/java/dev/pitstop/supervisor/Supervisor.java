@@ -150,7 +150,16 @@ public final class Supervisor implements AutoCloseable {
                 .orElseGet(() -> new BuiltInGatewayTraffic(cluster));
         return new Console(new ConsoleCluster(db, pool, home, settings.config(),
                 ClusterProcedures.Access.of(new ReleaseFollowingNodes(nodes, releaseSwitched), traffic,
-                        Tokens.read(home.bypassTokenFile())), gatewayUrl, adminTrust(), settings.release().dir().getParent()));
+                        Tokens.read(home.bypassTokenFile()), this::runningRelease), gatewayUrl, adminTrust(),
+                settings.release().dir().getParent()));
+    }
+
+    /**
+     * The release the nodes run: the one cluster.json names, which a switch of release rewrites; before
+     * it is first written (the console serves while the nodes start), the one this supervisor started.
+     */
+    private synchronized Path runningRelease() {
+        return clusterFile == null ? settings.release().dir() : Path.of(clusterFile.release());
     }
 
     /** The console reaches the admin API through this gateway: over TLS, it trusts the home's CA, as the CLI does. */

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.pitstop.control.NodeState;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.release.Release;
 import dev.pitstop.secret.ClusterSecrets;
 import java.io.IOException;
@@ -72,7 +73,7 @@ class VerificationTest {
         Release release = Release.open(dir);
         ClusterSecrets secrets = new ClusterSecrets(dir.resolve("secrets"));
         password = secrets.get("root-password");
-        Verification verification = new Verification(List.of(), "bypass", Duration.ZERO, secrets);
+        Verification verification = new Verification(List.of(), () -> dir, "bypass", Duration.ZERO, secrets);
         NodeStatus node = new NodeStatus("node-1", "http://127.0.0.1:" + server.getAddress().getPort(),
                 NodeState.READY, null);
 
@@ -88,6 +89,35 @@ class VerificationTest {
                 .hasMessageNotContaining(secrets.get("root-password"));
     }
 
+    /**
+     * A restore or a window's end verifies a node without naming its release: the checks are those of the
+     * release the cluster runs, after pitstop.yml's.
+     */
+    @Test
+    void aNodeOfTheRunningReleaseIsVerifiedWithTheChecksOfPitstopYmlAndOfThatRelease() throws IOException {
+        Files.writeString(dir.resolve("release.json"), """
+                {"name": "app", "version": "2.2.15",
+                 "checks": [{"method": "POST", "path": "/api/auth:signIn", "body": {"account": "root",
+                             "password": "${secret.root-password}"}, "json-field": "/data/token"}]}
+                """);
+        Files.createDirectories(dir.resolve("lib")); // Pitstop's runtime, as the release runs no process
+        ClusterSecrets secrets = new ClusterSecrets(dir.resolve("secrets"));
+        password = secrets.get("root-password");
+        ClusterConfig.Check health = new ClusterConfig.Check(null, "/api/__health_check", 200, "ok", null, null, null);
+        Verification verification = new Verification(List.of(health), () -> dir, "bypass", Duration.ZERO, secrets);
+        NodeStatus node = new NodeStatus("node-1", "http://127.0.0.1:" + server.getAddress().getPort(),
+                NodeState.READY, null);
+
+        assertThat(verification.describe()).isEqualTo("ready and 2 checks");
+        verification.verify(node);
+
+        password = "changed-in-the-application";
+        assertThatThrownBy(() -> verification.verify(node))
+                .isInstanceOfSatisfying(OperationException.class,
+                        e -> assertThat(e.kind()).isEqualTo(OperationException.Kind.FAILED))
+                .hasMessageContaining("check POST /api/auth:signIn → 200 with /data/token failed on node-1");
+    }
+
     @Test
     void aCheckOfTheReleaseThatIsNotACheckSaysWhere() throws IOException {
         Files.writeString(dir.resolve("release.json"), """
@@ -95,7 +125,7 @@ class VerificationTest {
                  "node": {"kind": "process", "command": ["app"], "health": {"ready": "/api/__health_check"}},
                  "checks": [{"path": "/api/auth:signIn", "expect": 200}]}
                 """);
-        Verification verification = new Verification(List.of(), "bypass", Duration.ZERO,
+        Verification verification = new Verification(List.of(), () -> dir, "bypass", Duration.ZERO,
                 new ClusterSecrets(dir.resolve("secrets")));
         NodeStatus node = new NodeStatus("node-1", "http://127.0.0.1:" + server.getAddress().getPort(),
                 NodeState.READY, null);

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backup and restore through the CLI on a two-node cluster: the restore procedure brings back the
- * data and storage of the backup's time, and a restore the checks refuse changes nothing. The tests
- * share one cluster and each leaves it serving.
+ * data and storage of the backup's time, a restore the checks refuse changes nothing, and one whose
+ * node fails the check its release declares (an item must exist) is rolled back. The tests share one
+ * cluster and each leaves it serving.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BackupRestoreTest {
@@ -34,15 +35,20 @@ class BackupRestoreTest {
     private Cli cli;
     private String gateway;
     private Path storage;
+    /** Taken before any item was made: a node restored from it fails the release's check. */
+    private Path withoutItems;
 
     @BeforeAll
     void up() throws Exception {
         cli = new Cli(home);
         int port = freePort();
         gateway = "http://127.0.0.1:" + port;
-        run("up", "--detach", "--nodes", "2", "--port", String.valueOf(port), "--release",
-                Demo.release("1.0.0").toString());
+        Path release = Demo.releaseWithChecks(Files.createDirectories(home.resolve("releases")), "1.0.0", """
+                [{"path": "/api/items", "json-field": "/0/name"}]""");
+        run("up", "--detach", "--nodes", "2", "--port", String.valueOf(port), "--release", release.toString());
         storage = home.resolve("storage");
+        withoutItems = home.resolve("without-items.backup");
+        Backups.create(db(), withoutItems, BackupOptions.defaults().withRelease("1.0.0"));
     }
 
     @AfterAll
@@ -67,11 +73,11 @@ class BackupRestoreTest {
         Cli.Result restored = run("backup", "restore", name, "--yes");
 
         assertThat(restored.out()).contains("save the current data in the safety backup before-restore-",
-                "restore " + name + " ... done", "verify node-1: ready", "take the status page down ... done",
-                "to go back: pitstop backup restore before-restore-");
+                "restore " + name + " ... done", "verify node-1: ready and 1 check ... done",
+                "take the status page down ... done", "to go back: pitstop backup restore before-restore-");
         assertThat(Fingerprint.of(db(), storage).differences(atBackup)).isEmpty();
         assertThat(Http.json(Http.get(gateway + "/api/items")).findValuesAsText("name"))
-                .containsExactly("before the backup");
+                .contains("before the backup").doesNotContain("after the backup");
         assertThat(nodeStates()).containsExactly("ready", "ready");
         JsonNode history = Http.JSON.readTree(run("history", "--json").out());
         assertThat(history.get("procedures").findValuesAsText("kind")).contains("restore");
@@ -96,6 +102,27 @@ class BackupRestoreTest {
         assertThat(tooNew.exitCode()).as("%s", tooNew).isEqualTo(3);
         assertThat(tooNew.err()).contains("made by release 9.0.0, newer than the running release 1.0.0");
         assertThat(Fingerprint.of(db(), storage).differences(before)).isEmpty();
+        assertThat(nodeStates()).containsExactly("ready", "ready");
+        assertThat(Http.JSON.readTree(run("status", "--json").out()).get("mode").asText()).isEqualTo("serving");
+    }
+
+    /**
+     * A restore verifies the first node with the check of the release it runs, as an upgrade does: restored
+     * without items, it fails, and the restore rolls back to the data from before.
+     */
+    @Test
+    void aRestoreWhoseNodeFailsTheReleasesCheckIsRolledBack() throws Exception {
+        Http.post(gateway + "/api/items", Http.item("kept by the rollback"));
+        Fingerprint before = Fingerprint.of(db(), storage);
+
+        Cli.Result restore = cli.run("backup", "restore", withoutItems.toString(), "--yes");
+
+        assertThat(restore.exitCode()).as("%s", restore).isEqualTo(1);
+        assertThat(restore.out() + restore.err()).contains(
+                "check GET /api/items → 200 with /0/name failed on node-1: it answered 200",
+                "Rolling back", "was rolled back");
+        assertThat(Fingerprint.of(db(), storage).differences(before)).isEmpty();
+        assertThat(Http.json(Http.get(gateway + "/api/items")).findValuesAsText("name")).contains("kept by the rollback");
         assertThat(nodeStates()).containsExactly("ready", "ready");
         assertThat(Http.JSON.readTree(run("status", "--json").out()).get("mode").asText()).isEqualTo("serving");
     }

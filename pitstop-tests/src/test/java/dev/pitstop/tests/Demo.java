@@ -1,5 +1,6 @@
 package dev.pitstop.tests;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +38,19 @@ final class Demo {
         for (String jar : pluginJars) {
             Files.copy(plugin(jar), plugins.resolve(jar));
         }
+        return copy;
+    }
+
+    /**
+     * A copy of a release whose release.json declares {@code checks} (a JSON array of pitstop.yml's
+     * check entries), as NocoBase's declares its sign-in: every procedure verifies its nodes with them.
+     */
+    static Path releaseWithChecks(Path dir, String version, String checks) throws IOException {
+        Path copy = releaseWith(dir, version);
+        Path descriptor = copy.resolve("release.json");
+        ObjectNode json = (ObjectNode) Http.JSON.readTree(descriptor.toFile());
+        json.set("checks", Http.JSON.readTree(checks));
+        Http.JSON.writeValue(descriptor.toFile(), json);
         return copy;
     }
 }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The in-app maintenance window on a three-node cluster run through the CLI, with the default
- * policy of such a cluster (plugins: window-only). The tests share one cluster, and each leaves
- * it as it found it: every node serving, no window open.
+ * policy of such a cluster (plugins: window-only). The nodes run a release that declares a check of
+ * its own, which passes while there is an item. The tests share one cluster, and each leaves it as it
+ * found it: every node serving, an item, no window open.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MaintenanceWindowTest {
@@ -50,8 +51,11 @@ class MaintenanceWindowTest {
                   - path: /api/items
                     body-contains: "["
                 """);
-        run("up", "--detach", "--port", String.valueOf(port), "--release", Demo.release("1.0.0").toString());
+        Path release = Demo.releaseWithChecks(Files.createDirectories(home.resolve("releases")), "1.0.0", """
+                [{"path": "/api/items", "json-field": "/0/name"}]""");
+        run("up", "--detach", "--port", String.valueOf(port), "--release", release.toString());
         bypass = Files.readString(home.resolve("bypass.token")).strip();
+        Http.post(gateway + "/api/items", Http.item("passes the release's check"));
     }
 
     @AfterAll
@@ -83,7 +87,7 @@ class MaintenanceWindowTest {
 
         Cli.Result end = run("maintenance", "end");
 
-        assertThat(end.out()).contains("verify node-1: ready and 1 check ... done",
+        assertThat(end.out()).contains("verify node-1: ready and 2 checks ... done",
                 "take the status page down ... done");
         assertThat(nodeStates()).containsExactly("ready", "ready", "ready");
         for (JsonNode node : status().get("nodes")) {
@@ -94,6 +98,33 @@ class MaintenanceWindowTest {
         JsonNode history = Http.JSON.readTree(run("history", "--json").out());
         assertThat(history.get("procedures").findValuesAsText("kind")).contains("maintenance-begin", "maintenance-end");
         assertThat(history.get("audit").findValuesAsText("outcome")).contains("refused", "succeeded");
+    }
+
+    /**
+     * The window's end verifies the node that served it with the checks of the release it runs, not
+     * only pitstop.yml's: while that check fails the end stops there, the window open and the other
+     * nodes stopped; once it passes, the end resumed closes the window.
+     */
+    @Test
+    void theEndOfAWindowVerifiesTheChecksOfTheReleaseTheNodesRun() throws Exception {
+        run("maintenance", "begin");
+        TestDatabase.execute(db(), "DELETE FROM app.items");
+
+        Cli.Result failed = cli.run("maintenance", "end");
+
+        assertThat(failed.exitCode()).as("%s", failed).isEqualTo(1);
+        assertThat(failed.out() + failed.err()).contains(
+                "check GET /api/items → 200 with /0/name failed on node-1: it answered 200",
+                "pitstop maintenance end --resume");
+        assertThat(status().get("windowOpen").asBoolean()).isTrue();
+        assertThat(nodeStates()).containsExactly("ready", "stopped", "stopped");
+
+        Http.post(gateway + "/api/items", Http.item("passes the release's check"));
+        Cli.Result resumed = run("maintenance", "end", "--resume");
+
+        assertThat(resumed.out()).contains("verify node-1: ready and 2 checks ... done");
+        assertThat(status().get("windowOpen").asBoolean()).isFalse();
+        assertThat(nodeStates()).containsExactly("ready", "ready", "ready");
     }
 
     @Test

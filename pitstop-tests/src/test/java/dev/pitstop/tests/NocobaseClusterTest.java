@@ -10,10 +10,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +62,9 @@ class NocobaseClusterTest {
     static Path work;
     private static Path release;
     private static CliCluster cluster;
+    /** When the class began, and the releases it made: what they share with the cache must be older. */
+    private static final Instant STARTED = Instant.now();
+    private static final List<Path> MADE = new ArrayList<>();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -104,6 +112,7 @@ class NocobaseClusterTest {
                 .isZero();
         Files.writeString(dir.resolve("app/.env"), "\nAPPEND_PRESET_BUILT_IN_PLUGINS=" + PLUGIN + "\n",
                 StandardOpenOption.APPEND);
+        MADE.add(dir);
         return dir;
     }
 
@@ -128,6 +137,29 @@ class NocobaseClusterTest {
         // The nodes are NocoBase's CLI and the server it starts: stopping the cluster stops both.
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
                 .contains(work.toString()))).isEmpty();
+        // A release hard-links the packages of the install cached for every release and cluster: NocoBase's
+        // install, starts, upgrades and plugin changes above wrote none of them, which would have changed the cache.
+        for (Path made : MADE) {
+            assertThat(sharedAndWrittenSince(made.resolve("app"), STARTED))
+                    .as("files of %s that are hard links (to the cache) and were written during the class", made)
+                    .isEmpty();
+        }
+    }
+
+    /** The files under {@code dir} that have another hard link, and were modified after {@code since}. */
+    private static List<Path> sharedAndWrittenSince(Path dir, Instant since) throws IOException {
+        List<Path> written = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                if (attributes.isRegularFile() && attributes.lastModifiedTime().toInstant().isAfter(since)
+                        && (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) > 1) {
+                    written.add(dir.relativize(file));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return written;
     }
 
     @Test
