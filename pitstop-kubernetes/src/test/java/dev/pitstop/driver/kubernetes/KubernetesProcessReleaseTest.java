@@ -119,8 +119,10 @@ class KubernetesProcessReleaseTest {
                 home.resolve("releases").toString(), new KubernetesSettings.Database(
                 "jdbc:postgresql://postgres:5432/nocobase", "nocobase", null), null, null);
         driver = new KubernetesNodeDriver(client, settings, installations);
-        // As the procedures make it (ClusterProcedures.verification), with no checks of pitstop.yml.
-        verification = new Verification(List.of(), "bypass", driver.routingDelay(), secrets);
+        // As the procedures make it (ClusterProcedures.verification), with no checks of pitstop.yml; the release
+        // the cluster runs is the installed version's, as the CLI finds it on Kubernetes.
+        verification = new Verification(List.of(), () -> home.resolve("releases")
+                .resolve(installations.installedVersion().orElseThrow()), "bypass", driver.routingDelay(), secrets);
     }
 
     @AfterEach
@@ -166,7 +168,7 @@ class KubernetesProcessReleaseTest {
         assertThat(installed()).containsExactly("install=2.2.15", "upgrade=2.2.16");
 
         // The maintenance window. begin: the first ready node stays, the others stop; end: it is
-        // verified (pitstop.yml's checks only), the others start.
+        // verified (health, and the release's sign-in at its own address), the others start.
         stopInParallel("node-2", "node-3");
         assertThat(driver.nodes()).extracting(NodeStatus::state)
                 .containsExactly(NodeState.READY, NodeState.STOPPED, NodeState.STOPPED);
