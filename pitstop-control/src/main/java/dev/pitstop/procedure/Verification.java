@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -222,9 +223,24 @@ public final class Verification {
                 String body = response.body().length() > BODY_SHOWN
                         ? response.body().substring(0, BODY_SHOWN) + "…" : response.body();
                 throw OperationException.failed("check " + check + " failed on " + node.id() + ": it answered "
-                        + response.statusCode() + " " + body.replaceAll("\\s+", " ").strip());
+                        + response.statusCode() + " " + body.replaceAll("\\s+", " ").strip() + secretsHint(check));
             }
         }
+    }
+
+    /**
+     * A check that sends this cluster's secrets (NocoBase's sign-in) also fails when the database holds
+     * another cluster's: a backup restored from it, say, whose root password is that cluster's.
+     */
+    private static String secretsHint(ClusterConfig.Check check) {
+        Set<String> names = new LinkedHashSet<>();
+        if (check.body() != null) {
+            names.addAll(ClusterSecrets.namesIn(check.body().toString()));
+        }
+        check.headers().values().forEach(value -> names.addAll(ClusterSecrets.namesIn(value)));
+        return names.isEmpty() ? "" : "; the check sends the cluster secret" + (names.size() == 1 ? " " : "s ")
+                + String.join(", ", names) + " (HOME/secrets): if the database comes from another cluster, "
+                + "that cluster's secrets/ must be copied into this one's home first";
     }
 
     private JsonNode info(NodeStatus node) {

@@ -86,6 +86,8 @@ class VerificationTest {
                 .isInstanceOfSatisfying(OperationException.class,
                         e -> assertThat(e.kind()).isEqualTo(OperationException.Kind.FAILED))
                 .hasMessageContaining("check POST /api/auth:signIn → 200 with /data/token failed on node-1: it answered 401")
+                .hasMessageContaining("the check sends the cluster secret root-password (HOME/secrets): if the database "
+                        + "comes from another cluster, that cluster's secrets/ must be copied")
                 .hasMessageNotContaining(secrets.get("root-password"));
     }
 

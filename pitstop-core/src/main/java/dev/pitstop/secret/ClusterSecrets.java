@@ -4,6 +4,8 @@ import dev.pitstop.control.Tokens;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,6 +45,16 @@ public final class ClusterSecrets {
         }
         matcher.appendTail(result);
         return result.toString();
+    }
+
+    /** The names of the secrets {@code template} asks for, in order. */
+    public static Set<String> namesIn(String template) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher matcher = PLACEHOLDER.matcher(template);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        return names;
     }
 
     /**
