@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -198,6 +200,14 @@ class NocobaseClusterTest {
         Cli.Result enable = cluster.cli().runWithin(PLUGIN_MINUTES, "plugin", "enable", name);
         assertThat(enable.exitCode()).as("%s", enable).isZero();
         assertThat(enable.out()).contains("pm enable " + name, "loads it when started by 'pitstop maintenance end'");
+        // NocoBase's CLI handed the command to the serving node's running application, over the IPC socket
+        // the node's environment names (its server logs each client), rather than booting one of its own.
+        Matcher ran = Pattern.compile("run on (node-\\d+)").matcher(enable.out());
+        assertThat(ran.find()).as(enable.out()).isTrue();
+        String log = Files.readString(cluster.home().resolve("logs/" + ran.group(1) + ".log"));
+        String command = "[pitstop] the pluginEnable command on " + ran.group(1);
+        assertThat(log).contains(command);
+        assertThat(log.substring(log.lastIndexOf(command))).contains("client connected", command + " exited with code 0");
         cluster.run("maintenance", "end");
         for (JsonNode node : cluster.status().get("nodes")) {
             assertThat(enabledOn(node.get("url").asText(), token)).as("%s", node.get("id")).contains(plugin);
