@@ -118,8 +118,8 @@ final class PluginCommand {
             description = {"Lists the cluster's plugins: id, version, enabled, loaded (on the node that answered), "
                     + "bundled with the release or added, the release range it requires, and its dependencies.",
                     "",
-                    "On a release whose nodes are processes (NocoBase): name, version, enabled, installed, bundled "
-                            + "or added, read from the application's own table with the query its release.json "
+                    "On a release whose nodes are processes (NocoBase): name, version, enabled, installed, built in "
+                            + "(part of the application's core set), read from the application's own table with the query its release.json "
                             + "declares (node.plugins.query; NocoBase's applicationPlugins), typed and without "
                             + "starting anything; a release that declares no query gets what its pluginList "
                             + "command prints."})
@@ -132,7 +132,7 @@ final class PluginCommand {
 
         @Option(names = "--json", description = "Print the admin API's JSON: [{\"id\", \"version\", \"enabled\", "
                 + "\"installed\", \"bundled\", \"requires\", \"dependencies\", \"loaded\"}], for scripts; on a "
-                + "process release: [{\"id\", \"version\", \"enabled\", \"installed\", \"bundled\"}].")
+                + "process release: [{\"id\", \"version\", \"enabled\", \"installed\", \"builtIn\"}].")
         private boolean json;
 
         @Override
@@ -175,10 +175,10 @@ final class PluginCommand {
                 return 0;
             }
             String format = "%-40s %-16s %-8s %-10s %s%n";
-            out.printf(format, "NAME", "VERSION", "ENABLED", "INSTALLED", "SOURCE");
+            out.printf(format, "NAME", "VERSION", "ENABLED", "INSTALLED", "BUILT-IN");
             for (ApplicationPlugins.Plugin p : list) {
                 out.printf(format, p.id(), p.version() == null ? "-" : p.version(), p.enabled() ? "yes" : "no",
-                        p.installed() ? "yes" : "no", p.bundled() ? "bundled" : "added");
+                        p.installed() ? "yes" : "no", p.builtIn() ? "yes" : "no");
             }
             return 0;
         }

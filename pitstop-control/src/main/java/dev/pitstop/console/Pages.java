@@ -184,7 +184,7 @@ final class Pages {
                     + "its plugins.</p>");
             return;
         }
-        body.append("<table id=\"plugins\"><thead><tr><th>Plugin</th><th>Version</th><th>Enabled</th><th>Source</th>"
+        body.append("<table id=\"plugins\"><thead><tr><th>Plugin</th><th>Version</th><th>Enabled</th><th>Built in</th>"
                 + "<th>Change</th></tr></thead><tbody>");
         for (ApplicationPlugins.Plugin plugin : plugins.list()) {
             String idField = "<input type=\"hidden\" name=\"id\" value=\"" + Html.text(plugin.id()) + "\">";
@@ -192,7 +192,7 @@ final class Pages {
                     .append(plugin.enabled()).append("\"><td>").append(Html.text(plugin.id())).append("</td><td>")
                     .append(Html.text(plugin.version() == null ? "" : plugin.version())).append("</td><td>")
                     .append(plugin.enabled() ? "yes" : "no").append("</td><td>")
-                    .append(plugin.bundled() ? "bundled" : "added").append("</td><td>")
+                    .append(plugin.builtIn() ? "yes" : "no").append("</td><td>")
                     .append(plugin.enabled() ? Html.form(session, "/.pitstop/plugins/disable", idField, "Disable", "")
                             : Html.form(session, "/.pitstop/plugins/enable", idField, "Enable", "primary"))
                     .append("</td></tr>");

@@ -239,7 +239,7 @@ class ProcessPluginsTest {
                     "pluginEnable": ["sh", "-c", "echo enabling $0 as $NODE; echo enable $0 on $NODE >> $CHANGES", "${plugin}"],
                     "pluginDisable": ["sh", "-c", "echo disabling $0; echo $0 is needed by users >&2; exit 3", "${plugin}"]
                   },
-                  "plugins": {"query": "SELECT name AS id, NULL AS version, enabled, true AS installed, false AS bundled FROM app_plugins ORDER BY name"}
+                  "plugins": {"query": "SELECT name AS id, NULL AS version, enabled, true AS installed, false AS built_in FROM app_plugins ORDER BY name"}
                 }}
                 """.formatted(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(server)));
         return Release.open(releaseDir);

@@ -15,9 +15,9 @@ public final class ApplicationPlugins {
      *
      * @param id      the name the application's plugin commands take
      * @param version its version, or null when the application does not record one
-     * @param bundled shipped with the release, rather than added to the cluster
+     * @param builtIn part of the application's core set, which it does not let be disabled or removed
      */
-    public record Plugin(String id, String version, boolean enabled, boolean installed, boolean bundled) {
+    public record Plugin(String id, String version, boolean enabled, boolean installed, boolean builtIn) {
     }
 
     private ApplicationPlugins() {
@@ -31,10 +31,10 @@ public final class ApplicationPlugins {
     public static List<Plugin> list(DataSource db, String query) {
         try {
             return Sql.listReadOnly(db, query, rs -> new Plugin(rs.getString("id"), rs.getString("version"),
-                    rs.getBoolean("enabled"), rs.getBoolean("installed"), rs.getBoolean("bundled")));
+                    rs.getBoolean("enabled"), rs.getBoolean("installed"), rs.getBoolean("built_in")));
         } catch (SQLException e) {
             throw new IllegalStateException("the release's plugin query (node.plugins.query in release.json) failed: "
-                    + e.getMessage() + "; it must return the columns id, version, enabled, installed, bundled; "
+                    + e.getMessage() + "; it must return the columns id, version, enabled, installed, built_in; "
                     + "query: " + query, e);
         }
     }

@@ -26,7 +26,7 @@ import java.util.Optional;
  *   "environment": {"APP_PORT": "${port}", "DB_HOST": "${db.host}"},
  *   "health": {"ready": "/api/__health_check"},
  *   "commands": {"install": [...], "upgrade": [...], "pluginEnable": [..., "${plugin}"]},
- *   "plugins": {"query": "SELECT name AS id, version, enabled, installed, \"builtIn\" AS bundled FROM ..."}
+ *   "plugins": {"query": "SELECT name AS id, version, enabled, installed, \"builtIn\" AS built_in FROM ..."}
  * }
  * }</pre>
  *
@@ -120,8 +120,8 @@ public record ProcessNode(String kind, List<String> command, String workingDirec
      *
      * @param query a read-only SQL query on the cluster's database returning one row per plugin with the
      *              columns {@code id} (text: the name the plugin commands take), {@code version} (text,
-     *              may be null), {@code enabled}, {@code installed} and {@code bundled} (booleans:
-     *              shipped with the release)
+     *              may be null), {@code enabled}, {@code installed} and {@code built_in} (booleans;
+     *              built in: part of the application's core set, which cannot be disabled or removed)
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Plugins(String query) {
