@@ -206,8 +206,9 @@ class NocobaseClusterTest {
         assertThat(ran.find()).as(enable.out()).isTrue();
         String log = Files.readString(cluster.home().resolve("logs/" + ran.group(1) + ".log"));
         String command = "[pitstop] the pluginEnable command on " + ran.group(1);
-        assertThat(log).contains(command);
-        assertThat(log.substring(log.lastIndexOf(command))).contains("client connected", command + " exited with code 0");
+        assertThat(log).contains(command + ": ");
+        assertThat(log.substring(log.lastIndexOf(command + ": "))).contains("client connected",
+                command + " exited with code 0");
         cluster.run("maintenance", "end");
         for (JsonNode node : cluster.status().get("nodes")) {
             assertThat(enabledOn(node.get("url").asText(), token)).as("%s", node.get("id")).contains(plugin);
