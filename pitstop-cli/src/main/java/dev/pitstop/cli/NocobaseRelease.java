@@ -35,7 +35,7 @@ final class NocobaseRelease {
     /** NocoBase's CLI runs {@code yarn} itself (install, upgrade); the release carries its own. */
     private static final String YARN = "1.22.22";
     private static final String COMPLETE = ".pitstop-complete";
-    /** Required by the release's install and upgrade commands (release.json); see the file's comment. */
+    /** Required by the release's install, upgrade and plugin commands (release.json); see the file's comment. */
     private static final String EXIT_CODE = "pitstop-exit-code.js";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -148,8 +148,9 @@ final class NocobaseRelease {
         try (InputStream in = NocobaseRelease.class.getResourceAsStream("nocobase/exit-code.js")) {
             Files.copy(in, file);
         }
-        out.println("  and " + EXIT_CODE + ", required by the release's install and upgrade commands: NocoBase's "
-                + "install and upgrade log a failure but exit with 0, and Pitstop's upgrade must see it to roll back");
+        out.println("  and " + EXIT_CODE + ", required by the release's install, upgrade and plugin commands: NocoBase's "
+                + "CLI logs a failure but exits with 0, and Pitstop's upgrade must see it to roll back, 'pitstop plugin' "
+                + "to report it");
     }
 
     /** Each subdirectory of {@code plugins} is a NocoBase plugin package, made known to the application by name. */

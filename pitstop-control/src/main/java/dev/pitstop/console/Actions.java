@@ -12,11 +12,14 @@ import dev.pitstop.procedure.OperationException;
 import dev.pitstop.procedure.Operator;
 import dev.pitstop.procedure.Procedure;
 import dev.pitstop.procedure.ProcedureRunner;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -197,13 +200,52 @@ final class Actions {
     }
 
     void enablePlugin(Exchange exchange, Sessions.Session session) {
-        JsonNode plugin = cluster.admin(session).enable(required(exchange, "id"));
-        changed(exchange, session, "Enabled", plugin);
+        String id = required(exchange, "id");
+        if (!changeProcessPlugin(exchange, session, ProcessNode.PluginCommand.ENABLE, id)) {
+            changed(exchange, session, "Enabled", cluster.admin(session).enable(id));
+        }
     }
 
     void disablePlugin(Exchange exchange, Sessions.Session session) {
-        JsonNode plugin = cluster.admin(session).disable(required(exchange, "id"));
-        changed(exchange, session, "Disabled", plugin);
+        String id = required(exchange, "id");
+        if (!changeProcessPlugin(exchange, session, ProcessNode.PluginCommand.DISABLE, id)) {
+            changed(exchange, session, "Disabled", cluster.admin(session).disable(id));
+        }
+    }
+
+    /**
+     * As 'pitstop plugin enable|disable' on a release whose nodes are processes: the same class, run
+     * as a job (a minute or more), its steps shown as its progress. False for Pitstop's own nodes.
+     */
+    private boolean changeProcessPlugin(Exchange exchange, Sessions.Session session, ProcessNode.PluginCommand change,
+                                        String id) {
+        Operator operator = operator(exchange, session, "plugin " + change.label() + " " + id);
+        if (cluster.processPlugins(operator, new PrintStream(OutputStream.nullOutputStream())).isEmpty()) {
+            return false;
+        }
+        jobs.startReporting("plugin " + change.label() + " " + id, operator.actor(), progress -> cluster
+                .processPlugins(operator, lines(progress)).orElseThrow().change(change, id));
+        banners.put(session.id(), Html.Banner.notice("plugin " + change.label() + " " + id + " started; it shows "
+                + "below as it runs"));
+        exchange.redirect("/.pitstop/");
+        return true;
+    }
+
+    /** A stream whose every complete line is shown as the job's progress. */
+    private static PrintStream lines(Consumer<String> progress) {
+        return new PrintStream(new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    progress.accept(line.toString(StandardCharsets.UTF_8).strip());
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
     }
 
     /** As 'pitstop plugin add FILE': the nodes validate the jar and store it, disabled. */

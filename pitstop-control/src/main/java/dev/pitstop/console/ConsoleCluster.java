@@ -9,6 +9,9 @@ import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.ClusterProcedures;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.Operator;
+import dev.pitstop.procedure.ProcessPluginCommands;
+import dev.pitstop.procedure.ProcessPlugins;
 import dev.pitstop.admin.AdminClient;
 import dev.pitstop.backup.BackupException;
 import dev.pitstop.backup.Backups;
@@ -20,9 +23,11 @@ import dev.pitstop.procedure.Restore;
 import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import dev.pitstop.procedure.ProcedureKind;
 import dev.pitstop.procedure.Resumable;
 import java.util.stream.Stream;
@@ -145,6 +150,16 @@ public record ConsoleCluster(DbSettings db, DataSource controlDb, Home home, Clu
      */
     boolean runsProcessNodes() {
         return ProcessNode.of(Release.open(currentRelease())).isPresent();
+    }
+
+    /**
+     * The plugin management of the release the cluster runs when its nodes are processes (NocoBase),
+     * the CLI's; empty for Pitstop's own nodes, whose plugins change through their admin API.
+     */
+    Optional<ProcessPlugins> processPlugins(Operator operator, PrintStream out) {
+        Release release = Release.open(currentRelease());
+        return ProcessNode.of(release).map(descriptor -> new ProcessPlugins(release, descriptor, nodes(),
+                ProcessPluginCommands.of(nodes()), db, controlDb, operator, out, config.readyTimeout()));
     }
 
     /** The releases in the releases directory, by directory name; directories that are no release are left out. */

@@ -3,16 +3,21 @@ package dev.pitstop.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pitstop.backup.BackupCatalog;
 import dev.pitstop.backup.BackupInfo;
+import dev.pitstop.control.ApplicationPlugins;
 import dev.pitstop.control.AuditLog;
 import dev.pitstop.control.ClusterMode;
 import dev.pitstop.control.Policy;
 import dev.pitstop.control.ProcedureJournal;
 import dev.pitstop.control.ProcedureRecord;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.ProcessPlugins;
 import dev.pitstop.procedure.UpgradePreflight;
 import dev.pitstop.release.Release;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /** The console's pages, rendered on the server from the control schema, the backups directory and the admin API. */
 final class Pages {
@@ -120,7 +125,6 @@ final class Pages {
 
     void plugins(Exchange exchange, Sessions.Session session, Html.Banner banner) {
         Policy policy = cluster.cluster().policy();
-        JsonNode plugins = cluster.admin(session).plugins();
         StringBuilder body = new StringBuilder("<p id=\"plugin-policy\">Policy: plugins ")
                 .append(Html.text(policy.plugins())).append("; maintenance window ")
                 .append(policy.windowOpen() ? "open" : "closed").append(".</p>");
@@ -129,6 +133,14 @@ final class Pages {
                     .append(Html.form(session, "/.pitstop/maintenance/window/begin", "", "Open a maintenance window",
                             "")).append("</div>");
         }
+        Optional<ProcessPlugins> process = cluster.processPlugins(Actions.operator(exchange, session, "plugin list"),
+                new PrintStream(OutputStream.nullOutputStream()));
+        if (process.isPresent()) {
+            processPlugins(process.get(), session, body);
+            exchange.html(200, Html.page("Plugins", session, banner, body.toString()));
+            return;
+        }
+        JsonNode plugins = cluster.admin(session).plugins();
         body.append("<div class=\"uploads\">").append(Html.uploadForm(session, "/.pitstop/plugins/add",
                         "<label for=\"add-jar\">Add a plugin</label><input type=\"file\" id=\"add-jar\" name=\"jar\" "
                                 + "required accept=\".jar\">", "Add", "primary"))
@@ -155,6 +167,37 @@ final class Pages {
         body.append("</tbody></table><p>An added plugin is stored disabled; enable it to load it on every node. "
                 + "Only a disabled plugin can be removed; its data stays unless you tick 'and its data'.</p>");
         exchange.html(200, Html.page("Plugins", session, banner, body.toString()));
+    }
+
+    /**
+     * The plugins of a release whose nodes are processes (NocoBase), from its declared query, with
+     * enable and disable as 'pitstop plugin' does them; adding and removing take a package name on the CLI.
+     */
+    private static void processPlugins(ProcessPlugins plugins, Sessions.Session session, StringBuilder body) {
+        body.append("<p id=\"process-plugins\">This release runs its own application on the nodes: a change runs "
+                + "the release's plugin command on the node that serves, then the other running nodes restart one "
+                + "at a time to load it (inside a maintenance window they load it when the window ends). It takes a "
+                + "minute or more; it shows on the overview as it runs. Add and remove with 'pitstop plugin add|remove "
+                + "NAME'.</p>");
+        if (!plugins.listsTyped()) {
+            body.append("<p>The release declares no plugin query (node.plugins.query): 'pitstop plugin list' shows "
+                    + "its plugins.</p>");
+            return;
+        }
+        body.append("<table id=\"plugins\"><thead><tr><th>Plugin</th><th>Version</th><th>Enabled</th><th>Built in</th>"
+                + "<th>Change</th></tr></thead><tbody>");
+        for (ApplicationPlugins.Plugin plugin : plugins.list()) {
+            String idField = "<input type=\"hidden\" name=\"id\" value=\"" + Html.text(plugin.id()) + "\">";
+            body.append("<tr class=\"plugin\" data-id=\"").append(Html.text(plugin.id())).append("\" data-enabled=\"")
+                    .append(plugin.enabled()).append("\"><td>").append(Html.text(plugin.id())).append("</td><td>")
+                    .append(Html.text(plugin.version() == null ? "" : plugin.version())).append("</td><td>")
+                    .append(plugin.enabled() ? "yes" : "no").append("</td><td>")
+                    .append(plugin.builtIn() ? "yes" : "no").append("</td><td>")
+                    .append(plugin.enabled() ? Html.form(session, "/.pitstop/plugins/disable", idField, "Disable", "")
+                            : Html.form(session, "/.pitstop/plugins/enable", idField, "Enable", "primary"))
+                    .append("</td></tr>");
+        }
+        body.append("</tbody></table>");
     }
 
     void maintenance(Exchange exchange, Sessions.Session session, Html.Banner banner) {

@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.pitstop.control.Tokens;
 import dev.pitstop.driver.NodeFailedException;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,9 +39,17 @@ import org.slf4j.LoggerFactory;
  * POST /nodes/{id}/await-ready?timeout-seconds=N returns once it is ready; 503 when it will not be
  * PUT  /release  {"dir": "..."}                  nodes started from now on run this release
  * PUT  /nodes/{id}/release  {"dir": "..."}       that node, when started next, runs this release
+ * POST /nodes/{id}/plugins/{change} {"plugin": "..."}
+ *                                                runs the release's plugin command for change (list, add,
+ *                                                enable, disable, remove) in that node's setting, to its end
+ *                                                (minutes, for NocoBase); returns {"output": [its last lines]}
  * </pre>
  *
- * Errors are {@code {"error": "..."}} with 401 (token), 404 (no such node or endpoint), 409
+ * The plugin endpoint only runs the command; the policy, the lock, the audit and the restarts of the
+ * other nodes belong to its caller, {@link dev.pitstop.procedure.ProcessPlugins}, as the procedures
+ * decide when the nodes start and stop.
+ *
+ * Errors are {@code {"error": "..."}} with 400 (a body it cannot read), 401 (token), 404 (no such node or endpoint), 409
  * (refused: the state does not allow it), 422 (not a release directory), 503 (a node did not become ready; {@code
  * "configurationError"} says whether it rejected its configuration) or 500.
  */
@@ -118,6 +127,8 @@ final class ControlApi implements AutoCloseable {
     private static void answer(HttpExchange exchange, Exception e) throws IOException {
         if (e instanceof NotFound) {
             respond(exchange, 404, error(e.getMessage()));
+        } else if (e instanceof BadRequest) {
+            respond(exchange, 400, error(e.getMessage()));
         } else if (e instanceof JsonProcessingException json) {
             respond(exchange, 400, error("the request body must be JSON; it is not valid at line "
                     + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr()));
@@ -141,6 +152,13 @@ final class ControlApi implements AutoCloseable {
         }
     }
 
+    /** A request this API cannot read: a body without what the endpoint needs. */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
     private void route(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
         String[] path = exchange.getRequestURI().getPath().replaceAll("^/+|/+$", "").split("/");
@@ -158,6 +176,21 @@ final class ControlApi implements AutoCloseable {
                 default -> throw new NotFound("no control endpoint POST " + exchange.getRequestURI());
             }
             respond(exchange, 200, Map.of());
+        } else if (method.equals("POST") && path.length == 4 && path[0].equals("nodes") && path[2].equals("plugins")) {
+            String id = path[1];
+            if (!nodes.ids().contains(id)) {
+                throw new NotFound("no node '" + id + "'; nodes are " + String.join(", ", nodes.ids()));
+            }
+            ProcessNode.PluginCommand change = ProcessNode.PluginCommand.labelled(path[3]).orElseThrow(() ->
+                    new NotFound("no control endpoint POST " + exchange.getRequestURI() + "; the plugin changes are "
+                            + "list, add, enable, disable, remove"));
+            JsonNode body = body(exchange);
+            String plugin = body == null ? null : body.path("plugin").asText(null);
+            if (plugin == null && change != ProcessNode.PluginCommand.LIST) {
+                throw new BadRequest("POST " + exchange.getRequestURI().getPath() + " needs the body "
+                        + "{\"plugin\": \"NAME\"}");
+            }
+            respond(exchange, 200, Map.of("output", nodes.run(id, change, plugin)));
         } else if (method.equals("PUT") && path.length == 3 && path[0].equals("nodes") && path[2].equals("release")) {
             String id = path[1];
             if (!nodes.ids().contains(id)) {

@@ -11,6 +11,7 @@ import dev.pitstop.home.ClusterConfig;
 import dev.pitstop.home.ClusterFile;
 import dev.pitstop.home.Home;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.ProcessPluginCommands;
 import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.io.IOException;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * crashes after it had been ready, with exponential backoff. A node that dies before it was ever
  * ready is not restarted: that is a failed start, reported to whoever waits for it.
  */
-public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
+public final class LocalNodeDriver implements NodeDriver, ProcessPluginCommands, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalNodeDriver.class);
 
@@ -533,6 +534,30 @@ public final class LocalNodeDriver implements NodeDriver, AutoCloseable {
     private boolean settingUp(String nodeId) {
         CompletableFuture<Void> setup = setups.get(nodeId);
         return setup != null && !setup.isDone();
+    }
+
+    /**
+     * Runs the release's plugin command in node {@code nodeId}'s directory and environment, the
+     * environment its launch and setup commands get; the node itself is left alone (NocoBase's CLI
+     * finds the node's running application through the IPC socket the environment names).
+     */
+    @Override
+    public List<String> run(String nodeId, ProcessNode.PluginCommand change, String plugin) {
+        NodeProcess node = node(nodeId);
+        ProcessNodes described = processNodes;
+        if (described == null) {
+            throw OperationException.refused("the cluster's release runs Pitstop's own nodes: their plugins change "
+                    + "through the nodes' admin API ('pitstop plugin " + change.label() + "')");
+        }
+        List<String> command = described.descriptor().commands().of(change);
+        if (command == null) {
+            throw OperationException.refused(described.release().name() + " " + described.release().version()
+                    + " declares no " + change.key() + " command (node.commands." + change.key() + " in release.json)");
+        }
+        Map<String, String> extra = plugin == null ? Map.of() : Map.of("plugin", plugin);
+        return ProcessNodes.runForOutput("the " + change.key() + " command on " + nodeId,
+                described.launch(nodeId, node.url(), command, extra), node::logLine, node.log(), OUTPUT_LINES,
+                COMMAND_TIMEOUT);
     }
 
     /** The ids of the nodes, in order. */

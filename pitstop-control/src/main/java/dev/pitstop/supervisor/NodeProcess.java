@@ -78,6 +78,11 @@ final class NodeProcess {
         return log.file();
     }
 
+    /** Writes a line into the node's log, between its own: what a command run in its setting prints. */
+    void logLine(String line) {
+        log.append(line);
+    }
+
     /** Once the node has exited for good. */
     void closeLog() {
         log.close();

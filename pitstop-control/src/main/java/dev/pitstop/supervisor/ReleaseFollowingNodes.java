@@ -2,6 +2,8 @@ package dev.pitstop.supervisor;
 
 import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeStatus;
+import dev.pitstop.procedure.ProcessPluginCommands;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.function.Consumer;
  * through the control API, a release switch is also written to {@code cluster.json}, where the
  * CLI reads the release the cluster runs.
  */
-final class ReleaseFollowingNodes implements NodeDriver {
+final class ReleaseFollowingNodes implements NodeDriver, ProcessPluginCommands {
 
     private final LocalNodeDriver nodes;
     private final Consumer<Release> releaseSwitched;
@@ -51,6 +53,11 @@ final class ReleaseFollowingNodes implements NodeDriver {
     @Override
     public void awaitReady(String nodeId, Duration timeout) {
         nodes.awaitReady(nodeId, timeout);
+    }
+
+    @Override
+    public List<String> run(String nodeId, ProcessNode.PluginCommand change, String plugin) {
+        return nodes.run(nodeId, change, plugin);
     }
 
     @Override

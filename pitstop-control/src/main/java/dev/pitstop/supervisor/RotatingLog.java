@@ -86,6 +86,11 @@ public final class RotatingLog implements AutoCloseable {
         return copier;
     }
 
+    /** Adds one line, among those of the process it copies: for a command run in a node's setting. */
+    void append(String line) {
+        appender.doAppend(line);
+    }
+
     /**
      * A stream whose every line goes into the log: for a process that writes its own output there,
      * as the supervisor does with its {@code System.out} and {@code System.err}.

@@ -7,6 +7,8 @@ import dev.pitstop.driver.NodeDriver;
 import dev.pitstop.driver.NodeFailedException;
 import dev.pitstop.driver.NodeStatus;
 import dev.pitstop.procedure.OperationException;
+import dev.pitstop.procedure.ProcessPluginCommands;
+import dev.pitstop.release.ProcessNode;
 import dev.pitstop.release.Release;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +24,7 @@ import java.util.Map;
  * The nodes of a local cluster, driven from another process through its supervisor's control API
  * ({@link ControlApi}): what procedures run by the CLI use.
  */
-public final class SupervisorNodeDriver implements NodeDriver {
+public final class SupervisorNodeDriver implements NodeDriver, ProcessPluginCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -91,6 +94,21 @@ public final class SupervisorNodeDriver implements NodeDriver {
                 timeout.plus(AWAIT_MARGIN), nodeId);
     }
 
+    /** Waits as long as the supervisor lets the command run, and the answer's round trip. */
+    @Override
+    public List<String> run(String nodeId, ProcessNode.PluginCommand change, String plugin) {
+        String body = send("POST", "/nodes/" + nodeId + "/plugins/" + change.label(),
+                plugin == null ? Map.of() : Map.of("plugin", plugin), COMMAND_TIMEOUT.plus(AWAIT_MARGIN), nodeId);
+        try {
+            List<String> output = new ArrayList<>();
+            JSON.readTree(body).path("output").forEach(line -> output.add(line.asText()));
+            return output;
+        } catch (IOException e) {
+            throw OperationException.failed("the supervisor's control API at " + url + " answered the " + change.key()
+                    + " command with something that is not its output: " + e.getMessage());
+        }
+    }
+
     /** Sends a request and returns the body of its 200 answer; anything else becomes the matching exception. */
     private String send(String method, String path, Object body, Duration timeout, String nodeId) {
         HttpResponse<String> response;
@@ -120,7 +138,7 @@ public final class SupervisorNodeDriver implements NodeDriver {
         throw switch (response.statusCode()) {
             case 503 -> new NodeFailedException(nodeId, message, error.path("configurationError").asBoolean());
             case 409 -> OperationException.refused(message);
-            case 404, 422 -> OperationException.invalid(message);
+            case 400, 404, 422 -> OperationException.invalid(message);
             default -> OperationException.failed(message);
         };
     }

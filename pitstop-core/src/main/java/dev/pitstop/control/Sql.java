@@ -38,6 +38,28 @@ final class Sql {
         }
     }
 
+    /**
+     * The rows of a query another party wrote (a release descriptor's), in a read-only transaction:
+     * whatever the text says, it cannot change the database.
+     *
+     * @throws java.sql.SQLException as it is, for the caller to say whose query failed
+     */
+    static <T> List<T> listReadOnly(DataSource ds, String sql, RowMapper<T> mapper) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            c.setReadOnly(true);
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                List<T> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(mapper.map(rs));
+                }
+                return rows;
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     static int update(DataSource ds, String sql, Object... args) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = prepare(c, sql, args)) {
             return ps.executeUpdate();

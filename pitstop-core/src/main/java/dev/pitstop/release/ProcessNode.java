@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import java.util.Optional;
  *   "workingDirectory": "app",
  *   "environment": {"APP_PORT": "${port}", "DB_HOST": "${db.host}"},
  *   "health": {"ready": "/api/__health_check"},
- *   "commands": {"install": [...], "upgrade": [...], "pluginEnable": [..., "${plugin}"]}
+ *   "commands": {"install": [...], "upgrade": [...], "pluginEnable": [..., "${plugin}"]},
+ *   "plugins": {"query": "SELECT name AS id, version, enabled, installed, \"builtIn\" AS built_in FROM ..."}
  * }
  * }</pre>
  *
@@ -33,10 +35,11 @@ import java.util.Optional;
  * @param environment      variables added to the node's environment
  * @param health           the node's health endpoints
  * @param commands         one-off commands the procedures run, in the same directory and environment
+ * @param plugins          where the application keeps its plugins' state, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ProcessNode(String kind, List<String> command, String workingDirectory,
-                          Map<String, String> environment, Health health, Commands commands) {
+                          Map<String, String> environment, Health health, Commands commands, Plugins plugins) {
 
     public static final String KIND = "process";
 
@@ -63,6 +66,65 @@ public record ProcessNode(String kind, List<String> command, String workingDirec
     public record Commands(List<String> install, List<String> upgrade, List<String> pluginList,
                            List<String> pluginAdd, List<String> pluginEnable, List<String> pluginDisable,
                            List<String> pluginRemove) {
+
+        /** The command for {@code change}, or null when the application has none. */
+        public List<String> of(PluginCommand change) {
+            return switch (change) {
+                case LIST -> pluginList;
+                case ADD -> pluginAdd;
+                case ENABLE -> pluginEnable;
+                case DISABLE -> pluginDisable;
+                case REMOVE -> pluginRemove;
+            };
+        }
+    }
+
+    /** The plugin commands a descriptor may declare, by what {@code pitstop plugin} calls them. */
+    public enum PluginCommand {
+        LIST("list", "pluginList"),
+        ADD("add", "pluginAdd"),
+        ENABLE("enable", "pluginEnable"),
+        DISABLE("disable", "pluginDisable"),
+        REMOVE("remove", "pluginRemove");
+
+        private final String label;
+        private final String key;
+
+        PluginCommand(String label, String key) {
+            this.label = label;
+            this.key = key;
+        }
+
+        /** As in {@code pitstop plugin enable}, and in the control API's paths. */
+        public String label() {
+            return label;
+        }
+
+        /** Its key under {@code node.commands} in {@code release.json}. */
+        public String key() {
+            return key;
+        }
+
+        /** The change a label names, for the control API; empty for an unknown one. */
+        public static Optional<PluginCommand> labelled(String label) {
+            return Arrays.stream(values()).filter(c -> c.label.equals(label)).findFirst();
+        }
+    }
+
+    /**
+     * Where the application keeps the state of its plugins, read by {@code pitstop plugin list}.
+     * A query, not a command's printed output: a command prints text meant for people, in a format
+     * that changes between versions, and starting the application's CLI to list takes seconds; a
+     * table is typed and read in milliseconds, even while no node runs. A new kind of application
+     * declares its own query: still a descriptor, not code.
+     *
+     * @param query a read-only SQL query on the cluster's database returning one row per plugin with the
+     *              columns {@code id} (text: the name the plugin commands take), {@code version} (text,
+     *              may be null), {@code enabled}, {@code installed} and {@code built_in} (booleans;
+     *              built in: part of the application's core set, which cannot be disabled or removed)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Plugins(String query) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +162,10 @@ public record ProcessNode(String kind, List<String> command, String workingDirec
         if (parsed.health() == null || parsed.health().ready() == null || !parsed.health().ready().startsWith("/")) {
             throw new IllegalArgumentException(descriptor + ": \"node.health.ready\" is missing or not a path "
                     + "(e.g. \"/api/health\"): Pitstop needs it to know when a node serves");
+        }
+        if (parsed.plugins() != null && (parsed.plugins().query() == null || parsed.plugins().query().isBlank())) {
+            throw new IllegalArgumentException(descriptor + ": \"node.plugins.query\" is missing: give the SQL "
+                    + "query that lists the plugins, or leave \"node.plugins\" out");
         }
         return Optional.of(parsed);
     }

@@ -64,4 +64,26 @@ class ProcessNodeTest {
                 "{\"version\": \"1.0.0\", \"node\": {\"kind\": \"docker\", \"command\": [\"run\"]}}");
         assertThatThrownBy(() -> Release.open(dir)).hasMessageContaining("\"node.kind\" is docker");
     }
+
+    @Test
+    void pluginCommandsAreFoundByTheirLabelAndAPluginQueryMustBeGiven() throws IOException {
+        Files.writeString(dir.resolve("release.json"), """
+                {"version": "1.0.0", "node": {"kind": "process", "command": ["run"], "health": {"ready": "/h"},
+                  "commands": {"pluginDisable": ["pm", "disable", "${plugin}"]},
+                  "plugins": {"query": "SELECT name AS id FROM plugins"}}}
+                """);
+        ProcessNode node = ProcessNode.of(Release.open(dir)).orElseThrow();
+        ProcessNode.PluginCommand disable = ProcessNode.PluginCommand.labelled("disable").orElseThrow();
+        assertThat(node.commands().of(disable)).containsExactly("pm", "disable", "${plugin}");
+        assertThat(disable.key()).isEqualTo("pluginDisable");
+        assertThat(node.commands().of(ProcessNode.PluginCommand.ENABLE)).isNull();
+        assertThat(ProcessNode.PluginCommand.labelled("upgrade")).isEmpty();
+        assertThat(node.plugins().query()).isEqualTo("SELECT name AS id FROM plugins");
+
+        Files.writeString(dir.resolve("release.json"), """
+                {"version": "1.0.0", "node": {"kind": "process", "command": ["run"], "health": {"ready": "/h"},
+                  "plugins": {"query": " "}}}
+                """);
+        assertThatThrownBy(() -> Release.open(dir)).hasMessageContaining("\"node.plugins.query\" is missing");
+    }
 }

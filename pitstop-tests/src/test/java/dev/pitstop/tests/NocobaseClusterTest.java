@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,6 +50,8 @@ class NocobaseClusterTest {
     private static final long START_MINUTES = 20;
     /** Backup, NocoBase's upgrade command, two starts; a rollback adds a restore. */
     private static final long UPGRADE_MINUTES = 30;
+    /** NocoBase's {@code pm enable} restarts its application: a minute or more on a busy machine. */
+    private static final long PLUGIN_MINUTES = 15;
     /** Node.js answers an HTTP/2 upgrade header as a WebSocket-style upgrade: talk HTTP/1.1 to it. */
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -206,32 +210,56 @@ class NocobaseClusterTest {
 
     /**
      * The guide's window for a plugin change on NocoBase, which has no cluster-wide plugin state without
-     * its Redis adapters: one node serves, NocoBase's plugin manager enables the plugin there ({@code pm
-     * enable}, through its API), and the other nodes load it as they start at the end of the window.
+     * its Redis adapters: one node serves, {@code pitstop plugin enable} runs the release's {@code pm enable}
+     * there through the supervisor, and the other node loads the plugin as it starts at the end of the
+     * window. Outside a window the cluster's default policy (window-only, two nodes) refuses it, audited.
      */
     @Test
     @Order(4)
     void aBundledPluginEnabledInAMaintenanceWindowIsLoadedByEveryNode() throws Exception {
         String token = signIn();
         String plugin = disabledBundledPlugin(token);
+        String name = plugin.substring(plugin.lastIndexOf("plugin-") + "plugin-".length());
+        Cli.Result refused = cluster.cli().run("plugin", "enable", name);
+        assertThat(refused.exitCode()).as("%s", refused).isEqualTo(3);
+        assertThat(refused.err()).contains("only inside a maintenance window");
+        JsonNode audit = Http.JSON.readTree(cluster.run("history", "--json").out()).get("audit").get(0);
+        assertThat(audit.get("operation").asText() + " " + audit.get("target").asText() + " "
+                + audit.get("outcome").asText()).isEqualTo("plugin enable " + name + " refused");
+
         cluster.run("maintenance", "begin");
-        // NocoBase answers once it has enabled the plugin and restarted its application: a minute or more when busy,
-        // longer than the gateway waits for a node's answer (504 after 60 s), so the request goes to the serving node.
-        String serving = null;
-        for (JsonNode node : cluster.status().get("nodes")) {
-            if (serving == null && node.get("state").asText().equals("ready")) {
-                serving = node.get("url").asText();
-            }
-        }
-        assertThat(serving).as("the node that serves the window").isNotNull();
-        HttpResponse<String> enable = send(request(serving, "/api/pm:enable?awaitResponse=true&filterByTk="
-                + plugin.substring(plugin.lastIndexOf("plugin-") + "plugin-".length()), token).POST(json(Map.of())),
-                Duration.ofMinutes(5));
-        assertThat(enable.statusCode()).as(enable.body()).isEqualTo(200);
+        // NocoBase enables the plugin and restarts its application: a minute or more when busy.
+        Cli.Result enable = cluster.cli().runWithin(PLUGIN_MINUTES, "plugin", "enable", name);
+        assertThat(enable.exitCode()).as("%s", enable).isZero();
+        assertThat(enable.out()).contains("pm enable " + name, "loads it when started by 'pitstop maintenance end'");
+        // NocoBase's CLI handed the command to the serving node's running application, over the IPC socket
+        // the node's environment names (its server logs each client), rather than booting one of its own.
+        Matcher ran = Pattern.compile("run on (node-\\d+)").matcher(enable.out());
+        assertThat(ran.find()).as(enable.out()).isTrue();
+        String log = Files.readString(cluster.home().resolve("logs/" + ran.group(1) + ".log"));
+        String command = "[pitstop] the pluginEnable command on " + ran.group(1);
+        assertThat(log).contains(command + ": ");
+        assertThat(log.substring(log.lastIndexOf(command + ": "))).contains("client connected",
+                command + " exited with code 0");
         cluster.run("maintenance", "end");
         for (JsonNode node : cluster.status().get("nodes")) {
             assertThat(enabledOn(node.get("url").asText(), token)).as("%s", node.get("id")).contains(plugin);
         }
+        List<String> listed = new ArrayList<>();
+        Http.JSON.readTree(cluster.run("plugin", "list", "--json").out()).forEach(p -> listed.add(
+                p.get("id").asText() + " " + (p.get("enabled").asBoolean() ? "enabled" : "disabled")));
+        assertThat(listed).contains(name + " enabled");
+        // The console's plugins page reads the same list, and offers the same change.
+        String login = "token=" + URLEncoder.encode(Files.readString(cluster.home().resolve("admin.token")).strip(),
+                StandardCharsets.UTF_8);
+        HttpResponse<String> session = send(HttpRequest.newBuilder(URI.create(cluster.gateway() + "/.pitstop/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(login)));
+        String cookie = session.headers().firstValue("Set-Cookie").orElseThrow();
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(cluster.gateway() + "/.pitstop/plugins"))
+                .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).GET());
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"process-plugins\"",
+                "data-id=\"" + name + "\" data-enabled=\"true\"");
     }
 
     /**

@@ -1,9 +1,11 @@
 // Written into a NocoBase release by `pitstop release nocobase`, and required (NODE_OPTIONS) by the
-// release's install and upgrade commands only.
+// release's install, upgrade and plugin change commands (pm add/enable/disable/remove).
 //
 // NocoBase's gateway runs a command such as `upgrade`, logs the error when it fails (a plugin's
 // migration that throws, say) and exits with code 0, so whoever runs it cannot tell failure from
-// success. Pitstop's upgrade rolls back on a failed upgrade command; this makes a failed command exit
+// success. Pitstop's upgrade rolls back on a failed upgrade command, and `pitstop plugin` reports a
+// failed `pm` command (which the running application answered with an error over its IPC socket, and
+// the CLI then ran in its own process, failing again) instead of claiming it done; this makes a failed command exit
 // with 1, changing nothing else: NocoBase's Application.runAsCLI is wrapped, as @nocobase/server is
 // loaded, to set the exit code when the command throws, and rethrow.
 'use strict';
