@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProcessPodsTest {
 
     private static final ProcessPods NOCOBASE = new ProcessPods("2.2.15", new ProcessNode(ProcessNode.KIND,
-            List.of("nocobase"), null, Map.of(), new ProcessNode.Health("/api/__health_check"), null));
+            List.of("nocobase"), null, Map.of(), new ProcessNode.Health("/api/__health_check"), null, null));
 
     @Test
     void nodeKIsTheKthPodAtItsOwnAddressReadyAsItsReadyCondition() {
