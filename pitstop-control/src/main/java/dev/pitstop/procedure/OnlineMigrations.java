@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,12 +136,46 @@ final class OnlineMigrations {
                     .locations("classpath:" + set.location())
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
-                    .initSql("SET lock_timeout = '" + LOCK_TIMEOUT + "'")
+                    .callbacks(new LockTimeoutOnConnect())
                     .target(script.version())
                     .load()
                     .migrate();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + set.jar() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Puts the connection the migrations run on under {@code lock_timeout}. Flyway raises AFTER_CONNECT on
+     * its main connection, where it migrates when its lock is not transactional ({@link
+     * dev.pitstop.release.ConcurrentIndexes}), and again on a migration connection of its own otherwise.
+     * Set for the session, in a transaction Flyway commits, so it holds for every migration's transaction
+     * after it. (Flyway's {@code initSql} did the same, warning at every connection that it is deprecated.)
+     */
+    private static final class LockTimeoutOnConnect implements Callback {
+
+        @Override
+        public boolean supports(Event event, Context context) {
+            return event == Event.AFTER_CONNECT;
+        }
+
+        @Override
+        public boolean canHandleInTransaction(Event event, Context context) {
+            return true;
+        }
+
+        @Override
+        public void handle(Event event, Context context) {
+            try (Statement st = context.getConnection().createStatement()) {
+                st.execute("SET lock_timeout = '" + LOCK_TIMEOUT + "'");
+            } catch (SQLException e) {
+                throw new FlywayException("cannot set lock_timeout for the migrations: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String getCallbackName() {
+            return "lock_timeout";
         }
     }
 

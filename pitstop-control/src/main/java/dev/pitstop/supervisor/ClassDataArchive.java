@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,9 +34,10 @@ import org.slf4j.LoggerFactory;
  * shortens every upgrade's downtime.
  *
  * <p>The archive is named by the jars (paths, sizes, times) and the JVM, so a changed release or JDK
- * gets a new one and the old one is deleted. Without an archive — the first launch, another launch
- * recording it, a cache that cannot be written — a launch runs as it always did; and the JVM itself
- * ignores an archive that does not match its class path ({@code -Xshare:auto}).
+ * gets a new one and the old one is deleted. Beside it, a file names its class path's directories: when
+ * they are gone (a deleted release), so is the archive ({@link #prune}). Without an archive — the first
+ * launch, another launch recording it, a cache that cannot be written — a launch runs as it always did;
+ * and the JVM itself ignores an archive that does not match its class path ({@code -Xshare:auto}).
  */
 public final class ClassDataArchive {
 
@@ -41,14 +45,22 @@ public final class ClassDataArchive {
     /** Archives being recorded by a launch of this process: one launch records, the others run without. */
     private static final Set<Path> RECORDING = ConcurrentHashMap.newKeySet();
     private static final String SUFFIX = ".jsa";
+    /** Beside each archive, its class path: the directories, one a line. */
+    private static final String CLASS_PATH_SUFFIX = ".classpath";
+    private static final String RECORDING_SUFFIX = ".tmp";
+    /** A JVM writes its recording as it exits, in seconds: one this old was left by a process that died. */
+    private static final Duration ABANDONED = Duration.ofDays(1);
 
     private final Path archive;
     /** The name every archive of this class path starts with, whatever jars and JVM it was made with. */
     private final String prefix;
+    /** The class path's directories, one a line. */
+    private final String location;
 
-    private ClassDataArchive(Path archive, String prefix) {
+    private ClassDataArchive(Path archive, String prefix, String location) {
         this.archive = archive;
         this.prefix = prefix;
+        this.location = location;
     }
 
     /**
@@ -78,7 +90,8 @@ public final class ClassDataArchive {
             }
         }
         String prefix = name + "-" + sha256(location.toString()) + "-";
-        return new ClassDataArchive(dir.resolve(prefix + sha256(content.toString()) + SUFFIX), prefix);
+        return new ClassDataArchive(dir.resolve(prefix + sha256(content.toString()) + SUFFIX), prefix,
+                location.toString());
     }
 
     /** What one launch adds to the JVM's options, and what to do once it exited. */
@@ -101,7 +114,7 @@ public final class ClassDataArchive {
             RECORDING.remove(archive);
             return Launch.NONE;
         }
-        Path recording = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path recording = archive.resolveSibling(archive.getFileName() + "." + UUID.randomUUID() + RECORDING_SUFFIX);
         // The JVM warns of every class it cannot archive (old class file versions): not news for the log.
         return new Launch(List.of("-XX:ArchiveClassesAtExit=" + recording, "-Xlog:cds*=off"), this, recording);
     }
@@ -165,9 +178,12 @@ public final class ClassDataArchive {
             }
             try {
                 if (cleanly && Files.isRegularFile(recording) && Files.size(recording) > 0) {
+                    // Its class path first: an archive without one is taken for an old version's and pruned.
+                    owner.writeClassPath();
                     Files.move(recording, owner.archive, StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
                     owner.deleteOthers();
+                    owner.prune();
                 } else {
                     Files.deleteIfExists(recording);
                 }
@@ -186,9 +202,63 @@ public final class ClassDataArchive {
                 String fileName = file.getFileName().toString();
                 if (fileName.startsWith(prefix) && fileName.endsWith(SUFFIX) && !file.equals(archive)) {
                     Files.deleteIfExists(file);
+                    Files.deleteIfExists(classPathOf(file));
                 }
             }
         }
+    }
+
+    private void writeClassPath() throws IOException {
+        Path file = classPathOf(archive);
+        Path temp = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + RECORDING_SUFFIX);
+        Files.writeString(temp, location);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Deletes, whenever an archive is kept (that is, when the cache grows), the archives no launch will
+     * map again: those whose class path has a directory that is gone, those of a Pitstop that did not
+     * write the class path beside them, and recordings left by a process that died. Safe with clusters and
+     * processes of this user sharing the cache: an archive goes only when a directory of its class path
+     * surely does not exist (not merely unreadable), so no launch can run that class path; a JVM that
+     * maps an archive keeps its mapping when the file is deleted; and a launch that finds no archive runs
+     * without, then records one (so a class path that only another mount namespace sees, a container's
+     * sharing the cache, costs that container one start without an archive). Age alone would keep a busy
+     * machine's archives of deleted releases (tests make one per case) for as long as the age limit, and
+     * delete a long-running cluster's.
+     */
+    private void prune() {
+        Instant abandoned = Instant.now().minus(ABANDONED);
+        try (Stream<Path> files = Files.list(archive.getParent())) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String fileName = file.getFileName().toString();
+                try {
+                    if (fileName.endsWith(SUFFIX) && classPathGone(classPathOf(file))) {
+                        Files.deleteIfExists(file);
+                        Files.deleteIfExists(classPathOf(file));
+                    } else if (fileName.endsWith(RECORDING_SUFFIX)
+                            && Files.getLastModifiedTime(file).toInstant().isBefore(abandoned)) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (NoSuchFileException e) {
+                    // Deleted meanwhile by another process pruning.
+                }
+            }
+        } catch (IOException e) {
+            log.warn("Cannot delete unused class data archives in {}: {}", archive.getParent(), e.getMessage());
+        }
+    }
+
+    private static boolean classPathGone(Path classPath) throws IOException {
+        if (!Files.exists(classPath)) {
+            return true;
+        }
+        return Files.readAllLines(classPath).stream().anyMatch(dir -> Files.notExists(Path.of(dir)));
+    }
+
+    private static Path classPathOf(Path archive) {
+        String fileName = archive.getFileName().toString();
+        return archive.resolveSibling(fileName.substring(0, fileName.length() - SUFFIX.length()) + CLASS_PATH_SUFFIX);
     }
 
     private static List<Path> jars(Path dir) {

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarOutputStream;
@@ -59,7 +62,8 @@ class ClassDataArchiveTest {
         List<String> shareOn = new ArrayList<>(next.jvmOptions());
         shareOn.add("-Xshare:on");
         assertThat(java(new ClassDataArchive.Launch(shareOn, null, null), lib)).isZero();
-        assertThat(files()).singleElement().asString().endsWith(".jsa");
+        assertThat(archives()).hasSize(1);
+        assertThat(Files.readString(classPathOf(archives().get(0)))).isEqualTo(lib + "\n");
     }
 
     @Test
@@ -91,12 +95,57 @@ class ClassDataArchiveTest {
         assertThat(java(recording, lib)).isZero();
         recording.exited(true);
 
-        assertThat(files()).hasSize(1).doesNotContainAnyElementsOf(old);
+        assertThat(archives()).hasSize(1).doesNotContainAnyElementsOf(old);
+        assertThat(files()).as("the new archive and its class path").hasSize(2);
+    }
+
+    @Test
+    void keepingAnArchiveDeletesThoseOfClassPathsThatAreGoneAndRecordingsLeftByADeadProcess() throws Exception {
+        Path cds = dir.resolve("cds");
+        Path deletedRelease = lib("deleted-release", "a.jar");
+        Path otherCluster = lib("other-cluster", "a.jar");
+        Path ofDeleted = keep(ClassDataArchive.in(cds, "node", List.of(deletedRelease)));
+        Path ofOther = keep(ClassDataArchive.in(cds, "node", List.of(otherCluster)));
+        Path unknownClassPath = Files.writeString(cds.resolve("node-0123456789abcdef-0123456789abcdef.jsa"),
+                "an archive of a Pitstop that did not write its class path beside it");
+        Path abandoned = Files.writeString(cds.resolve("node-0123456789abcdef-0123456789abcdef.jsa.1.tmp"),
+                "a recording whose process died");
+        Files.setLastModifiedTime(abandoned, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
+        Path recording = Files.writeString(cds.resolve("node-0123456789abcdef-0123456789abcdef.jsa.2.tmp"),
+                "a recording being written");
+        Files.delete(deletedRelease.resolve("a.jar"));
+        Files.delete(deletedRelease);
+
+        Path ofNew = keep(ClassDataArchive.in(cds, "node", List.of(lib("new-release", "a.jar"))));
+
+        assertThat(archives()).containsExactlyInAnyOrder(ofOther, ofNew);
+        assertThat(classPathOf(ofDeleted)).doesNotExist();
+        assertThat(classPathOf(ofOther)).exists();
+        assertThat(unknownClassPath).doesNotExist();
+        assertThat(abandoned).doesNotExist();
+        assertThat(recording).exists();
+    }
+
+    /** Keeps an archive as a launch that exited cleanly does, without a JVM: its content does not matter here. */
+    private static Path keep(ClassDataArchive archive) throws IOException {
+        ClassDataArchive.Launch launch = archive.launch();
+        Files.writeString(launch.recording(), "class data");
+        launch.exited(true);
+        String option = archive.reuse().jvmOptions().get(0);
+        return Path.of(option.substring(option.indexOf('=') + 1));
+    }
+
+    private static Path classPathOf(Path archive) {
+        return archive.resolveSibling(archive.getFileName().toString().replace(".jsa", ".classpath"));
     }
 
     /** A class path directory holding one more (empty) jar; CDS takes jars only, not class directories. */
     private Path lib(String jar) throws IOException {
-        Path lib = Files.createDirectories(dir.resolve("lib"));
+        return lib("lib", jar);
+    }
+
+    private Path lib(String name, String jar) throws IOException {
+        Path lib = Files.createDirectories(dir.resolve(name));
         try (OutputStream file = Files.newOutputStream(lib.resolve(jar));
              JarOutputStream ignored = new JarOutputStream(file, new Manifest())) {
             // A manifest only.
@@ -109,6 +158,10 @@ class ClassDataArchiveTest {
                 "-cp", lib.resolve("*").toString(), "-version"));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start().waitFor();
+    }
+
+    private List<Path> archives() throws IOException {
+        return files().stream().filter(file -> file.toString().endsWith(".jsa")).toList();
     }
 
     private List<Path> files() throws IOException {

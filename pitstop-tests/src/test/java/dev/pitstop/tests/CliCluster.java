@@ -28,6 +28,15 @@ final class CliCluster implements AutoCloseable {
         return up(home, nodes, release, NodeProcess.freePort(), "http");
     }
 
+    /**
+     * Started from a copy of a stopped cluster's home ({@link HomeTemplate}): the same cluster as a first
+     * {@code up} would make, already installed, for a class whose every case needs a cluster of its own.
+     */
+    static CliCluster upCopied(Path home, int nodes, String release) throws Exception {
+        HomeTemplate.copy(nodes, release, home);
+        return up(home, nodes, release);
+    }
+
     /** On a given gateway port: a second {@code up} in the same home, as after a crash, keeps the address. */
     static CliCluster up(Path home, int nodes, String release, int port) throws Exception {
         return up(home, nodes, release, port, "http");

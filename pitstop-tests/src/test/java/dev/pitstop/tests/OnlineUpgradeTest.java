@@ -119,6 +119,7 @@ class OnlineUpgradeTest {
         assertThat(poller.pagesSeen()).as("clients saw the status page").isZero();
         assertThat(upgrade.exitCode()).as("%s", upgrade).isZero();
         assertThat(upgrade.out()).contains("upgraded to 1.3.0 online");
+        assertThat(upgrade.err()).as("Flyway warned between the step lines").doesNotContain("deprecated");
         assertThat(cluster.nodeVersions()).containsOnly("ready 1.3.0");
         JsonNode items = items();
         assertThat(items).hasSize(ITEMS);

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The operator's process dies during each step of an upgrade of a two-node cluster from 1.0.0 to
  * 1.1.0 (steps: page up, stop, backup, switch, start one, verify, page down, start the other).
  * The crash is injected with {@code PITSTOP_CRASH_AT}, which halts the process as SIGKILL would.
+ * Each case starts a cluster of its own, from a copy of one stopped cluster's home ({@link HomeTemplate}):
+ * a restore cannot take a cluster back to an older release, so the cases cannot share one.
  */
 class UpgradeCrashTest {
 
@@ -24,7 +26,7 @@ class UpgradeCrashTest {
     @ParameterizedTest(name = "crash at the start of step {0}, then --resume")
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void resumeCompletesTheUpgrade(int step, @TempDir Path home) throws Exception {
-        try (CliCluster cluster = CliCluster.up(home, 2, "1.0.0")) {
+        try (CliCluster cluster = CliCluster.upCopied(home, 2, "1.0.0")) {
             cluster.createItems(ITEMS);
 
             crash(cluster, step, "start");
@@ -42,7 +44,7 @@ class UpgradeCrashTest {
 
     @Test
     void rollbackFromEveryStepReturnsToTheOldReleaseWithTheDataIntact(@TempDir Path home) throws Exception {
-        try (CliCluster cluster = CliCluster.up(home, 2, "1.0.0")) {
+        try (CliCluster cluster = CliCluster.upCopied(home, 2, "1.0.0")) {
             cluster.createItems(ITEMS);
             Fingerprint before = cluster.fingerprint();
             for (int step = 1; step <= STEPS; step++) {
