@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,14 +181,18 @@ class PrometheusTest {
         return result.isEmpty() ? 0 : result.get(0).get("value").get(1).asDouble();
     }
 
+    /** The query's result vector; empty while Prometheus is not up or not ready (503 as its storage opens). */
     private static JsonNode query(String query) {
+        HttpResponse<String> answer;
         try {
-            JsonNode answer = Http.json(Http.get(api + URLEncoder.encode(query, StandardCharsets.UTF_8)));
-            return answer.path("data").path("result");
+            answer = Http.get(api + URLEncoder.encode(query, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            // Prometheus still starting.
+            return Http.JSON.createArrayNode(); // not listening yet
+        }
+        if (answer.statusCode() == 503) {
             return Http.JSON.createArrayNode();
         }
+        return Http.json(answer).path("data").path("result");
     }
 
     private static String log() {
